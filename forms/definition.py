@@ -1,0 +1,197 @@
+"""The building blocks of a form definition: fields, rows, sections, rules.
+
+A form version (``eip-2021`` …) is an instance of :class:`FormDefinition` built from plain data in its
+own module.  Everything downstream — the window, the database, validation, the Excel workbook, the PDF
+tables, the park-file keys — reads this object; none of them knows a row by heart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from types import MappingProxyType
+
+from forms.expr import Expr, parse_formula
+
+# roles
+INPUT = "input"
+COMPUTED = "computed"
+FACTOR = "factor"
+
+# groups: where the value lives in the park file
+PARK = "park"
+META = "meta"
+VALUES = "values"
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A validation rule: ``check`` names a function in :mod:`forms.rules`; ``params`` configure it."""
+
+    check: str
+    level: str = ERROR
+    params: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str
+    label: str
+    unit: str = ""
+    kind: str = "number"
+    role: str = INPUT
+    group: str = VALUES
+    formula: str | None = None
+    options: tuple[str, ...] = ()
+    rules: tuple[Rule, ...] = ()
+    help: str = ""
+    decimals: int = 2
+    default_ref: str | None = None  # for factors: where the shipped default comes from
+    indicative: bool = False  # shown as 示意值 (indicative only)
+
+    @cached_property
+    def expr(self) -> Expr | None:
+        return parse_formula(self.formula) if self.formula else None
+
+    @property
+    def is_input(self) -> bool:
+        return self.role == INPUT
+
+    @property
+    def is_computed(self) -> bool:
+        return self.role == COMPUTED
+
+    @property
+    def is_factor(self) -> bool:
+        return self.role == FACTOR
+
+    @property
+    def is_numeric(self) -> bool:
+        return self.kind in ("number", "integer", "percent", "year")
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of the paper table (序号 / 指标 / 单位 are implicit)."""
+
+    id: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Row:
+    """A line of the paper table; ``cells`` maps column ids to field keys."""
+
+    label: str
+    unit: str
+    cells: Mapping[str, str]
+    indent: int = 0
+    note: str = ""
+
+    @property
+    def main_key(self) -> str:
+        return next(iter(self.cells.values()))
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: str
+    group: str
+    rows: tuple[Row, ...]
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class TrendMetric:
+    key: str
+    label: str
+    unit: str
+
+
+@dataclass(frozen=True)
+class FormDefinition:
+    version: str
+    title: str
+    columns: tuple[Column, ...]
+    sections: tuple[Section, ...]
+    fields: tuple[Field, ...]
+    yoy_keys: tuple[str, ...]
+    trend_metrics: tuple[TrendMetric, ...]
+    intensity_key: str  # for the average annual reduction
+    value_added_key: str
+    energy_key: str
+    emissions_key: str
+    yoy_warning_keys: tuple[str, ...]
+    year_rules: tuple[Rule, ...]
+    first_year: int = 2016
+
+    @cached_property
+    def by_key(self) -> Mapping[str, Field]:
+        return MappingProxyType({f.key: f for f in self.fields})
+
+    def field(self, key: str) -> Field:
+        return self.by_key[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.by_key
+
+    def fields_in(self, group: str, role: str | None = None) -> Iterator[Field]:
+        for f in self.fields:
+            if f.group == group and (role is None or f.role == role):
+                yield f
+
+    @cached_property
+    def input_keys(self) -> frozenset[str]:
+        return frozenset(f.key for f in self.fields if f.role == INPUT and f.group == VALUES)
+
+    @cached_property
+    def meta_keys(self) -> frozenset[str]:
+        return frozenset(f.key for f in self.fields if f.group == META)
+
+    @cached_property
+    def park_keys(self) -> frozenset[str]:
+        return frozenset(f.key for f in self.fields if f.group == PARK)
+
+    @cached_property
+    def factor_keys(self) -> tuple[str, ...]:
+        return tuple(f.key for f in self.fields if f.role == FACTOR)
+
+    @cached_property
+    def computed_order(self) -> tuple[Field, ...]:
+        """Computed fields in an order where every input is computed before it is used."""
+        computed = {f.key: f for f in self.fields if f.role == COMPUTED}
+        order: list[Field] = []
+        state: dict[str, int] = {}
+
+        def visit(key: str, chain: tuple[str, ...]) -> None:
+            if state.get(key) == 2:
+                return
+            if state.get(key) == 1:
+                raise ValueError("formula cycle: " + " -> ".join((*chain, key)))
+            state[key] = 1
+            expr = computed[key].expr
+            assert expr is not None, key
+            for name in sorted(expr.names()):
+                if name in computed:
+                    visit(name, (*chain, key))
+            state[key] = 2
+            order.append(computed[key])
+
+        for key in computed:
+            visit(key, ())
+        return tuple(order)
+
+    @cached_property
+    def row_of(self) -> Mapping[str, tuple[Section, Row, str]]:
+        """Field key -> (section, row, column id) for every field placed in the table."""
+        out: dict[str, tuple[Section, Row, str]] = {}
+        for section in self.sections:
+            for row in section.rows:
+                for column, key in row.cells.items():
+                    out.setdefault(key, (section, row, column))
+        return MappingProxyType(out)

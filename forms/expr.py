@@ -1,0 +1,212 @@
+"""A tiny formula language for the form definition.
+
+Formulas are plain text such as ``(energy.natural_gas - energy.natural_gas.feedstock) * factor.co2.natural_gas``
+or ``ratio(emissions.total, basic.industrial_value_added * 10000)``.  Names are form keys (dots allowed).
+The same parsed formula is evaluated here and translated into spreadsheet formulas by export/, so the
+window, the PDF and Excel can never disagree.
+
+Semantics: a missing input counts as 0 in sums and products; ``ratio(a, b)`` is unavailable (None)
+when ``b`` is 0 or missing; an unavailable operand makes the result unavailable.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+__all__ = ["Expr", "Num", "Name", "BinOp", "Call", "parse_formula", "FormulaError"]
+
+_TOKEN = re.compile(r"\s*(?:(\d+(?:\.\d*)?(?:[eE][+-]?\d+)?)|([A-Za-z_][A-Za-z0-9_.]*)|(.))")
+FUNCTIONS = ("sum", "ratio")
+
+
+class FormulaError(ValueError):
+    """A formula in a form definition is malformed."""
+
+
+class Expr:
+    def names(self) -> set[str]:
+        raise NotImplementedError
+
+    def evaluate(self, env: Mapping[str, float | None]) -> float | None:
+        raise NotImplementedError
+
+    def to_excel(self, ref: Callable[[str], str]) -> str:
+        """Spreadsheet formula text (without the leading ``=``); ``ref`` maps a key to a cell."""
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class Num(Expr):
+    value: float
+
+    def names(self) -> set[str]:
+        return set()
+
+    def evaluate(self, env: Mapping[str, float | None]) -> float | None:
+        return self.value
+
+    def to_excel(self, ref: Callable[[str], str]) -> str:
+        return repr(self.value).removesuffix(".0")
+
+
+@dataclass(frozen=True)
+class Name(Expr):
+    key: str
+
+    def names(self) -> set[str]:
+        return {self.key}
+
+    def evaluate(self, env: Mapping[str, float | None]) -> float | None:
+        if self.key not in env:
+            return 0.0
+        return env[self.key]
+
+    def to_excel(self, ref: Callable[[str], str]) -> str:
+        return ref(self.key)
+
+
+@dataclass(frozen=True)
+class BinOp(Expr):
+    op: str
+    left: Expr
+    right: Expr
+
+    def names(self) -> set[str]:
+        return self.left.names() | self.right.names()
+
+    def evaluate(self, env: Mapping[str, float | None]) -> float | None:
+        a = self.left.evaluate(env)
+        b = self.right.evaluate(env)
+        if a is None or b is None:
+            return None
+        if self.op == "+":
+            return a + b
+        if self.op == "-":
+            return a - b
+        if self.op == "*":
+            return a * b
+        if b == 0:
+            return None
+        return a / b
+
+    def to_excel(self, ref: Callable[[str], str]) -> str:
+        left = self.left.to_excel(ref)
+        right = self.right.to_excel(ref)
+        if self.op in "*/" and isinstance(self.left, BinOp) and self.left.op in "+-":
+            left = f"({left})"
+        if isinstance(self.right, BinOp) and (self.op in "-/" or (self.op == "*" and self.right.op in "+-")):
+            right = f"({right})"
+        return f"{left}{self.op}{right}"
+
+
+@dataclass(frozen=True)
+class Call(Expr):
+    func: str
+    args: tuple[Expr, ...]
+
+    def names(self) -> set[str]:
+        out: set[str] = set()
+        for arg in self.args:
+            out |= arg.names()
+        return out
+
+    def evaluate(self, env: Mapping[str, float | None]) -> float | None:
+        values = [arg.evaluate(env) for arg in self.args]
+        if self.func == "sum":
+            if any(v is None for v in values):
+                return None
+            total = 0.0
+            for v in values:
+                total += v  # type: ignore[operator]
+            return total
+        num, den = values
+        if num is None or den is None or den == 0:
+            return None
+        return num / den
+
+    def to_excel(self, ref: Callable[[str], str]) -> str:
+        parts = [arg.to_excel(ref) for arg in self.args]
+        if self.func == "sum":
+            return "SUM(" + ",".join(parts) + ")"
+        num, den = parts
+        return f'IF(N({den})=0,"—",({num})/({den}))'
+
+
+class _Parser:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.tokens: list[tuple[str, str]] = []
+        for number, name, other in _TOKEN.findall(text):
+            if number:
+                self.tokens.append(("num", number))
+            elif name:
+                self.tokens.append(("name", name))
+            elif other.strip():
+                self.tokens.append(("op", other))
+        self.pos = 0
+
+    def peek(self) -> tuple[str, str] | None:
+        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
+
+    def take(self) -> tuple[str, str]:
+        tok = self.peek()
+        if tok is None:
+            raise FormulaError(f"formula ends early: {self.text!r}")
+        self.pos += 1
+        return tok
+
+    def expect(self, op: str) -> None:
+        tok = self.take()
+        if tok != ("op", op):
+            raise FormulaError(f"expected {op!r} in {self.text!r}, got {tok[1]!r}")
+
+    def expression(self) -> Expr:
+        node = self.term()
+        while (tok := self.peek()) and tok[0] == "op" and tok[1] in "+-":
+            self.pos += 1
+            node = BinOp(tok[1], node, self.term())
+        return node
+
+    def term(self) -> Expr:
+        node = self.factor()
+        while (tok := self.peek()) and tok[0] == "op" and tok[1] in "*/":
+            self.pos += 1
+            node = BinOp(tok[1], node, self.factor())
+        return node
+
+    def factor(self) -> Expr:
+        kind, text = self.take()
+        if kind == "num":
+            return Num(float(text))
+        if kind == "op" and text == "(":
+            node = self.expression()
+            self.expect(")")
+            return node
+        if kind == "op" and text == "-":
+            return BinOp("-", Num(0.0), self.factor())
+        if kind == "name":
+            nxt = self.peek()
+            if nxt == ("op", "("):
+                if text not in FUNCTIONS:
+                    raise FormulaError(f"unknown function {text!r} in {self.text!r}")
+                self.pos += 1
+                args = [self.expression()]
+                while self.peek() == ("op", ","):
+                    self.pos += 1
+                    args.append(self.expression())
+                self.expect(")")
+                if text == "ratio" and len(args) != 2:
+                    raise FormulaError(f"ratio takes two arguments in {self.text!r}")
+                return Call(text, tuple(args))
+            return Name(text)
+        raise FormulaError(f"unexpected {text!r} in {self.text!r}")
+
+
+def parse_formula(text: str) -> Expr:
+    parser = _Parser(text)
+    node = parser.expression()
+    if parser.peek() is not None:
+        raise FormulaError(f"unexpected {parser.peek()[1]!r} in {text!r}")  # type: ignore[index]
+    return node

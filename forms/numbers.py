@@ -1,0 +1,107 @@
+"""Parsing and formatting of numbers as park clerks type them.
+
+Accepted: ``1,234.5``, full-width ``１２３４．５``, ``1.2万`` (= 12 000), ``3亿`` (= 3e8), leading and
+trailing spaces (also the ideographic space), a leading ``+``/``-``/``−``, scientific ``1.5e3`` and,
+where the field allows it, a trailing ``%``.  Blank text (and the placeholders ``-``, ``—``, ``/``,
+``无``) means "not filled", which is ``None`` and never 0.  Anything else is an error with a Chinese
+message; unparseable text never becomes a number.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal
+
+__all__ = ["Parsed", "parse_number", "format_number", "is_blank"]
+
+_BLANK_TOKENS = {"", "-", "--", "—", "——", "–", "/", "无", "空", "n/a", "N/A"}
+_MULTIPLIERS = {"万": 1e4, "亿": 1e8}
+_PLAIN = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """Result of parsing one typed value: ``value`` is None when blank or invalid."""
+
+    value: float | None
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    @property
+    def blank(self) -> bool:
+        return self.error is None and self.value is None
+
+
+def _normalise(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text)
+    text = text.replace("\u2212", "-").replace("\u3000", " ").replace("。", ".")
+    return text.strip()
+
+
+def is_blank(raw: object) -> bool:
+    """True when ``raw`` means "not filled" (None, empty or a placeholder dash)."""
+    if raw is None:
+        return True
+    if isinstance(raw, str):
+        return _normalise(raw) in _BLANK_TOKENS
+    return False
+
+
+def parse_number(raw: object, *, allow_percent: bool = False) -> Parsed:
+    """Parse what a clerk typed (a JSON number or text) into a float."""
+    if raw is None:
+        return Parsed(None)
+    if isinstance(raw, bool):
+        return Parsed(None, f"“{raw}”不是数字")
+    if isinstance(raw, (int, float)):
+        if isinstance(raw, float) and not math.isfinite(raw):
+            return Parsed(None, "数值不是有限数")
+        return Parsed(float(raw))
+    if not isinstance(raw, str):
+        return Parsed(None, f"无法识别的数据类型：{type(raw).__name__}")
+    text = _normalise(raw)
+    if text in _BLANK_TOKENS:
+        return Parsed(None)
+    shown = raw.strip()
+    body = text.replace(" ", "")
+    if allow_percent and body.endswith("%"):
+        body = body[:-1]
+    multiplier = 1.0
+    if body and body[-1] in _MULTIPLIERS:
+        multiplier = _MULTIPLIERS[body[-1]]
+        body = body[:-1]
+    if _GROUPED.match(body):
+        body = body.replace(",", "")
+    elif "," in body:
+        return Parsed(None, f"“{shown}”的千位分隔符位置不对，请检查是否把小数点写成了逗号")
+    if not _PLAIN.match(body):
+        return Parsed(None, f"“{shown}”不是有效的数字")
+    value = float(body) * multiplier
+    if not math.isfinite(value):
+        return Parsed(None, f"“{shown}”超出了可表示的范围")
+    if multiplier != 1.0:
+        # 1.2万 must give exactly 12000, not 12000.000000000002
+        value = float(Decimal(body) * Decimal(int(multiplier)))
+    return Parsed(value)
+
+
+def format_number(value: float | None, decimals: int | None = None, *, grouping: bool = True) -> str:
+    """Format for display.  ``decimals=None`` keeps every significant digit (round-trips exactly)."""
+    if value is None:
+        return "—"
+    if decimals is None:
+        text = format(Decimal(repr(float(value))), ",f" if grouping else "f")
+        if "." in text:
+            text = text.rstrip("0").rstrip(".")
+        return "0" if text in ("-0", "") else text
+    text = f"{value:,.{decimals}f}" if grouping else f"{value:.{decimals}f}"
+    if text.lstrip("-").replace(",", "").replace(".", "").strip("0") == "":
+        text = text.lstrip("-")
+    return text

@@ -1,0 +1,67 @@
+"""园区双碳填报 (parkcarbon): the window by default, and the command line (calc / check / import / export)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import NoReturn
+
+VERSION = "0.1.0"
+PROG = "python main.py"
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(2, f"用法错误：{message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=PROG,
+        description="园区双碳填报：国家生态工业示范园区《园区年度碳排放基础数据表》与《碳达峰碳中和实施路径专项报告》的"
+        "离线填报、核算、检查与导出工具。不带子命令时打开窗口。",
+    )
+    parser.add_argument("--version", action="version", version=f"园区双碳填报 parkcarbon {VERSION}")
+    parser.add_argument("--db", help="数据库文件路径(默认：用户数据目录；也可用环境变量 PARKCARBON_DB)")
+    sub = parser.add_subparsers(dest="command", metavar="命令")
+    p = sub.add_parser("calc", help="计算园区文件中各年度的全部计算项，输出 JSON")
+    p.add_argument("file", help="园区文件(JSON)")
+    p = sub.add_parser("check", help="检查园区文件，输出发现的问题(JSON)；有错误时退出码为 1")
+    p.add_argument("file", help="园区文件(JSON)")
+    p = sub.add_parser("import", help="把园区文件(JSON)或本程序导出的工作簿(xlsx)导入数据库(全部成功或全部不变)")
+    p.add_argument("file", help="园区文件(.json)或工作簿(.xlsx)")
+    p.add_argument("--db", dest="sub_db", help="数据库文件路径")
+    p = sub.add_parser("dump", help="把数据库中的园区输出为园区文件(JSON)")
+    p.add_argument("park", help="园区名称")
+    p.add_argument("--db", dest="sub_db", help="数据库文件路径")
+    p = sub.add_parser("export", help="导出工作簿、PDF 和电子报送包")
+    p.add_argument("park", help="园区名称")
+    p.add_argument("--out", required=True, help="输出目录")
+    p.add_argument("--template", action="store_true", help="只导出空白模板工作簿")
+    p.add_argument("--db", dest="sub_db", help="数据库文件路径")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    db = getattr(args, "sub_db", None) or args.db
+    if args.command == "calc":
+        from forms.commands import run_calc
+
+        return run_calc(args.file)
+    if args.command == "check":
+        from forms.commands import run_check
+
+        return run_check(args.file)
+    if args.command in ("import", "dump", "export"):
+        from export.commands import run_command
+
+        return run_command(args.command, args, db)
+    from ui.app import run_app
+
+    return run_app(db)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
