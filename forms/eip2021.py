@@ -172,7 +172,7 @@ def _energy() -> tuple[list[Field], Section]:
                   default_ref=f"energy:{key}:tce", rules=(NONNEG,)),
             Field(tce, f"{label}折标准煤", "tce", role=COMPUTED, formula=f"{q} * {ftce}"),
             Field(fco2, f"{label}排放因子", f"tCO2/{unit}", role=FACTOR, decimals=4,
-                  default_ref=f"energy:{key}:co2", rules=co2_rules),
+                  default_ref="none" if key == "other_petroleum" else f"energy:{key}:co2", rules=co2_rules),
             Field(co2, f"{label}CO2排放量", "tCO2", role=COMPUTED, formula=f"({q} - {fs}) * {fco2}"),
         ]  # fmt: skip
         rows.append(Row(label, unit, {"value": q, "feedstock": fs, "tce_factor": ftce, "tce": tce,
@@ -373,7 +373,7 @@ def build() -> FormDefinition:
         f, s = part()
         fields += f
         sections.append(s)
-    fuel_keys = tuple(f"energy.{k}" for k, _, _ in FUELS) + ("energy.other_energy",)
+    fuel_keys = (*(f"energy.{k}" for k, _, _ in FUELS), "energy.other_energy")
     return FormDefinition(
         version=VERSION,
         title="园区年度碳排放基础数据表",

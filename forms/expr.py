@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-__all__ = ["Expr", "Num", "Name", "BinOp", "Call", "parse_formula", "FormulaError"]
+__all__ = ["BinOp", "Call", "Expr", "FormulaError", "Name", "Num", "parse_formula"]
 
 _TOKEN = re.compile(r"\s*(?:(\d+(?:\.\d*)?(?:[eE][+-]?\d+)?)|([A-Za-z_][A-Za-z0-9_.]*)|(.))")
 FUNCTIONS = ("sum", "ratio")

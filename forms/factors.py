@@ -132,7 +132,9 @@ class FactorLibrary:
     def _grid_default(self, province: str | None, year: int) -> _Entry:
         region = self.grid_region(province, year)
         if not region:
-            why = "未选择所在省份" if not province or province not in self.provinces else f"{province}无区域电网默认因子"
+            why = (
+                "未选择所在省份" if not province or province not in self.provinces else f"{province}无区域电网默认因子"
+            )
             return _Entry(None, "tCO2/MWh", f"无默认值({why})：须选择电网排放因子并注明来源", "", "")
         if year <= 2020:
             rows = [r for r in self._grid_rows("regional_grid_average") if r["region_or_scope"] == region

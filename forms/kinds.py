@@ -52,7 +52,9 @@ def parse(kind: str, raw: Raw, options: tuple[str, ...] = ()) -> Checked:
         return Checked(None)
     if kind == "enum":
         if text not in options:
-            return Checked(None, f"“{text}”不在可选项中(可选：{'、'.join(options[:6])}{'…' if len(options) > 6 else ''})")
+            return Checked(
+                None, f"“{text}”不在可选项中(可选：{'、'.join(options[:6])}{'…' if len(options) > 6 else ''})"
+            )
         return Checked(text)
     if kind == "phone":
         digits = sum(ch.isdigit() for ch in text)

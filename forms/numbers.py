@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
-__all__ = ["Parsed", "parse_number", "format_number", "is_blank"]
+__all__ = ["Parsed", "format_number", "is_blank", "parse_number"]
 
 _BLANK_TOKENS = {"", "-", "--", "—", "——", "–", "/", "无", "空", "n/a", "N/A"}
 _MULTIPLIERS = {"万": 1e4, "亿": 1e8}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 
 @dataclass(frozen=True)
@@ -159,7 +159,7 @@ def _eip2021() -> Outline:
 OUTLINE_VERSIONS = ("eip-2021",)
 
 
-@lru_cache(maxsize=None)
+@cache
 def outline_for(version: str = "eip-2021") -> Outline:
     if version == "eip-2021":
         return _eip2021()

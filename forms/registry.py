@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 from forms.definition import FormDefinition
 
@@ -19,7 +19,7 @@ class UnknownFormError(KeyError):
         return f"未知的表格版本“{self.version}”(本程序支持：{'、'.join(FORM_VERSIONS)})"
 
 
-@lru_cache(maxsize=None)
+@cache
 def form_for(version: str = DEFAULT_FORM) -> FormDefinition:
     if version == "eip-2021":
         from forms import eip2021

@@ -28,7 +28,8 @@ def compute_trend(form: FormDefinition, computed: Series, inputs: Series) -> dic
     for key in form.yoy_keys:
         out[f"trend.{key}.yoy"] = {
             str(y): growth_pct(_value(key, y, computed, inputs), _value(key, y - 1, computed, inputs))
-            if y - 1 in computed else None
+            if y - 1 in computed
+            else None
             for y in years[1:]
         }
     avg: float | None = None

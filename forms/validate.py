@@ -81,7 +81,9 @@ def _range(f: Field, r: Rule, ctx: Context, v: float | str | None) -> str | None
     lo, hi = float(r.params["lo"]), float(r.params["hi"])  # type: ignore[arg-type]
     if isinstance(v, float) and not lo <= v <= hi:
         hint = r.params.get("hint", "")
-        return f"{f.label}为 {_fmt(v, f.unit)}，超出 {_fmt(lo)}～{_fmt(hi)} 的合理范围{('：' + str(hint)) if hint else ''}"
+        return (
+            f"{f.label}为 {_fmt(v, f.unit)}，超出 {_fmt(lo)}～{_fmt(hi)} 的合理范围{('：' + str(hint)) if hint else ''}"
+        )
     return None
 
 
@@ -214,7 +216,9 @@ def _check_fields(fields: Iterator[Field], ctx: Context) -> Iterator[Finding]:
     for f in fields:
         value, error = _field_value(f, ctx)
         if error:
-            yield Finding(ERROR, ctx.year, f.key, error if error.startswith(f.label) else f"{f.label}：{error}", "parse")
+            yield Finding(
+                ERROR, ctx.year, f.key, error if error.startswith(f.label) else f"{f.label}：{error}", "parse"
+            )
             continue
         for rule in f.rules:
             message = FIELD_CHECKS[rule.check](f, rule, ctx, value)
