@@ -32,9 +32,17 @@ class Expr:
     def evaluate(self, env: Mapping[str, float | None]) -> float | None:
         raise NotImplementedError
 
-    def to_excel(self, ref: Callable[[str], str]) -> str:
-        """Spreadsheet formula text (without the leading ``=``); ``ref`` maps a key to a cell."""
+    def to_excel(self, ref: Callable[[str], str], *, bare: bool = False) -> str:
+        """Spreadsheet formula text (without the leading ``=``); ``ref`` maps a key to a cell.
+
+        ``bare`` leaves out the "unavailable" test of ``ratio`` (used by :func:`to_excel_guarded`, which
+        puts one test around the whole formula so that "—" never reaches an arithmetic operator).
+        """
         raise NotImplementedError
+
+    def denominators(self) -> list[Expr]:
+        """Divisors that make the result unavailable when they are 0 (ratio denominators, ``/`` by a name)."""
+        return []
 
 
 @dataclass(frozen=True)
@@ -47,7 +55,7 @@ class Num(Expr):
     def evaluate(self, env: Mapping[str, float | None]) -> float | None:
         return self.value
 
-    def to_excel(self, ref: Callable[[str], str]) -> str:
+    def to_excel(self, ref: Callable[[str], str], *, bare: bool = False) -> str:
         return repr(self.value).removesuffix(".0")
 
 
@@ -63,7 +71,7 @@ class Name(Expr):
             return 0.0
         return env[self.key]
 
-    def to_excel(self, ref: Callable[[str], str]) -> str:
+    def to_excel(self, ref: Callable[[str], str], *, bare: bool = False) -> str:
         return ref(self.key)
 
 
@@ -91,9 +99,13 @@ class BinOp(Expr):
             return None
         return a / b
 
-    def to_excel(self, ref: Callable[[str], str]) -> str:
-        left = self.left.to_excel(ref)
-        right = self.right.to_excel(ref)
+    def denominators(self) -> list[Expr]:
+        own = [self.right] if self.op == "/" and not isinstance(self.right, Num) else []
+        return self.left.denominators() + self.right.denominators() + own
+
+    def to_excel(self, ref: Callable[[str], str], *, bare: bool = False) -> str:
+        left = self.left.to_excel(ref, bare=bare)
+        right = self.right.to_excel(ref, bare=bare)
         if self.op in "*/" and isinstance(self.left, BinOp) and self.left.op in "+-":
             left = f"({left})"
         if isinstance(self.right, BinOp) and (self.op in "-/" or (self.op == "*" and self.right.op in "+-")):
@@ -126,11 +138,21 @@ class Call(Expr):
             return None
         return num / den
 
-    def to_excel(self, ref: Callable[[str], str]) -> str:
-        parts = [arg.to_excel(ref) for arg in self.args]
+    def denominators(self) -> list[Expr]:
+        out: list[Expr] = []
+        for arg in self.args:
+            out += arg.denominators()
+        if self.func == "ratio":
+            out.append(self.args[1])
+        return out
+
+    def to_excel(self, ref: Callable[[str], str], *, bare: bool = False) -> str:
+        parts = [arg.to_excel(ref, bare=bare) for arg in self.args]
         if self.func == "sum":
             return "SUM(" + ",".join(parts) + ")"
         num, den = parts
+        if bare:
+            return f"(({num})/({den}))"
         return f'IF(N({den})=0,"—",({num})/({den}))'
 
 
@@ -202,6 +224,30 @@ class _Parser:
                 return Call(text, tuple(args))
             return Name(text)
         raise FormulaError(f"unexpected {text!r} in {self.text!r}")
+
+
+def to_excel_guarded(
+    expr: Expr, ref: Callable[[str], str], unavailable: Callable[[str], bool] = lambda k: False
+) -> str:
+    """The formula with one "unavailable" test around all of it, giving "—" exactly when evaluate gives None.
+
+    ``evaluate`` propagates None through every operator, so testing every divisor (and every referenced
+    key that may itself be unavailable, per ``unavailable``) once at the top is equivalent — and keeps the
+    text "—" away from ``*`` and ``+`` (which would give #VALUE! in a spreadsheet).
+    """
+    tests: list[str] = []
+    for name in sorted(expr.names()):
+        if unavailable(name):
+            tests.append(f"NOT(ISNUMBER({ref(name)}))")
+    for den in expr.denominators():
+        test = f"N({den.to_excel(ref, bare=True)})=0"
+        if test not in tests:
+            tests.append(test)
+    body = expr.to_excel(ref, bare=True)
+    if not tests:
+        return body
+    cond = tests[0] if len(tests) == 1 else "OR(" + ",".join(tests) + ")"
+    return f'IF({cond},"—",{body})'
 
 
 def parse_formula(text: str) -> Expr:

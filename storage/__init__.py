@@ -1,0 +1,35 @@
+"""Where drafts live: the SQLite database (the only package that speaks SQL).
+
+See :class:`storage.database.Database` for the API the window and the exporters use.
+"""
+
+from storage.database import Database
+from storage.errors import (
+    DatabaseLockedError,
+    DiskError,
+    InvalidDataError,
+    NotOurDatabaseError,
+    ParkNotFoundError,
+    ReadOnlyError,
+    SchemaTooNewError,
+    StorageError,
+)
+from storage.paths import default_db_path
+from storage.records import SUBMISSION_KINDS, HistoryEntry, ParkSummary, SubmissionEvent
+
+__all__ = [
+    "SUBMISSION_KINDS",
+    "Database",
+    "DatabaseLockedError",
+    "DiskError",
+    "HistoryEntry",
+    "InvalidDataError",
+    "NotOurDatabaseError",
+    "ParkNotFoundError",
+    "ParkSummary",
+    "ReadOnlyError",
+    "SchemaTooNewError",
+    "StorageError",
+    "SubmissionEvent",
+    "default_db_path",
+]

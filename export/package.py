@@ -1,0 +1,336 @@
+"""The electronic package: one zip for the ministry, an e-mail draft, and the internal review sheet.
+
+``<out>/<园区名称>_碳达峰碳中和材料_<YYYYMMDD>.zip`` holds the workbook, the report PDF, the tables PDF, the
+park file (JSON) and ``manifest.json`` (every other file with its SHA-256, the form and outline versions,
+the content fingerprint printed in every page footer, the program version).  Beside it:
+``<same name>.eml`` — a ready-to-send draft (``X-Unsent: 1``) with the zip attached, addressed to the
+mailbox named in the notice (editable) — and ``<园区名称>_内部审核单_<YYYYMMDD>.pdf``, which stays in the
+park and is not put into the package.
+
+Everything is built in memory first; each file is then written to a temporary name in the output folder
+and renamed into place, so an interrupted export never leaves a partial file at a target name.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import io
+import json
+import os
+import re
+import sys
+import tempfile
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from email import policy
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any, TextIO
+
+from export.fingerprint import fingerprint, sha256_hex
+from export.pdf_report import build_report_pdf
+from export.pdf_review import build_review_pdf
+from export.pdf_tables import build_tables_pdf
+from forms.calc import compute_park
+from forms.model import ParkData
+from forms.parkfile import dumps
+from forms.registry import form_for
+from forms.version import PROGRAM, VERSION
+
+MAIL_TO = "touzichu@mee.gov.cn"
+MANIFEST = "manifest.json"
+MANIFEST_FORMAT = "parkcarbon-package/1"
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
+Writer = Callable[[Path, bytes], None]
+
+
+def _file_mode() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+_FILE_MODE = _file_mode()
+
+
+def safe_name(name: str, fallback: str = "园区") -> str:
+    """A park name usable as (part of) a file name on Windows, macOS and Linux."""
+    text = _UNSAFE.sub("_", name).strip().strip(".").strip()
+    if text.upper().split(".")[0] in {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)),
+                                      *(f"LPT{i}" for i in range(10))}:  # fmt: skip
+        text = f"_{text}"
+    return text[:80] or fallback
+
+
+def is_final(park: ParkData) -> bool:
+    """定稿 state from the report module; a park is a draft when that module is absent."""
+    try:
+        from forms.report_check import is_final as report_is_final
+    except ImportError:
+        return False
+    return bool(report_is_final(park))
+
+
+@dataclass(frozen=True)
+class PackageFile:
+    name: str
+    data: bytes
+
+    @property
+    def sha256(self) -> str:
+        return sha256_hex(self.data)
+
+
+@dataclass
+class Package:
+    stem: str  # <园区名称>_碳达峰碳中和材料_<YYYYMMDD>
+    fingerprint: str
+    final: bool
+    files: list[PackageFile]  # in the zip, manifest last
+    review: PackageFile  # beside the zip
+    zip_data: bytes
+    eml_data: bytes
+    manifest: dict[str, Any]
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def zip_name(self) -> str:
+        return f"{self.stem}.zip"
+
+    @property
+    def eml_name(self) -> str:
+        return f"{self.stem}.eml"
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    zip_path: Path
+    eml_path: Path
+    review_path: Path
+    fingerprint: str
+    final: bool
+    notes: tuple[str, ...]
+
+
+# -- building --------------------------------------------------------------------------------------
+def _workbook(park: ParkData, name: str) -> tuple[PackageFile, str | None]:
+    """The workbook from export.xlsx, or a placeholder note when that module is not available."""
+    try:
+        from export.xlsx import workbook_bytes
+    except ImportError:
+        note = "工作簿导出模块尚未安装，本包暂以说明文件代替工作簿。"
+        text = f"{note}\n园区：{park.name}\n请使用本程序的“导出”功能重新生成包含工作簿的材料包。\n"
+        return PackageFile(f"{name}_工作簿说明.txt", text.encode("utf-8")), note
+    return PackageFile(f"{name}_园区年度碳排放基础数据表.xlsx", workbook_bytes(park)), None
+
+
+def build_manifest(park: ParkData, fp: str, final: bool, files: list[PackageFile], now: _dt.datetime) -> dict[str, Any]:
+    return {
+        "format": MANIFEST_FORMAT,
+        "park": park.name,
+        "created_at": now.isoformat(timespec="seconds"),
+        "program": PROGRAM,
+        "program_version": VERSION,
+        "form_version": park.form,
+        "form_title": form_for(park.form).title,
+        "outline_version": park.report.outline,
+        "years": park.sorted_years(),
+        "fingerprint": fp,
+        "final": final,
+        "status": "定稿" if final else "草稿",
+        "files": [{"name": f.name, "sha256": f.sha256, "bytes": len(f.data)} for f in files],
+    }
+
+
+def build_zip(files: list[PackageFile], now: _dt.datetime) -> bytes:
+    buf = io.BytesIO()
+    stamp = (max(now.year, 1980), now.month, now.day, now.hour, now.minute, now.second - now.second % 2)
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for f in files:
+            info = zipfile.ZipInfo(f.name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, f.data)
+    return buf.getvalue()
+
+
+def _contact(park: ParkData) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for year in reversed(park.sorted_years()):
+        for key in ("meta.filler", "meta.phone", "meta.email"):
+            value = park.years[year].meta.get(key)
+            if key not in out and value not in (None, ""):
+                out[key] = str(value).strip()
+    return out
+
+
+def build_eml(park: ParkData, package_files: list[PackageFile], zip_name: str, zip_data: bytes, fp: str,
+              final: bool, today: _dt.date) -> bytes:  # fmt: skip
+    body_org = str(park.park.get("park.management_body") or park.name)
+    contact = _contact(park)
+    listing = "\n".join(f"  {i}. {f.name}" for i, f in enumerate(package_files, start=1))
+    lines = [
+        "您好：",
+        "",
+        f"　　现报送{park.name}碳达峰碳中和相关材料电子版，请查收。附件“{zip_name}”内含：",
+        listing,
+        "",
+        f"　　内容校验码：{fp}(与纸质材料每页页脚所印一致，manifest.json 中列有各文件的 SHA-256)。",
+        "　　加盖公章的纸质材料另行寄送。"
+        if final
+        else "　　注意：本材料尚未定稿，各页带有“草稿”水印，请定稿后重新导出再发送。",
+        "",
+        f"联系人：{contact.get('meta.filler', '')}　电话：{contact.get('meta.phone', '')}"
+        f"　邮箱：{contact.get('meta.email', '')}",
+        body_org,
+        f"{today.year}年{today.month}月{today.day}日",
+        "",
+        f"(本邮件草稿由“{PROGRAM}”生成。收件人按通知填写为 {MAIL_TO}；"
+        "如需通过省级生态环境厅报送，请修改收件人后再发送。)",
+    ]
+    msg = EmailMessage(policy=policy.SMTP)
+    msg["To"] = MAIL_TO
+    msg["Subject"] = f"{park.name}碳达峰碳中和材料报送" + ("" if final else "(草稿)")
+    msg["X-Unsent"] = "1"
+    msg["X-Parkcarbon-Fingerprint"] = fp
+    msg.set_content("\n".join(lines), charset="utf-8")
+    msg.add_attachment(zip_data, maintype="application", subtype="zip", filename=zip_name)
+    return msg.as_bytes()
+
+
+def build_package(park: ParkData, *, today: _dt.date | None = None, now: _dt.datetime | None = None) -> Package:
+    now = now or _dt.datetime.now().astimezone()
+    today = today or now.date()
+    result = compute_park(park)
+    fp = fingerprint(park)
+    final = is_final(park)
+    draft = not final
+    name = safe_name(park.name)
+    stem = f"{name}_碳达峰碳中和材料_{today:%Y%m%d}"
+    workbook, note = _workbook(park, name)
+    files = [
+        workbook,
+        PackageFile(
+            f"{name}_碳达峰碳中和实施路径专项报告.pdf",
+            build_report_pdf(park, fp, draft=draft, result=result, today=today),
+        ),
+        PackageFile(f"{name}_{result.form.title}.pdf", build_tables_pdf(park, fp, draft=draft, result=result)),
+        PackageFile(f"{name}_园区文件.json", dumps(park).encode("utf-8")),
+    ]
+    manifest = build_manifest(park, fp, final, files, now)
+    files.append(PackageFile(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8")))
+    zip_data = build_zip(files, now)
+    eml = build_eml(park, files, f"{stem}.zip", zip_data, fp, final, today)
+    review = PackageFile(
+        f"{name}_内部审核单_{today:%Y%m%d}.pdf", build_review_pdf(park, fp, draft=draft, result=result)
+    )
+    return Package(stem, fp, final, files, review, zip_data, eml, manifest, [note] if note else [])
+
+
+# -- writing ---------------------------------------------------------------------------------------
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write ``data`` to a temporary file beside ``path`` and rename it into place."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        os.chmod(tmp, _FILE_MODE)  # mkstemp makes it private; an exported file is an ordinary file
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def remove_stale_parts(out_dir: Path, names: list[str]) -> None:
+    """Temporary files left by an export that was killed (only ours: ``.<target>.*.part``)."""
+    for name in names:
+        for stale in out_dir.glob(f".{glob_escape(name)}.*.part"):
+            stale.unlink(missing_ok=True)
+
+
+def glob_escape(text: str) -> str:
+    return re.sub(r"([*?\[])", r"[\1]", text)
+
+
+def write_package(package: Package, out_dir: Path, writer: Writer = atomic_write) -> ExportResult:
+    """Write the review sheet, the zip, then the e-mail draft (which attaches the zip)."""
+    targets = [(out_dir / package.review.name, package.review.data), (out_dir / package.zip_name, package.zip_data),
+               (out_dir / package.eml_name, package.eml_data)]  # fmt: skip
+    remove_stale_parts(out_dir, [p.name for p, _ in targets])
+    for path, data in targets:
+        writer(path, data)
+    return ExportResult(targets[1][0], targets[2][0], targets[0][0], package.fingerprint, package.final,
+                        tuple(package.notes))  # fmt: skip
+
+
+def export_package(park: ParkData, out_dir: str | os.PathLike[str], *, today: _dt.date | None = None,
+                   now: _dt.datetime | None = None, writer: Writer = atomic_write) -> ExportResult:  # fmt: skip
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    return write_package(build_package(park, today=today, now=now), out, writer)
+
+
+def export_template(park: ParkData, out_dir: str | os.PathLike[str], writer: Writer = atomic_write) -> Path:
+    """The blank template workbook for distribution (``export --template``)."""
+    from export.xlsx import workbook_bytes
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"{safe_name(park.name)}_园区年度碳排放基础数据表_空白模板.xlsx"
+    remove_stale_parts(out, [path.name])
+    writer(path, workbook_bytes(park, template=True))
+    return path
+
+
+# -- command line ----------------------------------------------------------------------------------
+def _load_park(park_name: str, db: str | None, err: TextIO) -> ParkData | None:
+    from storage import Database, StorageError
+
+    try:
+        database = Database.open(db, read_only=True)
+    except StorageError as exc:
+        print(f"错误：{exc}", file=err)
+        return None
+    try:
+        park_id = database.find_park(park_name)
+        if park_id is None:
+            names = "、".join(p.name for p in database.list_parks()) or "(无)"
+            print(f"错误：数据库中没有名为“{park_name}”的园区。现有园区：{names}", file=err)
+            return None
+        return database.load_park(park_id)
+    except StorageError as exc:
+        print(f"错误：{exc}", file=err)
+        return None
+    finally:
+        database.close()
+
+
+def run_export(park_name: str, out_dir: str, db: str | None, template: bool = False, *,
+               out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:  # fmt: skip
+    """``python main.py export PARK --out DIR [--db PATH] [--template]``."""
+    park = _load_park(park_name, db, err)
+    if park is None:
+        return EXIT_USAGE
+    try:
+        if template:
+            path = export_template(park, out_dir)
+            print(f"已导出空白模板：{path}", file=out)
+            return EXIT_OK
+        result = export_package(park, out_dir)
+    except OSError as exc:
+        where = exc.filename or out_dir
+        print(f"错误：无法写入输出文件夹“{where}”：{exc.strerror or exc}", file=err)
+        return EXIT_USAGE
+    print(f"已导出电子报送包：{result.zip_path}", file=out)
+    print(f"邮件草稿：{result.eml_path}", file=out)
+    print(f"内部审核单：{result.review_path}", file=out)
+    print(f"内容校验码：{result.fingerprint}", file=out)
+    for note in result.notes:
+        print(f"提示：{note}", file=err)
+    if not result.final:
+        print("提示：该园区尚未定稿，导出的 PDF 均带“草稿”水印。", file=err)
+    return EXIT_OK

@@ -1,0 +1,97 @@
+"""A park as a flat set of *cells*: (kind, year, key) -> JSON-able value.
+
+Every stored thing a clerk can change is one cell: a profile field, a year's value or header field, a
+factor override, an explanation, a year (its form version), a report section, the project list, the
+scenarios, a report extra.  History rows, whole-park replacement and "the park as of a time" all work on
+cells, so they treat every kind the same way.  Pure Python; no SQL here.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from forms.model import FactorOverride, ParkData, ReportData, YearData
+
+PARK = "park"
+VALUE = "value"
+META = "meta"
+FACTOR = "factor"
+EXPLANATION = "explanation"
+YEAR = "year"
+SECTION = "section"
+PROJECTS = "projects"
+SCENARIOS = "scenarios"
+EXTRA = "report_extra"
+KINDS = (PARK, YEAR, VALUE, META, FACTOR, EXPLANATION, SECTION, PROJECTS, SCENARIOS, EXTRA)
+
+CellKey = tuple[str, int | None, str]
+
+
+def encode(value: Any) -> str:
+    """JSON text that gives back the same value and type (ASCII, so any string survives SQLite)."""
+    return json.dumps(value, ensure_ascii=True, allow_nan=True)
+
+
+def decode(text: str) -> Any:
+    return json.loads(text)
+
+
+def park_to_cells(park: ParkData) -> dict[CellKey, Any]:
+    cells: dict[CellKey, Any] = {}
+    for key, raw in park.park.items():
+        cells[(PARK, None, key)] = raw
+    for year in park.sorted_years():
+        data = park.years[year]
+        cells[(YEAR, year, "")] = data.form
+        for key, raw in data.values.items():
+            cells[(VALUE, year, key)] = raw
+        for key, raw in data.meta.items():
+            cells[(META, year, key)] = raw
+        for key, override in data.factors.items():
+            cells[(FACTOR, year, key)] = override.to_json()
+        for key, text in data.explanations.items():
+            cells[(EXPLANATION, year, key)] = text
+    report = park.report
+    for key, text in report.sections.items():
+        cells[(SECTION, None, key)] = text
+    if report.projects:
+        cells[(PROJECTS, None, "")] = [dict(p) for p in report.projects]
+    if report.scenarios:
+        cells[(SCENARIOS, None, "")] = dict(report.scenarios)
+    for key, value in report.extra.items():
+        cells[(EXTRA, None, key)] = value
+    return cells
+
+
+def cells_to_park(cells: dict[CellKey, Any], form: str, outline: str) -> ParkData:
+    """The park made of ``cells`` (in their order); cells of a year that is not there are ignored."""
+    park = ParkData(form=form, report=ReportData(outline=outline))
+    for (kind, year, _key), value in cells.items():
+        if kind == YEAR and year is not None:
+            park.years[year] = YearData(form=str(value))
+    park.years = dict(sorted(park.years.items()))
+    for (kind, year, key), value in cells.items():
+        if kind == PARK:
+            park.park[key] = value
+        elif kind in (VALUE, META, FACTOR, EXPLANATION):
+            data = park.years.get(year) if year is not None else None
+            if data is None:
+                continue
+            if kind == VALUE:
+                data.values[key] = value
+            elif kind == META:
+                data.meta[key] = value
+            elif kind == FACTOR:
+                data.factors[key] = FactorOverride(value.get("value"), value.get("source") or "")
+            else:
+                data.explanations[key] = value
+        elif kind == SECTION:
+            park.report.sections[key] = value
+        elif kind == PROJECTS:
+            park.report.projects = [dict(p) for p in value]
+        elif kind == SCENARIOS:
+            park.report.scenarios = dict(value)
+        elif kind == EXTRA:
+            park.report.extra[key] = value
+    return park

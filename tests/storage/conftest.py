@@ -1,0 +1,61 @@
+"""Fixtures for storage tests: every database lives in tmp_path, never in the user's data folder."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from forms.model import ParkData
+from forms.parkfile import read_park_file
+from storage import Database
+
+FIXTURE = Path("/work/shared/fixtures/demo-park.json")
+REPO = Path(__file__).resolve().parents[2]
+DEMO = FIXTURE if FIXTURE.is_file() else REPO / "resources" / "demo" / "demo-park.json"
+
+
+@pytest.fixture(autouse=True)
+def _no_user_database(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A forgotten explicit path must not reach the real user data folder."""
+    monkeypatch.setenv("PARKCARBON_DB", str(tmp_path / "env-default.db"))
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "drafts.db"
+
+
+@pytest.fixture
+def db(db_path: Path) -> Iterator[Database]:
+    database = Database.open(db_path)
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def demo_file() -> Path:
+    return DEMO
+
+
+@pytest.fixture
+def demo_park() -> ParkData:
+    return read_park_file(DEMO)
+
+
+def table_checksum(path: Path) -> str:
+    """SHA-256 over every row of every table (read-only, so taking it changes nothing)."""
+    conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+    try:
+        digest = hashlib.sha256()
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+        for table in tables:
+            digest.update(table.encode())
+            for row in conn.execute(f'SELECT * FROM "{table}" ORDER BY rowid'):
+                digest.update(repr(row).encode())
+        return digest.hexdigest()
+    finally:
+        conn.close()

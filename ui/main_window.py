@@ -1,0 +1,317 @@
+"""The main window: navigation tree, page stack, findings panel, status bar with the save state."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QApplication,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QWidget,
+)
+
+from forms.outline import Outline, outline_for, subsection_label
+from ui.findings_dock import FindingsDock
+from ui.session import ParkSession
+from ui.states import FillState, combined, park_state, section_state, state_icon, year_state
+from ui.undo import EditTracker
+
+PageKey = tuple[Any, ...]
+PAGE_ROLE = Qt.ItemDataRole.UserRole
+PARK_PAGE: PageKey = ("park",)
+EXPORT_PAGE: PageKey = ("export",)
+ADD_YEAR: PageKey = ("add_year",)
+YEARS_NODE: PageKey = ("years",)
+REPORT_NODE: PageKey = ("report",)
+LAST_YEAR = 2100
+
+
+def settings_for(db_path: Path) -> QSettings:
+    """Window settings in an INI file beside the database (never in the program folder)."""
+    return QSettings(str(db_path.with_name(db_path.stem + "-window.ini")), QSettings.Format.IniFormat)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, db: Any, park_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.session = ParkSession(db, park_id, self)
+        self.undo_stack = QUndoStack(self)
+        self.tracker = EditTracker(self.session, self.undo_stack)
+        self.outline: Outline = outline_for(self.session.park.report.outline)
+        self.pages: dict[PageKey, QWidget] = {}
+        self.nav_items: dict[PageKey, QTreeWidgetItem] = {}
+        self.setWindowTitle(self._title())
+        self.resize(1360, 860)
+
+        self.nav = QTreeWidget()
+        self.nav.setColumnCount(2)
+        self.nav.setHeaderHidden(True)
+        self.nav.setMinimumWidth(280)
+        self.nav.header().setStretchLastSection(False)
+        self.nav.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.nav.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.nav.currentItemChanged.connect(self._nav_changed)
+        self.stack = QStackedWidget()
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.nav)
+        splitter.addWidget(self.stack)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([290, 1070])
+        self.setCentralWidget(splitter)
+
+        self.findings = FindingsDock(self.session, self)
+        self.findings.navigate.connect(self.go_to_field)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.findings)
+        self.resizeDocks([self.findings], [150], Qt.Orientation.Vertical)
+
+        self.save_label = QLabel("已打开")
+        self.path_label = QLabel(f"数据库：{db.path}")
+        self.path_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.statusBar().addWidget(self.save_label, 1)
+        self.statusBar().addPermanentWidget(self.path_label)
+        self.session.save_state_changed.connect(self.save_label.setText)
+        self.session.findings_changed.connect(self.refresh_states)
+        self.session.report_changed.connect(self._report_changed)
+        self.session.park_reloaded.connect(self._rebuild_nav)
+        self.session.value_changed.connect(self._value_changed)
+
+        self._build_menus()
+        self._rebuild_nav()
+        self.settings = settings_for(Path(db.path))
+        geometry = self.settings.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        state = self.settings.value("window/state")
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+        # findings are computed just after the window shows, so start-up stays fast
+        QTimer.singleShot(0, self.session.revalidate)
+
+    def _title(self) -> str:
+        return f"园区双碳填报 — {self.session.park.name or '(未命名园区)'}"
+
+    # -- menus ------------------------------------------------------------------------------------
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("文件(&F)")
+        save = QAction("立即保存(&S)", self)
+        save.setShortcut(QKeySequence.StandardKey.Save)
+        save.triggered.connect(self.save_now)
+        file_menu.addAction(save)
+        add_year = QAction("添加年份(&Y)…", self)
+        add_year.triggered.connect(self.ask_add_year)
+        file_menu.addAction(add_year)
+        file_menu.addSeparator()
+        quit_action = QAction("退出(&Q)", self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+        edit_menu = self.menuBar().addMenu("编辑(&E)")
+        undo = self.undo_stack.createUndoAction(self, "撤销")
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = self.undo_stack.createRedoAction(self, "重做")
+        redo.setShortcut(QKeySequence.StandardKey.Redo)
+        edit_menu.addAction(undo)
+        edit_menu.addAction(redo)
+        view_menu = self.menuBar().addMenu("视图(&V)")
+        view_menu.addAction(self.findings.toggleViewAction())
+
+    # -- navigation -------------------------------------------------------------------------------
+    def _item(self, parent: QTreeWidget | QTreeWidgetItem, text: str, key: PageKey) -> QTreeWidgetItem:
+        item = QTreeWidgetItem([text, ""])
+        item.setData(0, PAGE_ROLE, key)
+        if isinstance(parent, QTreeWidget):
+            parent.addTopLevelItem(item)
+        else:
+            parent.addChild(item)
+        self.nav_items[key] = item
+        return item
+
+    def _rebuild_nav(self) -> None:
+        current = self.current_page_key()
+        self.nav.blockSignals(True)
+        self.nav.clear()
+        self.nav_items.clear()
+        self._item(self.nav, "园区信息", PARK_PAGE)
+        years = self._item(self.nav, "年度数据表", YEARS_NODE)
+        for y in self.session.years:
+            self._item(years, f"{y} 年", ("year", y))
+        add = self._item(years, "＋ 添加年份…", ADD_YEAR)
+        add.setForeground(0, self.palette().link())
+        report = self._item(self.nav, "专项报告", REPORT_NODE)
+        for chapter in self.outline.chapters:
+            ch = self._item(report, chapter.heading, ("chapter", chapter.key))
+            for i, section in enumerate(chapter.sections):
+                self._item(ch, f"{subsection_label(i)}{section.title}", ("section", section.key))
+        self._item(self.nav, "导出与报送", EXPORT_PAGE)
+        self.nav.expandItem(years)
+        self.nav.expandItem(report)
+        self.nav.blockSignals(False)
+        self.refresh_states()
+        target = current if current in self.nav_items else PARK_PAGE
+        self.nav.setCurrentItem(self.nav_items[target])
+        self.show_page(target)
+
+    def current_page_key(self) -> PageKey | None:
+        item = self.nav.currentItem()
+        return item.data(0, PAGE_ROLE) if item else None
+
+    def _set_state(self, key: PageKey, state: FillState) -> None:
+        item = self.nav_items.get(key)
+        if item is None:
+            return
+        item.setIcon(0, state_icon(state))
+        item.setText(1, state.value)
+        item.setForeground(1, state.colour)
+        item.setToolTip(0, f"状态：{state.value}")
+
+    def refresh_states(self) -> None:
+        park = self.session.park
+        findings = self.session.findings
+        self._set_state(PARK_PAGE, park_state(park, findings))
+        year_states = [year_state(park, y, findings) for y in self.session.years]
+        for y, s in zip(self.session.years, year_states, strict=True):
+            self._set_state(("year", y), s)
+        self._set_state(YEARS_NODE, combined(year_states))
+        chapter_states = []
+        for chapter in self.outline.chapters:
+            states = [section_state(park, s) for s in chapter.sections]
+            for s, st in zip(chapter.sections, states, strict=True):
+                self._set_state(("section", s.key), st)
+            chapter_states.append(combined(states))
+            self._set_state(("chapter", chapter.key), chapter_states[-1])
+        self._set_state(REPORT_NODE, combined(chapter_states))
+        from ui.export_page import submission_state
+
+        try:
+            events = list(self.db.submission_events(self.session.park_id))
+        except AttributeError:
+            events = []
+        self._set_state(EXPORT_PAGE, submission_state(events))
+
+    def _report_changed(self, section_key: str) -> None:
+        park = self.session.park
+        section = self.outline.section(section_key)
+        self._set_state(("section", section_key), section_state(park, section))
+        chapter = self.outline.chapter_of(section_key)
+        self._set_state(("chapter", chapter.key), combined(section_state(park, s) for s in chapter.sections))
+
+    def _value_changed(self, year: int | None, key: str) -> None:
+        if year is None and key == "park.name":
+            self.setWindowTitle(self._title())
+
+    def _nav_changed(self, item: QTreeWidgetItem | None, _previous: QTreeWidgetItem | None) -> None:
+        if item is None:
+            return
+        key: PageKey = item.data(0, PAGE_ROLE)
+        if key == ADD_YEAR:
+            QTimer.singleShot(0, self.ask_add_year)
+            return
+        if key == YEARS_NODE and self.session.years:
+            key = ("year", self.session.years[-1])
+        elif key == REPORT_NODE:
+            key = ("section", next(self.outline.sections()).key)
+        elif key[0] == "chapter":
+            chapter = next(c for c in self.outline.chapters if c.key == key[1])
+            key = ("section", chapter.sections[0].key)
+        self.show_page(key)
+
+    def page(self, key: PageKey) -> QWidget:
+        """The page for ``key``, built the first time it is shown."""
+        if key not in self.pages:
+            self.pages[key] = self._build_page(key)
+            self.stack.addWidget(self.pages[key])
+        return self.pages[key]
+
+    def _build_page(self, key: PageKey) -> QWidget:
+        if key == PARK_PAGE:
+            from ui.park_page import ParkPage
+
+            return ParkPage(self.session, self.tracker)
+        if key == EXPORT_PAGE:
+            from ui.export_page import ExportPage
+
+            return ExportPage(self.session)
+        if key[0] == "year":
+            from ui.year_page import YearPage
+
+            return YearPage(self.session, self.tracker, key[1])
+        if key[0] == "section":
+            from ui.report_page import ReportSectionPage
+
+            return ReportSectionPage(self.session, self.outline, self.outline.section(key[1]))
+        raise KeyError(key)
+
+    def show_page(self, key: PageKey) -> QWidget:
+        self.commit_editing()
+        self.session.flush()
+        page = self.page(key)
+        self.stack.setCurrentWidget(page)
+        item = self.nav_items.get(key)
+        if item is not None and self.nav.currentItem() is not item:
+            self.nav.blockSignals(True)
+            self.nav.setCurrentItem(item)
+            self.nav.blockSignals(False)
+        return page
+
+    def go_to_field(self, year: int | None, key: str) -> None:
+        page = self.show_page(PARK_PAGE if year is None else ("year", year))
+        focus = getattr(page, "focus_field", None)
+        if focus is not None:
+            focus(key)
+
+    def ask_add_year(self) -> None:
+        years = self.session.years
+        suggestion = (max(years) + 1) if years else 2016
+        year, ok = QInputDialog.getInt(self, "添加年份", "年份：", suggestion, 2016, LAST_YEAR)
+        if not ok:
+            self._rebuild_nav()
+            return
+        if year in years:
+            QMessageBox.information(self, "添加年份", f"{year} 年的数据表已经存在。")
+        else:
+            self.session.add_year(year)
+        self.show_page(("year", year))
+
+    # -- saving -----------------------------------------------------------------------------------
+    def commit_editing(self) -> None:
+        """Finish the edit under way (a cell editor, a focused field) so that it is saved now."""
+        widget = QApplication.focusWidget()
+        if widget is not None and self.isAncestorOf(widget):
+            widget.clearFocus()
+        self.findings.save_explanation()
+
+    def save_now(self) -> None:
+        self.commit_editing()
+        self.session.flush()
+        self.save_label.setText(f"已保存 {self._now()}")
+
+    @staticmethod
+    def _now() -> str:
+        import datetime as _dt
+
+        return _dt.datetime.now().strftime("%H:%M:%S")
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        try:
+            self.commit_editing()
+            self.session.flush()
+        except Exception as exc:  # a storage failure: tell the clerk, keep the window open
+            QMessageBox.critical(self, "无法保存", str(exc))
+            event.ignore()
+            return
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+        self.settings.sync()
+        super().closeEvent(event)

@@ -1,0 +1,105 @@
+"""Fill states of navigation entries (空 / 填写中 / 有错误 / 已完成) and their colours and icons."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from enum import Enum
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+
+from forms.definition import ERROR
+from forms.model import ParkData
+from forms.numbers import is_blank
+from forms.outline import OutlineSection
+from forms.validate import Finding
+
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+COMPLETE_CHARS = 100  # a report section with at least this many Chinese characters counts as written
+
+
+class FillState(Enum):
+    EMPTY = "空"
+    IN_PROGRESS = "填写中"
+    ERRORS = "有错误"
+    COMPLETE = "已完成"
+
+    @property
+    def colour(self) -> QColor:
+        return QColor(_COLOURS[self])
+
+
+_COLOURS = {
+    FillState.EMPTY: "#9e9e9e",
+    FillState.IN_PROGRESS: "#1e6fd9",
+    FillState.ERRORS: "#d32f2f",
+    FillState.COMPLETE: "#2e7d32",
+}
+_ICONS: dict[FillState, QIcon] = {}
+
+
+def state_icon(state: FillState) -> QIcon:
+    if state not in _ICONS:
+        pix = QPixmap(14, 14)
+        pix.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pix)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(state.colour)
+        if state is FillState.EMPTY:
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.setPen(state.colour)
+        painter.drawEllipse(2, 2, 10, 10)
+        painter.end()
+        _ICONS[state] = QIcon(pix)
+    return _ICONS[state]
+
+
+def chinese_count(text: str) -> int:
+    """Word count of a Chinese text: its Chinese characters."""
+    return len(_CJK.findall(text))
+
+
+def _from_findings(filled: bool, findings: Iterable[Finding]) -> FillState:
+    findings = list(findings)
+    if any(f.level == ERROR for f in findings):
+        return FillState.ERRORS
+    if not filled:
+        return FillState.EMPTY
+    if any(f.blocking for f in findings):
+        return FillState.IN_PROGRESS
+    return FillState.COMPLETE
+
+
+def year_state(park: ParkData, year: int, findings: Iterable[Finding]) -> FillState:
+    ydata = park.years.get(year)
+    filled = ydata is not None and any(not is_blank(v) for v in ydata.values.values())
+    return _from_findings(filled, (f for f in findings if f.year == year))
+
+
+def park_state(park: ParkData, findings: Iterable[Finding]) -> FillState:
+    filled = any(not is_blank(v) for v in park.park.values())
+    return _from_findings(filled, (f for f in findings if f.year is None))
+
+
+def section_state(park: ParkData, section: OutlineSection) -> FillState:
+    if section.kind == "projects":
+        return FillState.COMPLETE if park.report.projects else FillState.EMPTY
+    text = park.report.sections.get(section.key, "")
+    if not text.strip():
+        return FillState.EMPTY
+    return FillState.COMPLETE if chinese_count(text) >= COMPLETE_CHARS else FillState.IN_PROGRESS
+
+
+def combined(states: Iterable[FillState]) -> FillState:
+    states = list(states)
+    if not states:
+        return FillState.EMPTY
+    if FillState.ERRORS in states:
+        return FillState.ERRORS
+    if all(s is FillState.COMPLETE for s in states):
+        return FillState.COMPLETE
+    if all(s is FillState.EMPTY for s in states):
+        return FillState.EMPTY
+    return FillState.IN_PROGRESS

@@ -1,0 +1,59 @@
+"""Small widgets shared by the pages: text editors that report leaving, finding colours."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QColor, QFocusEvent
+from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QWidget
+
+from forms.definition import ERROR
+from forms.validate import Finding
+
+ERROR_BG = QColor("#ffd6d6")
+WARNING_BG = QColor("#ffe9b3")
+EXPLAINED_BG = QColor("#fff6dc")
+COMPUTED_BG = QColor("#f1f3f6")
+FACTOR_BG = QColor("#f7f7fb")
+SECTION_BG = QColor("#dfe8f4")
+
+
+def finding_colour(findings: list[Finding]) -> QColor | None:
+    if any(f.level == ERROR for f in findings):
+        return ERROR_BG
+    if any(not f.explained for f in findings):
+        return WARNING_BG
+    if findings:
+        return EXPLAINED_BG
+    return None
+
+
+def finding_tooltip(findings: list[Finding]) -> str:
+    lines = []
+    for f in findings:
+        tag = "错误" if f.level == ERROR else ("警告(已说明)" if f.explained else "警告")
+        lines.append(f"【{tag}】{f.message}")
+    return "\n".join(lines)
+
+
+def style_for(colour: QColor | None) -> str:
+    return f"background-color: {colour.name()};" if colour else ""
+
+
+class CommitLineEdit(QLineEdit):
+    focus_left = Signal()
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        super().focusOutEvent(event)
+        self.focus_left.emit()
+
+
+class CommitPlainTextEdit(QPlainTextEdit):
+    focus_left = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTabChangesFocus(True)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        super().focusOutEvent(event)
+        self.focus_left.emit()
