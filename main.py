@@ -6,7 +6,8 @@ import argparse
 import sys
 from typing import NoReturn
 
-VERSION = "0.1.0"
+from forms.version import VERSION
+
 PROG = "python main.py"
 
 

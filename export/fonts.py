@@ -21,7 +21,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 
 from forms.factors import resources_dir
 
-# role -> (registered font name, candidate files in order of preference, subfont index in a .ttc)
+# role -> (registered font name, candidate file names in order of preference; a .ttc uses its first face)
 ROLES: dict[str, tuple[str, tuple[str, ...]]] = {
     "fangsong": ("PC-FangSong", ("simfang.ttf",)),
     "hei": ("PC-Hei", ("simhei.ttf",)),
@@ -113,15 +113,18 @@ def register_fonts(use_system: bool | None = None) -> FontSet:
     """Register the fonts once per process and return the names for each role."""
     if use_system is None:
         use_system = os.environ.get(NO_SYSTEM_FONTS_ENV, "") != "1"
+    return choose_fonts(font_dirs() if use_system else [])
+
+
+def choose_fonts(dirs: Iterable[Path]) -> FontSet:
+    """The official font for each role when found in ``dirs``, else the bundled font (always registered)."""
     bundled = bundled_font_path()
     if not _register(BUNDLED_NAME, bundled, 0):
         raise RuntimeError(f"无法加载程序自带字体：{bundled}")
+    wanted = {f for _, candidates in ROLES.values() for f in candidates}
+    found = _index_fonts(dirs, wanted)
     chosen: dict[str, str] = {}
     files: list[tuple[str, str]] = []
-    found: dict[str, Path] = {}
-    if use_system:
-        wanted = {f for _, candidates in ROLES.values() for f in candidates}
-        found = _index_fonts(font_dirs(), wanted)
     for role, (name, candidates) in ROLES.items():
         chosen[role] = BUNDLED_NAME
         for candidate in candidates:

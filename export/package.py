@@ -14,6 +14,7 @@ and renamed into place, so an interrupted export never leaves a partial file at 
 from __future__ import annotations
 
 import datetime as _dt
+import errno
 import io
 import json
 import os
@@ -71,6 +72,17 @@ def is_final(park: ParkData) -> bool:
     except ImportError:
         return False
     return bool(report_is_final(park))
+
+
+def final_date(park: ParkData) -> _dt.date | None:
+    """The day the park was marked 定稿 (report.extra["final"]["at"]), printed as the report's 编制日期."""
+    record = park.report.extra.get("final")
+    if not isinstance(record, dict):
+        return None
+    try:
+        return _dt.date.fromisoformat(str(record.get("at", ""))[:10])
+    except ValueError:
+        return None
 
 
 @dataclass(frozen=True)
@@ -214,7 +226,7 @@ def build_package(park: ParkData, *, today: _dt.date | None = None, now: _dt.dat
         workbook,
         PackageFile(
             f"{name}_碳达峰碳中和实施路径专项报告.pdf",
-            build_report_pdf(park, fp, draft=draft, result=result, today=today),
+            build_report_pdf(park, fp, draft=draft, result=result, today=(final and final_date(park)) or today),
         ),
         PackageFile(f"{name}_{result.form.title}.pdf", build_tables_pdf(park, fp, draft=draft, result=result)),
         PackageFile(f"{name}_园区文件.json", dumps(park).encode("utf-8")),
@@ -309,9 +321,26 @@ def _load_park(park_name: str, db: str | None, err: TextIO) -> ParkData | None:
         database.close()
 
 
+_ERRNO_ZH = {
+    errno.ENOENT: "文件夹不存在",
+    errno.EACCES: "没有写入权限，或同名文件正被其他程序打开",
+    errno.EPERM: "没有写入权限",
+    errno.ENOSPC: "磁盘空间已满",
+    errno.EROFS: "磁盘或文件夹是只读的",
+    errno.ENOTDIR: "路径中有一段不是文件夹",
+    errno.EEXIST: "已有同名的文件",
+}
+
+
+def os_error_text(exc: OSError) -> str:
+    return _ERRNO_ZH.get(exc.errno or 0, f"系统错误({exc.strerror or exc})")
+
+
 def run_export(park_name: str, out_dir: str, db: str | None, template: bool = False, *,
-               out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:  # fmt: skip
+               out: TextIO | None = None, err: TextIO | None = None) -> int:  # fmt: skip
     """``python main.py export PARK --out DIR [--db PATH] [--template]``."""
+    out = out or sys.stdout
+    err = err or sys.stderr
     park = _load_park(park_name, db, err)
     if park is None:
         return EXIT_USAGE
@@ -322,8 +351,7 @@ def run_export(park_name: str, out_dir: str, db: str | None, template: bool = Fa
             return EXIT_OK
         result = export_package(park, out_dir)
     except OSError as exc:
-        where = exc.filename or out_dir
-        print(f"错误：无法写入输出文件夹“{where}”：{exc.strerror or exc}", file=err)
+        print(f"错误：无法写入“{exc.filename or out_dir}”：{os_error_text(exc)}", file=err)
         return EXIT_USAGE
     print(f"已导出电子报送包：{result.zip_path}", file=out)
     print(f"邮件草稿：{result.eml_path}", file=out)

@@ -19,9 +19,10 @@ from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
-from export.pdf_style import GRID, HEADER_FILL, TABLE_SIZE, Styles, escape
+from export.fonts import BUNDLED_NAME
+from export.pdf_style import GRID, HEADER_FILL, TABLE_SIZE, Styles, covers, para
 from forms.blocks import Block, ChartBlock, MissingBlock, Series, TableBlock, ValueBlock
 from forms.calc import ParkResult
 from forms.model import ParkData
@@ -140,17 +141,20 @@ def make_table(
     fonts = styles.fonts
     cell = ParagraphStyle("c", parent=styles.cell, fontSize=size, leading=size * 1.25)
     head = ParagraphStyle("h", parent=styles.cell_head, fontSize=size, leading=size * 1.25)
+    num = ParagraphStyle("n", parent=styles.cell_num, fontSize=size, leading=size * 1.25)
     spans = spans or {}
-    data: list[list[Any]] = [[Paragraph(escape(c), head) for c in columns]]
+    data: list[list[Any]] = [[para(c, head) for c in columns]]
     for r, row in enumerate(rows):
         out: list[Any] = []
         span_from = spans.get(r)
         for i, text in enumerate(row):
             avail = col_widths[i] if span_from is None or i < span_from else sum(col_widths[span_from:])
-            if not isinstance(text, str) or (numeric[i] and (span_from is None or i < span_from)):
+            if not isinstance(text, str):
                 out.append(text)
-            elif _natural(text, fonts.body, size) > avail or "\n" in text:
-                out.append(Paragraph(escape(text).replace("\n", "<br/>"), cell))
+            elif numeric[i] and (span_from is None or i < span_from):
+                out.append(text if covers(fonts.body, text) else para(text, num))
+            elif _natural(text, fonts.body, size) > avail or "\n" in text or not covers(fonts.body, text):
+                out.append(para(text, cell))
             else:
                 out.append(text)
         data.append(out)
@@ -195,7 +199,7 @@ def _clean(values: Sequence[float | None]) -> list[float | None]:
 
 
 def chart_drawing(block: ChartBlock, styles: Styles, width: float) -> Drawing:
-    font = styles.fonts.body
+    font = BUNDLED_NAME  # sans-serif labels, and every character of a legend is covered
     height = min(width * 0.58, 260.0)
     d = Drawing(width, height, initialFontName=font)
     has_legend = len(block.series) > 1 or block.kind == "pie"
@@ -309,17 +313,17 @@ def _legend(d: Drawing, names: Sequence[str], colors: Sequence[Color], font: str
 def block_flowables(block: Block, styles: Styles, width: float) -> list[Flowable]:
     """Caption, table or chart, and note of a block (a value block becomes a short paragraph)."""
     if isinstance(block, MissingBlock):
-        return [Paragraph(escape(f"〔数据块 {block.id}：{block.reason}〕"), styles.note)]
+        return [para(f"〔数据块 {block.id}：{block.reason}〕", styles.note)]
     if isinstance(block, ValueBlock):
-        return [Paragraph(escape(f"{block.label}：{block.text}"), styles.body)]
-    parts: list[Flowable] = [Paragraph(escape(block.title), styles.caption)] if block.title else []
+        return [para(f"{block.label}：{block.text}", styles.body)]
+    parts: list[Flowable] = [para(block.title, styles.caption)] if block.title else []
     if isinstance(block, TableBlock):
         numeric = tuple(block.numeric) + (False,) * (len(block.columns) - len(block.numeric))
         parts.append(make_table(block.columns, block.rows, numeric, width, styles))
     elif isinstance(block, ChartBlock):
         parts.append(chart_drawing(block, styles, width))
     if getattr(block, "note", ""):
-        parts.append(Paragraph(escape("注：" + block.note), styles.note))
+        parts.append(para("注：" + block.note, styles.note))
     parts.append(Spacer(1, 6))
     if isinstance(block, ChartBlock) or (isinstance(block, TableBlock) and len(block.rows) <= 12):
         return [KeepTogether(parts)]

@@ -7,7 +7,9 @@ Data blocks: a ``{{block}}`` marker in the text is drawn in place (a value inlin
 own figure).  Every table or chart block the outline lists for a section and that the clerk has not
 referenced anywhere in the report is drawn after that section's text — so the emissions-by-source and
 intensity tables and the trend and structure charts are always in the report (ch2.2 / ch3.2 / ch3.3
-list them), once, where the outline puts them or where the clerk moved them.
+list them), once, where the outline puts them or where the clerk moved them.  The factor table (listed
+for ch3.1) is 附表3 and is not repeated in the body unless the clerk inserts it; the key-project table is
+both ch6.9's content and 附表2.  Sections without text show 〔本节尚未撰写〕 in a draft.
 
 Appendices, in the outline's order: 附表1 every filed year's table (landscape, rows from the form
 definition), 附表2 the key-project table, 附表3 the factors and their sources.
@@ -24,13 +26,12 @@ from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib.colors import HexColor
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, Flowable, NextPageTemplate, PageBreak, Paragraph, Spacer, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, NextPageTemplate, PageBreak, Paragraph, Spacer, TableStyle
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from export.pdf_blocks import Resolver, block_flowables, resolver
 from export.pdf_style import (
     BODY,
-    BODY_LEADING,
     FRONT,
     LANDSCAPE,
     PORTRAIT,
@@ -39,8 +40,9 @@ from export.pdf_style import (
     Heading,
     OfficialDoc,
     Styles,
-    escape,
     make_styles,
+    markup,
+    para,
     text_width,
 )
 from export.pdf_tables import year_story
@@ -69,8 +71,8 @@ class SealBlock(Flowable):
         super().__init__()
         self.styles = styles
         self.lines = [
-            Paragraph(escape(f"园区管理机构（盖章）：{body or '　' * 12}"), styles.cover_line),
-            Paragraph(escape(f"编制日期：{date}"), styles.cover_line),
+            para(f"园区管理机构（盖章）：{body or '　' * 12}", styles.cover_line),
+            para(f"编制日期：{date}", styles.cover_line),
         ]
         self.sizes: list[tuple[float, float]] = []
 
@@ -114,12 +116,12 @@ def cover_story(park: ParkData, outline: Outline, fp: str, day: _dt.date, styles
     title = f"《{outline.title_for(park.name)}》"
     return [
         Spacer(1, 30 * mm),
-        Paragraph(escape(title), styles.cover_title),
+        para(title, styles.cover_title),
         Spacer(1, 60 * mm),
         SealBlock(body, date_text(day), styles),
         Spacer(1, 14 * mm),
         qr_drawing(qr_payload(park, fp), styles.fonts.body),
-        Paragraph(escape(f"内容校验码 {fp}"), styles.note_center),
+        para(f"内容校验码 {fp}", styles.note_center),
     ]
 
 
@@ -146,14 +148,14 @@ def _line_flowables(line: str, resolve: Resolver, styles: Styles, width: float) 
     after_figure = False  # text continuing after a figure is not indented again
     for piece in [*split_markers(line.strip()), None]:
         if isinstance(piece, str):
-            buf.append(escape(piece))
+            buf.append(markup(piece, styles.body.fontName))
             continue
         block = resolve(piece.id) if piece is not None else None
         if isinstance(block, ValueBlock):
-            buf.append(escape(block.text))
+            buf.append(markup(block.text, styles.body.fontName))
             continue
         if isinstance(block, MissingBlock):
-            buf.append(escape(f"〔{block.reason}〕"))
+            buf.append(markup(f"〔{block.reason}〕", styles.body.fontName))
             continue
         joined = "".join(buf).strip()
         if joined:
@@ -178,33 +180,43 @@ def referenced_ids(park: ParkData) -> set[str]:
     return {p.id for text in park.report.sections.values() for p in split_markers(text) if isinstance(p, BlockRef)}
 
 
+def keep_with_next(lead: list[Flowable], rest: list[Flowable]) -> list[Flowable]:
+    """Headings (``lead``) kept on one page with the first piece of what follows them."""
+    if not rest:
+        return [KeepTogether(lead)]
+    first = rest[0]
+    inner = list(first._content) if isinstance(first, KeepTogether) else [first]
+    return [KeepTogether([*lead, *inner]), *rest[1:]]
+
+
 def section_story(
     section: OutlineSection, index: int, park: ParkData, resolve: Resolver, referenced: set[str], styles: Styles,
-    *, draft: bool,
+    *, draft: bool, lead: tuple[Flowable, ...] = (),
 ) -> list[Flowable]:  # fmt: skip
+    """A section: its heading (after ``lead``, the chapter heading), the clerk's text, the unreferenced blocks."""
     width = text_width(PORTRAIT)
-    story: list[Flowable] = [CondPageBreak(4 * BODY_LEADING)] if index else []
-    story.append(Heading(f"{subsection_label(index)}{section.title}", styles.h2, 1, section.key))
+    heading = Heading(f"{subsection_label(index)}{section.title}", styles.h2, 1, section.key)
     text = park.report.sections.get(section.key, "")
     body = text_flowables(text, resolve, styles, width)
-    if not body and draft and not section.blocks:
-        body = [Paragraph(escape(UNWRITTEN), styles.body)]
-    story += body
+    if not body and draft:
+        body = [para(UNWRITTEN, styles.body)]
     for block_id in section.blocks:
         in_appendix = block_id in APPENDIX_BLOCKS and section.kind != "projects"
         if _is_figure(block_id) and block_id not in referenced and not in_appendix:
-            story += block_flowables(resolve(block_id), styles, width)
-    return story
+            body += block_flowables(resolve(block_id), styles, width)
+    return keep_with_next([*lead, heading], body)
 
 
 def body_story(park: ParkData, outline: Outline, resolve: Resolver, styles: Styles, *, draft: bool) -> list[Flowable]:
-    story: list[Flowable] = [Paragraph(escape(outline.title_for(park.name)), styles.title)]
+    story: list[Flowable] = [para(outline.title_for(park.name), styles.title)]
     referenced = referenced_ids(park)
     for chapter in outline.chapters:
-        story.append(CondPageBreak(6 * BODY_LEADING))
-        story.append(Heading(chapter.heading, styles.h1, 0, chapter.key))
+        chapter_heading = Heading(chapter.heading, styles.h1, 0, chapter.key)
+        if not chapter.sections:
+            story.append(chapter_heading)
         for i, section in enumerate(chapter.sections):
-            story += section_story(section, i, park, resolve, referenced, styles, draft=draft)
+            lead = (chapter_heading,) if i == 0 else ()
+            story += section_story(section, i, park, resolve, referenced, styles, draft=draft, lead=lead)
     return story
 
 

@@ -16,10 +16,11 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from export.pdf_blocks import make_table
-from export.pdf_style import BODY, PORTRAIT, Footer, OfficialDoc, Styles, escape, make_styles, text_width
+from export.pdf_style import BODY, PORTRAIT, Footer, OfficialDoc, Styles, make_styles, para, text_width
 from forms.calc import ParkResult, compute_park
 from forms.definition import ERROR, FormDefinition
 from forms.model import ParkData
+from forms.outline import outline_for
 from forms.validate import Finding, validate_park
 
 SIGNERS = ("填表人", "审核人", "分管领导")
@@ -64,11 +65,16 @@ def collect_review(park: ParkData, result: ParkResult, findings: Sequence[Findin
     except ImportError:
         return Review(errors, warnings, status)
     status = report_check.final_label(park)
+    outline = outline_for(park.report.outline)
+
+    def item(section: str, message: str, explanation: str = "") -> ReviewItem:
+        heading = report_check.section_heading(outline, section) if section else "专项报告"
+        return ReviewItem("报告", heading, message.removeprefix(f"{heading}："), explanation)
+
     for m in report_check.check_requirements(park, result):
-        errors.append(ReviewItem("报告", m.section, m.message))
+        errors.append(item(m.section, m.message))
     for rf in report_check.check_report(park, result):
-        item = ReviewItem("报告", rf.section, rf.message, rf.explanation)
-        (errors if rf.level == ERROR else warnings).append(item)
+        (errors if rf.level == ERROR else warnings).append(item(rf.section, rf.message, rf.explanation))
     return Review(errors, warnings, status)
 
 
@@ -96,15 +102,15 @@ def review_story(park: ParkData, result: ParkResult, fp: str, review: Review, st
     years = "、".join(str(y) for y in sorted(result.years)) or "无"
     story: list[Flowable] = [
         Paragraph(REVIEW_TITLE, styles.title),
-        Paragraph(escape(f"园区：{park.name}　　填报年度：{years}"), small),
-        Paragraph(
-            escape(
+        para(f"园区：{park.name}　　填报年度：{years}", small),
+        para(
+            (
                 f"表格版本：{result.form.version}　提纲版本：{park.report.outline}　内容校验码：{fp}　状态：{review.status}"
             ),
             small,
         ),
-        Paragraph(
-            escape(
+        para(
+            (
                 f"硬性错误 {len(review.errors)} 项(须全部改正方可定稿)；提示性警告 {len(review.warnings)} 项，"
                 f"其中尚未说明 {review.unexplained} 项。"
             ),

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import groupby
 from typing import Any
 
 from reportlab.lib.colors import Color, HexColor
@@ -19,10 +21,11 @@ from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph
 
-from export.fonts import FontSet, register_fonts
+from export.fonts import BUNDLED_NAME, FontSet, register_fonts
 
 PORTRAIT = A4
 LANDSCAPE = landscape(A4)
@@ -170,11 +173,41 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+@lru_cache(maxsize=16)
+def _coverage(font_name: str) -> frozenset[int] | None:
+    cmap = getattr(getattr(pdfmetrics.getFont(font_name), "face", None), "charToGlyph", None)
+    return None if cmap is None else frozenset(cmap)
+
+
+def covers(font_name: str, text: str) -> bool:
+    """True when ``font_name`` has a glyph for every character of ``text``."""
+    cov = _coverage(font_name)
+    return cov is None or all(ord(ch) in cov or ch.isspace() for ch in text)
+
+
+def markup(text: str, font_name: str) -> str:
+    """``escape(text)``, with runs of characters the font lacks (the official fonts cover GB2312/GBK only:
+    ², ³, rare names …) set in the bundled font, which covers them — never an empty box on paper."""
+    if font_name == BUNDLED_NAME or covers(font_name, text):
+        return escape(text)
+    cov = _coverage(font_name) or frozenset()
+    out: list[str] = []
+    for missing, run in groupby(text, key=lambda ch: not ch.isspace() and ord(ch) not in cov):
+        piece = escape("".join(run))
+        out.append(f'<font name="{BUNDLED_NAME}">{piece}</font>' if missing else piece)
+    return "".join(out)
+
+
+def para(text: str, style: ParagraphStyle) -> Paragraph:
+    """A paragraph of plain text (never markup) in ``style``, with the glyph fallback of :func:`markup`."""
+    return Paragraph(markup(text, style.fontName).replace("\n", "<br/>"), style)
+
+
 class Heading(Paragraph):
     """A paragraph that also makes a contents entry and a PDF bookmark."""
 
     def __init__(self, text: str, style: ParagraphStyle, level: int, key: str) -> None:
-        super().__init__(escape(text), style)
+        super().__init__(markup(text, style.fontName), style)
         self.toc_text = text
         self.toc_level = level
         self.toc_key = key
@@ -279,9 +312,10 @@ class OfficialDoc(BaseDocTemplate):
         if number is not None:
             canvas.setFont(self.fonts.song, PAGE_NUMBER_SIZE)
             canvas.drawCentredString(width / 2, bottom - 7 * mm - PAGE_NUMBER_SIZE * 0.8, f"— {number} —")
-        canvas.setFont(self.fonts.body, FOOTER_SIZE)
+        canvas.setFont(BUNDLED_NAME, FOOTER_SIZE)  # covers any character of a park name
         canvas.setFillColor(HexColor("#555555"))
-        text = f"校验码 {self.footer.fingerprint}　{self.footer.left}　{self.footer.doc_title}"
+        left = self.footer.left if len(self.footer.left) <= 40 else self.footer.left[:39] + "…"
+        text = f"校验码 {self.footer.fingerprint}　{left}　{self.footer.doc_title}"
         if self.footer.draft:
             text += "　草稿"
         canvas.drawCentredString(width / 2, 10 * mm, text)
@@ -295,4 +329,5 @@ class OfficialDoc(BaseDocTemplate):
             self.canv.addOutlineEntry(flowable.toc_text, key, level=flowable.toc_level, closed=True)
             number = self.page_label()
             if number is not None:
-                self.notify("TOCEntry", (flowable.toc_level, escape(flowable.toc_text), number, key))
+                font = self.fonts.heading if flowable.toc_level == 0 else self.fonts.body
+                self.notify("TOCEntry", (flowable.toc_level, markup(flowable.toc_text, font), number, key))

@@ -15,7 +15,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, PageBreak, Paragraph, Table
 
 from export.pdf_blocks import fit_widths, make_table
-from export.pdf_style import LANDSCAPE, SECTION_FILL, WIDE, Footer, OfficialDoc, Styles, escape, make_styles, text_width
+from export.pdf_style import LANDSCAPE, SECTION_FILL, WIDE, Footer, OfficialDoc, Styles, make_styles, para, text_width
 from forms.calc import ParkResult, YearResult, compute_park
 from forms.definition import META, PARK, VALUES, Field, FormDefinition, Row, Section
 from forms.kinds import display
@@ -169,7 +169,7 @@ def year_table(form: FormDefinition, park: ParkData, year: int, yr: YearResult, 
     table_rows: list[list[Any]] = [list(r) for r in rows]
     for r, c in yrows.text_cells:
         if table_rows[r][c]:
-            table_rows[r][c] = Paragraph(escape(rows[r][c]), cell)
+            table_rows[r][c] = para(rows[r][c], cell)
     return make_table(
         columns, table_rows, numeric, width, styles, size=size, extra_style=extra, widths=widths, spans=spans
     )
@@ -190,12 +190,10 @@ def year_story(
         if i:
             story.append(PageBreak())
         title = year_heading(form, park, year)
-        story.append(Paragraph(escape(title), heading_style or styles.caption))
-        story.append(Paragraph(escape(_header_line(park, year)), styles.note))
+        story.append(para(title, heading_style or styles.caption))
+        story.append(para(_header_line(park, year), styles.note))
         story.append(year_table(form, park, year, result.years[year], styles, width))
-        story.append(
-            Paragraph(escape("注：带 * 的系数为填报单位修改后的数值，来源见排放因子及数据来源说明。"), styles.note)
-        )
+        story.append(para("注：带 * 的系数为填报单位修改后的数值，来源见排放因子及数据来源说明。", styles.note))
     return story
 
 

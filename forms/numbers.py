@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -39,10 +38,13 @@ class Parsed:
         return self.error is None and self.value is None
 
 
+_FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+_FULL_WIDTH.update({0x3000: 0x20, 0x2212: 0x2D, 0x3002: 0x2E})  # ideographic space, minus sign, 。
+
+
 def _normalise(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text)
-    text = text.replace("\u2212", "-").replace("\u3000", " ").replace("。", ".")
-    return text.strip()
+    """Fold full-width forms to ASCII (only those: ² or ① must not turn into digits)."""
+    return text.translate(_FULL_WIDTH).strip()
 
 
 def is_blank(raw: object) -> bool:

@@ -26,7 +26,7 @@ Block ids (``value.`` ids may end with ``@<year>``; without it the last filed ye
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -178,12 +178,30 @@ def block_label(block_id: str, form: FormDefinition | None = None) -> str:
     return f"{year}年{label}" if year else f"{label}(最近年份)" if key in form else label
 
 
-def available_blocks(section: OutlineSection, form_version: str = "eip-2021") -> list[tuple[str, str]]:
-    """The blocks that fit a section: (id, Chinese label), in the outline's order."""
+def available_blocks(section: OutlineSection, form_version: str = "eip-2021",
+                     years: Sequence[int] = ()) -> list[tuple[str, str]]:  # fmt: skip
+    """The blocks that fit a section: (id, Chinese label) — the outline's blocks, then value blocks for the
+    figures its requirements ask for (first/last filed year when ``years`` is given, and their change)."""
     from forms.registry import form_for
 
     form = form_for(form_version)
-    return [(b, block_label(b, form)) for b in section.blocks]
+    ids = list(section.blocks)
+    filed = sorted(years)
+    for req in section.requirements:
+        if req.check.startswith("mentions:"):
+            key = req.check.split(":", 1)[1]
+            if key not in form:
+                continue
+            if len(filed) >= 2:
+                ids += [f"value.{key}@{filed[0]}", f"value.{key}@{filed[-1]}"]
+            else:
+                ids.append(f"value.{key}")
+            ids += [f"value.change_abs.{key}", f"value.avg_change_abs.{key}"]
+        elif req.check == "projection":
+            ids += [f"value.projection.{n}.{what}" for n in (1, 2) for what in ("peak_year", "peak_value")]
+    seen: set[str] = set()
+    unique = [b for b in ids if not (b in seen or seen.add(b))]
+    return [(b, block_label(b, form)) for b in unique]
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -221,13 +239,17 @@ def _value_label(form: FormDefinition, key: str) -> str | None:
         return f"{form.field(key[6:-4]).label}同比变化"
     kind, _, rest = key.partition(".")
     if kind in _CHANGE_KINDS and rest in form:
-        return _CHANGE_KINDS[kind].format(first="首", last="末", label=form.field(rest).label).replace("首—末", "首末")
+        return (
+            _CHANGE_KINDS[kind]
+            .format(first="首", last="末", label=form.field(rest).label)
+            .replace("首—末年", "首末年份间")
+        )
     if key in ("first_year", "last_year"):
         return "首个填报年份" if key == "first_year" else "最近填报年份"
     if key.startswith("projection."):
         parts = key.split(".")
         if len(parts) == 3 and parts[2] in _PROJECTION_VALUES:
-            return f"情景{parts[1]}{_PROJECTION_VALUES[parts[2]][0]}"
+            return f"第{parts[1]}个情景{_PROJECTION_VALUES[parts[2]][0]}"
     return None
 
 
@@ -527,13 +549,17 @@ class BlockResolver:
 
     def _projection_note(self) -> str:
         proj = self.projection
+        iva, intensity = (
+            self.form.field(self.form.value_added_key).label,
+            self.form.field(self.form.intensity_key).label,
+        )
         parts = []
         for name, r in proj.results.items():
-            periods = "；".join(f"{p.start}—{p.end}年工业增加值年均增长 {format_number(p.iva_growth, 1)}%、"
+            periods = "；".join(f"{p.start}—{p.end}年{iva}年均增长 {format_number(p.iva_growth, 1)}%、"
                                f"强度年均变化 {format_number(p.intensity_change, 1)}%" for p in r.periods)  # fmt: skip
             parts.append(f"{name}：{periods}")
         base = proj.base
-        head = f"以 {base.year} 年为基准年；排放量 = 工业增加值 × 单位工业增加值二氧化碳排放量。" if base else ""
+        head = f"以 {base.year} 年为基准年；排放量 = {iva} × {intensity}。" if base else ""
         tail = "(尚未设置情景，以上为程序默认参数)" if proj.defaults_used else ""
         text = head + "。".join(parts) + ("。" if parts else "") + tail
         if proj.errors:
@@ -608,8 +634,11 @@ class BlockResolver:
             rows.append((f"　{target_year}年较{proj.base.year}年下降", "%",
                          *(shown(-change_pct(base_i, v) if change_pct(base_i, v) is not None else None, "%").number
                            for v in (vals))))  # fmt: skip
+        note = f"以 {proj.base.year} 年为基准年，按各情景参数预测(参数见碳排放趋势预测表)。"
+        if proj.defaults_used:
+            note += "尚未设置情景，以上为程序默认参数。"
         return TableBlock("table.targets", BLOCK_LABELS["table.targets"], ("指标", "单位", *names), tuple(rows),
-                          (False, False, *([True] * len(names))), self._projection_note())  # fmt: skip
+                          (False, False, *([True] * len(names))), note)  # fmt: skip
 
     # -- charts ---------------------------------------------------------------------------------------
     def _year_categories(self) -> tuple[str, ...]:

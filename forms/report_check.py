@@ -8,7 +8,8 @@ Required elements (``Requirement.check`` in forms/outline.py):
 - ``blocks:a|b|text`` — one of the listed blocks is inserted, or (``text`` listed) the section has prose;
 - ``projection`` — the park has at least two scenarios of its own that project without error, and the
   section shows them (a projection block, or prose naming the peak: 达峰/峰值);
-- ``projects`` — at least one key project, and every project row valid.
+- ``projects`` — at least one key project (invalid project rows are reported as errors by
+  :func:`check_report`, so they block 定稿 as well).
 
 Consistency: numbers typed in the prose that read as a data figure — "2020年排放总量为688.8万吨",
 "单位工业增加值二氧化碳排放量下降了12.3%", "工业增加值436.5亿元", "年均下降3.9%" — are compared with the
@@ -110,6 +111,8 @@ _RANGE = re.compile(r"(?<!\d)(\d{4})\s*(?:年)?\s*(?:-|–|—|～|~|至|到)\s*
 _SINCE = re.compile(r"(?:较|比|与|同)\s*(\d{4})\s*年")
 _DOWN = ("下降", "降低", "减少", "削减", "降幅", "减排", "回落")
 _UP = ("增长", "上升", "增加", "提高", "升高", "增幅", "上涨")
+_YOY = ("同比", "比上年", "较上年", "比上一年", "较上一年")
+_FULLWIDTH = str.maketrans("０１２３４５６７８９．％，", "0123456789.%，")
 _SENTENCE = re.compile(r"[^。；;！？!?\n]+")
 
 # quantity of a data unit
@@ -205,7 +208,7 @@ def find_figures(section: str, text: str, form: FormDefinition, years: Sequence[
     kw = _keywords(form)
     filed = sorted(years)
     out: list[Figure] = []
-    for sm in _SENTENCE.finditer(_plain(text)):
+    for sm in _SENTENCE.finditer(_plain(text).translate(_FULLWIDTH)):
         sentence = sm.group(0)
         order_in_range = 0
         for m in _FIGURE.finditer(sentence):
@@ -244,7 +247,12 @@ def find_figures(section: str, text: str, form: FormDefinition, years: Sequence[
                     continue
                 sign = -1 if down else 1
                 kind = "avg_change" if "年均" in stretch or "平均每年" in stretch else "change"
-                if rng:
+                if any(w in stretch for w in _YOY):
+                    year = _year_before(before, None, filed) or (filed[-1] if filed else None)
+                    if year is None:
+                        continue
+                    first, last = year - 1, year
+                elif rng:
                     first, last = rng
                 elif since is not None:
                     later = [int(y.group(1)) for y in _YEAR.finditer(before) if int(y.group(1)) != since]

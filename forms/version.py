@@ -1,5 +1,4 @@
-"""The program version, importable from every layer (main.py keeps its own copy for ``--version``;
-tests/export/test_package.py checks the two agree)."""
+"""The program version, importable from every layer (main.py's --version and the package manifest)."""
 
 from __future__ import annotations
 

@@ -200,7 +200,7 @@ class Database:
     def list_parks(self) -> list[ParkSummary]:
         rows = self._db.conn.execute(
             "SELECT p.id, p.name, p.updated_at, (SELECT group_concat(year) FROM (SELECT year FROM years y "
-            "WHERE y.park_id = p.id ORDER BY year)) FROM parks p ORDER BY p.name, p.id"
+            "WHERE y.park_id = p.id ORDER BY year)) FROM parks p ORDER BY p.id"
         ).fetchall()
         return [ParkSummary(r[0], r[1], r[2], [int(y) for y in r[3].split(",")] if r[3] else []) for r in rows]
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from typing import Any
 
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 APP_TITLE = "园区双碳填报"
 
@@ -23,6 +24,37 @@ def make_application() -> QApplication:
     return app
 
 
+def _close_on_signals(window: Any) -> None:
+    """Ctrl+C in the terminal or a polite kill closes the window normally, so pending edits are saved."""
+    import signal
+
+    from PySide6.QtCore import QTimer
+
+    def close(_signum: int, _frame: object) -> None:
+        window.close()
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, close)
+    timer = QTimer(window, interval=300)  # lets the interpreter run its signal handlers during the Qt loop
+    timer.timeout.connect(lambda: None)
+    timer.start()
+
+
+def _fail(message: str) -> int:
+    from PySide6.QtWidgets import QMessageBox
+
+    QMessageBox.critical(None, APP_TITLE, message)
+    return 1
+
+
+def last_park(database: Any) -> int | None:
+    """The park updated most recently, or None when the database holds none."""
+    parks = database.list_parks()
+    if not parks:
+        return None
+    return int(max(parks, key=lambda p: (p.updated_at or "", p.id)).id)
+
+
 def run_app(db: str | None, *, on_shown: Callable[[], None] | None = None) -> int:
     """Open the window on database ``db`` (None: the default database); returns the exit code."""
     app = make_application()
@@ -32,21 +64,22 @@ def run_app(db: str | None, *, on_shown: Callable[[], None] | None = None) -> in
     try:
         database = Database.open(db)
     except DatabaseLockedError as exc:
-        QMessageBox.critical(None, APP_TITLE, f"数据库已被占用。\n\n{exc}")
-        return 1
+        return _fail(f"数据库已被占用。\n\n{exc}")
     except StorageError as exc:
-        QMessageBox.critical(None, APP_TITLE, f"无法打开数据库。\n\n{exc}")
-        return 1
+        return _fail(f"无法打开数据库。\n\n{exc}")
     try:
-        from ui.start_dialogs import choose_or_create_park
+        park_id = last_park(database)
+        if park_id is None:  # an empty database: offer the demo park or a new park
+            from ui.start_dialogs import choose_or_create_park
 
-        park_id = choose_or_create_park(database)
+            park_id = choose_or_create_park(database)
         if park_id is None:
             return 0
         from ui.main_window import MainWindow
 
         window = MainWindow(database, park_id)
         window.show()
+        _close_on_signals(window)
         if on_shown is not None:
             from PySide6.QtCore import QTimer
 

@@ -88,7 +88,7 @@ def render_into(browser: QTextBrowser, text: str, park: ParkData, result: ParkRe
             parts.append(_text_html(piece))
             continue
         if isinstance(piece, ChartBlock):
-            width = max(360, min(CHART_W, browser.viewport().width() - 40))
+            width = max(240, min(CHART_W, browser.viewport().width() - 30))
             height = round(width * CHART_H / CHART_W)
             image = chart_image(piece, width, height, browser.devicePixelRatioF())
             doc.addResource(QTextDocument.ResourceType.ImageResource, chart_url(piece), image)

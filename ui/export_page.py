@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.session import ParkSession
-from ui.states import FillState
+from ui.states import FillState, submission_state
 
 EVENT_KINDS = {
     "printed": "打印",
@@ -61,13 +61,6 @@ def details_text(details: dict[str, Any]) -> str:
         label = DETAIL_LABELS.get(key, key)
         parts.append(f"{label}：{value}{' 份' if key == 'copies' else ''}")
     return "；".join(parts)
-
-
-def submission_state(events: list[Any]) -> FillState:
-    kinds = {_attr(e, "kind") for e in events}
-    if not kinds:
-        return FillState.EMPTY
-    return FillState.COMPLETE if "acknowledged" in kinds else FillState.IN_PROGRESS
 
 
 class ExportPage(QWidget):

@@ -88,7 +88,7 @@ class FinalGatePanel(QGroupBox):
         buttons.addStretch(1)
         layout.addLayout(buttons)
         session.findings_changed.connect(self.refresh)
-        session.report_changed.connect(lambda _key: self.refresh())
+        session.report_changed.connect(self._report_changed)
         self.refresh()
 
     def refresh(self) -> None:
@@ -110,8 +110,12 @@ class FinalGatePanel(QGroupBox):
         self.mark_button.setEnabled(self.gate.ok and state != "final")
         self.unmark_button.setEnabled(state != "draft")
 
+    def _report_changed(self, _section_key: str) -> None:
+        self.refresh()
+
     def mark_final(self) -> bool:
         self.session.flush()
+        self.session.revalidate()  # the findings must be current, not the debounced ones
         self.refresh()
         if self.gate is None or not self.gate.ok:
             return False

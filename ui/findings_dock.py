@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
@@ -16,7 +19,9 @@ from PySide6.QtWidgets import (
 )
 
 from forms.definition import ERROR, WARNING
-from forms.validate import Finding
+
+if TYPE_CHECKING:
+    from forms.validate import Finding
 from ui.session import ParkSession
 from ui.widgets import ERROR_BG, EXPLAINED_BG, WARNING_BG
 
@@ -142,4 +147,4 @@ class FindingsDock(QDockWidget):
             return
         self.session.set_explanation(f.year, f.key, text)
         self.session.flush()
-        self._current = Finding(f.level, f.year, f.key, f.message, f.code, text)
+        self._current = replace(f, explanation=text)

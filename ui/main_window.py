@@ -10,10 +10,8 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
     QHeaderView,
-    QInputDialog,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QSplitter,
     QStackedWidget,
     QTreeWidget,
@@ -24,7 +22,7 @@ from PySide6.QtWidgets import (
 from forms.outline import Outline, outline_for, subsection_label
 from ui.findings_dock import FindingsDock
 from ui.session import ParkSession
-from ui.states import FillState, combined, park_state, section_state, state_icon, year_state
+from ui.states import FillState, combined, park_state, section_state, state_icon, submission_state, year_state
 from ui.undo import EditTracker
 
 PageKey = tuple[Any, ...]
@@ -35,6 +33,7 @@ ADD_YEAR: PageKey = ("add_year",)
 YEARS_NODE: PageKey = ("years",)
 REPORT_NODE: PageKey = ("report",)
 LAST_YEAR = 2100
+STARTUP_VALIDATION_MS = 50
 
 
 def settings_for(db_path: Path) -> QSettings:
@@ -81,11 +80,13 @@ class MainWindow(QMainWindow):
         self.path_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.statusBar().addWidget(self.save_label, 1)
         self.statusBar().addPermanentWidget(self.path_label)
-        self.session.save_state_changed.connect(self.save_label.setText)
+        self.session.save_state_changed.connect(self._save_state)
         self.session.findings_changed.connect(self.refresh_states)
         self.session.report_changed.connect(self._report_changed)
         self.session.park_reloaded.connect(self._rebuild_nav)
         self.session.value_changed.connect(self._value_changed)
+        self.session.save_failed.connect(self._save_failed)
+        self._save_failure_shown = False
 
         self._build_menus()
         self._rebuild_nav()
@@ -96,8 +97,14 @@ class MainWindow(QMainWindow):
         state = self.settings.value("window/state")
         if isinstance(state, QByteArray):
             self.restoreState(state)
-        # findings are computed just after the window shows, so start-up stays fast
-        QTimer.singleShot(0, self.session.revalidate)
+        # findings are computed just after the window is on screen, so start-up stays fast
+        QTimer.singleShot(STARTUP_VALIDATION_MS, self.session.revalidate)
+
+    def _save_state(self, text: str) -> None:
+        self.save_label.setText(text)
+        if text.startswith("已保存"):
+            self.save_label.setStyleSheet("")
+            self._save_failure_shown = False
 
     def _title(self) -> str:
         return f"园区双碳填报 — {self.session.park.name or '(未命名园区)'}"
@@ -192,8 +199,6 @@ class MainWindow(QMainWindow):
             chapter_states.append(combined(states))
             self._set_state(("chapter", chapter.key), chapter_states[-1])
         self._set_state(REPORT_NODE, combined(chapter_states))
-        from ui.export_page import submission_state
-
         try:
             events = list(self.db.submission_events(self.session.park_id))
         except AttributeError:
@@ -272,6 +277,8 @@ class MainWindow(QMainWindow):
             focus(key)
 
     def ask_add_year(self) -> None:
+        from PySide6.QtWidgets import QInputDialog, QMessageBox
+
         years = self.session.years
         suggestion = (max(years) + 1) if years else 2016
         year, ok = QInputDialog.getInt(self, "添加年份", "年份：", suggestion, 2016, LAST_YEAR)
@@ -292,10 +299,19 @@ class MainWindow(QMainWindow):
             widget.clearFocus()
         self.findings.save_explanation()
 
+    def _save_failed(self, message: str) -> None:
+        self.save_label.setStyleSheet("color: #c62828; font-weight: bold;")
+        if self._save_failure_shown:
+            return
+        self._save_failure_shown = True  # one box; the status bar keeps saying it until a save succeeds
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.critical(self, "无法保存", f"{message}\n\n已填写的内容仍在窗口中，程序会继续尝试保存。")
+
     def save_now(self) -> None:
         self.commit_editing()
-        self.session.flush()
-        self.save_label.setText(f"已保存 {self._now()}")
+        if self.session.flush() or not self.session.dirty:
+            self._save_state(f"已保存 {self._now()}")
 
     @staticmethod
     def _now() -> str:
@@ -304,13 +320,15 @@ class MainWindow(QMainWindow):
         return _dt.datetime.now().strftime("%H:%M:%S")
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        try:
-            self.commit_editing()
-            self.session.flush()
-        except Exception as exc:  # a storage failure: tell the clerk, keep the window open
-            QMessageBox.critical(self, "无法保存", str(exc))
-            event.ignore()
-            return
+        self.commit_editing()
+        self.session.flush()
+        if self.session.dirty:  # the database refused the last edits: keep the window (and the text) open
+            from PySide6.QtWidgets import QMessageBox
+
+            answer = QMessageBox.question(self, "无法保存", "有修改未能保存到数据库。仍要关闭窗口并放弃这些修改吗？")
+            if answer != QMessageBox.StandardButton.Yes:
+                event.ignore()
+                return
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
         self.settings.sync()

@@ -67,11 +67,9 @@ class ProjectsEditor(QWidget):
         self.table.setObjectName("projects_table")
         self.table.setHorizontalHeaderLabels([c.heading for c in PROJECT_COLUMNS])
         header = self.table.horizontalHeader()
+        stretch, fit = QHeaderView.ResizeMode.Stretch, QHeaderView.ResizeMode.ResizeToContents
         for i, col in enumerate(PROJECT_COLUMNS):
-            mode = (
-                QHeaderView.ResizeMode.Stretch if col.key in ("name", "content") else QHeaderView.ResizeMode.Interactive
-            )
-            header.setSectionResizeMode(i, mode)
+            header.setSectionResizeMode(i, stretch if col.key in ("name", "content") else fit)
         self.table.itemChanged.connect(self._item_changed)
         layout.addWidget(self.table, 1)
         buttons = QHBoxLayout()

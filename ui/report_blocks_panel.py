@@ -8,9 +8,10 @@ project or scenario changes.
 
 from __future__ import annotations
 
+from html import escape as html_escape
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -23,9 +24,11 @@ from PySide6.QtWidgets import (
 )
 
 from forms.blocks import marker
-from forms.calc import compute_park
+from forms.calc import ParkResult, compute_park
 from forms.drafting import Draft, can_draft, draft_paragraph
-from forms.report_blocks import available_blocks
+from forms.model import ParkData
+from forms.report_blocks import BlockResolver, available_blocks
+from forms.report_check import check_report, check_requirements
 from ui.block_view import render_into
 from ui.final_gate_panel import refresh_figure_snapshot
 
@@ -67,6 +70,8 @@ class BlockTools(QObject):
         self.section = page.section
         self._timer = QTimer(self, singleShot=True, interval=PREVIEW_DELAY_MS)
         self._timer.timeout.connect(self.render)
+        self._stale = False
+        page.installEventFilter(self)
         self._relabel()
         page.block_list.itemDoubleClicked.connect(self._insert_item)
         self.insert_button = QPushButton("插入到光标处")
@@ -92,6 +97,9 @@ class BlockTools(QObject):
                 placeholder.hide()
             self.projects_editor = ProjectsEditor(self.session)
             host_layout.addWidget(self.projects_editor)
+            outer = page.projects_host.parentWidget().layout()
+            if isinstance(outer, QVBoxLayout):
+                outer.setStretchFactor(page.projects_host, 3)
         self.scenario_editor = None
         if any(r.check == "projection" for r in self.section.requirements):
             from PySide6.QtWidgets import QGroupBox
@@ -106,20 +114,32 @@ class BlockTools(QObject):
             parent_layout = page.editor.parentWidget().layout()
             if isinstance(parent_layout, QVBoxLayout):
                 parent_layout.insertWidget(0, box, 2)
+        self.check_label = QLabel("")
+        self.check_label.setObjectName("section_check")
+        self.check_label.setWordWrap(True)
+        preview_layout = page.preview.parentWidget().layout()
+        if preview_layout is not None:
+            preview_layout.addWidget(self.check_label)
         for signal in (self.session.results_changed, self.session.factors_changed):
             signal.connect(self.schedule)
-        self.session.value_changed.connect(lambda *_: self.schedule())
+        self.session.value_changed.connect(self._value_changed)
         self.session.park_reloaded.connect(self.schedule)
         self.session.report_changed.connect(self._report_changed)
         page.editor.focus_left.connect(self._text_left)
 
     def _relabel(self) -> None:
-        labels = dict(available_blocks(self.section, self.session.park.form))
-        for i in range(self.page.block_list.count()):
-            item = self.page.block_list.item(i)
-            block_id = item.data(self._role())
-            if isinstance(block_id, str) and block_id in labels:
-                item.setText(labels[block_id])
+        """Fill the section's block list with real labels, plus the value blocks its requirements ask for."""
+        blocks = available_blocks(self.section, self.session.park.form, self.session.years)
+        lst = self.page.block_list
+        if not blocks:
+            return
+        lst.clear()
+        lst.setEnabled(True)
+        for block_id, label in blocks:
+            item = QListWidgetItem(label)
+            item.setData(self._role(), block_id)
+            item.setToolTip(f"双击插入；标记：{marker(block_id)}")
+            lst.addItem(item)
 
     @staticmethod
     def _role() -> int:
@@ -172,7 +192,19 @@ class BlockTools(QObject):
 
     # -- preview ------------------------------------------------------------------------------------
     def schedule(self, *_args: object) -> None:
-        self._timer.start()
+        """Re-render soon; a page that is not shown re-renders when it is shown again."""
+        if self.page.isVisible():
+            self._timer.start()
+        else:
+            self._stale = True
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.page and event.type() == QEvent.Type.Show and self._stale:
+            self._timer.start()
+        return False
+
+    def _value_changed(self, _year: object, _key: str) -> None:
+        self.schedule()
 
     def _report_changed(self, key: str) -> None:
         if key != self.section.key:  # projects/scenarios of another page feed this page's blocks
@@ -183,8 +215,36 @@ class BlockTools(QObject):
 
     def render(self) -> str:
         self._timer.stop()
+        self._stale = False
         park = self.session.park
-        return render_into(self.page.preview, self.page.editor.toPlainText(), park, compute_park(park))
+        result = compute_park(park)
+        resolver = BlockResolver(park, result)
+        html = render_into(self.page.preview, self.page.editor.toPlainText(), park, result, resolver)
+        self.show_checks(section_checks(park, result, self.section.key, resolver))
+        return html
+
+    def show_checks(self, messages: list[tuple[str, str]]) -> None:
+        """Figures that disagree with the data and missing required elements of this section."""
+        if not messages:
+            self.check_label.setText("")
+            return
+        lines = [f"<span style='color:{'#b00020' if level == 'warning' else '#8a5a00'}'>· {html_escape(m)}</span>"
+                 for level, m in messages]  # fmt: skip
+        self.check_label.setText("<b>本节检查：</b><br/>" + "<br/>".join(lines))
+
+
+def section_checks(park: ParkData, result: ParkResult, section_key: str,
+                   resolver: BlockResolver) -> list[tuple[str, str]]:  # fmt: skip
+    """(level, message) for one section: report findings first, then missing required elements."""
+    out: list[tuple[str, str]] = []
+    for f in check_report(park, result, resolver=resolver):
+        if f.section == section_key and f.code in ("figure_mismatch", "stale_figure", "missing_block"):
+            note = f"(已说明：{f.explanation})" if f.explained else ""
+            out.append(("warning", f.message + note))
+    for m in check_requirements(park, result, resolver=resolver):
+        if m.section == section_key:
+            out.append(("missing", m.message))
+    return out
 
 
 def attach_block_tools(page: ReportSectionPage) -> BlockTools:

@@ -8,15 +8,17 @@ and at once when the clerk leaves a field, changes page or closes the window.
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from forms.calc import YearResult, compute_park, compute_year
 from forms.definition import META, PARK, FormDefinition
 from forms.model import FactorOverride, ParkData, Raw, YearData
 from forms.registry import form_for
-from forms.validate import Finding, validate_park
+
+if TYPE_CHECKING:  # calculation and validation are imported when first needed (after the window shows)
+    from forms.calc import YearResult
+    from forms.validate import Finding
 
 AUTOSAVE_MS = 800
 VALIDATE_MS = 300
@@ -52,6 +54,7 @@ class ParkSession(QObject):
     findings_changed = Signal()
     save_state_changed = Signal(str)  # "已保存 14:03:27" or "正在保存…"
     report_changed = Signal(str)  # section key
+    save_failed = Signal(str)  # the storage layer's Chinese message
     park_reloaded = Signal()
 
     def __init__(self, db: Any, park_id: int, parent: QObject | None = None) -> None:
@@ -86,6 +89,8 @@ class ParkSession(QObject):
 
     def result(self, year: int) -> YearResult:
         if year not in self._results:
+            from forms.calc import compute_year
+
             self._results[year] = compute_year(self.park, year)
         return self._results[year]
 
@@ -187,15 +192,27 @@ class ParkSession(QObject):
         self._save_timer.stop()
         if not self._pending:
             return False
+        from storage.errors import StorageError
+
         pending, self._pending = self._pending, {}
-        for (kind, year, key), value in pending.items():
-            if kind == _VALUE:
-                self.db.set_value(self.park_id, year, key, value)
-            elif kind == _EXPLANATION:
-                assert year is not None
-                self.db.set_explanation(self.park_id, year, key, value)
-            else:
-                self.db.set_section_text(self.park_id, key, value)
+        items = list(pending.items())
+        for i, ((kind, year, key), value) in enumerate(items):
+            try:
+                if kind == _VALUE:
+                    self.db.set_value(self.park_id, year, key, value)
+                elif kind == _EXPLANATION:
+                    assert year is not None
+                    self.db.set_explanation(self.park_id, year, key, value)
+                else:
+                    self.db.set_section_text(self.park_id, key, value)
+            except StorageError as exc:
+                # keep what is not written (newer edits win) and say so; the next flush tries again
+                unsaved = dict(items[i:])
+                unsaved.update(self._pending)
+                self._pending = unsaved
+                self.save_state_changed.emit(f"保存失败：{exc}")
+                self.save_failed.emit(str(exc))
+                return False
         self._mark_saved()
         return True
 
@@ -209,6 +226,9 @@ class ParkSession(QObject):
 
     def revalidate(self) -> None:
         self._validate_timer.stop()
+        from forms.calc import compute_park
+        from forms.validate import validate_park
+
         result = compute_park(self.park)
         self._results = dict(result.years)
         self.findings = validate_park(self.park, result)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from enum import Enum
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
@@ -13,7 +14,9 @@ from forms.definition import ERROR
 from forms.model import ParkData
 from forms.numbers import is_blank
 from forms.outline import OutlineSection
-from forms.validate import Finding
+
+if TYPE_CHECKING:
+    from forms.validate import Finding
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 COMPLETE_CHARS = 100  # a report section with at least this many Chinese characters counts as written
@@ -103,3 +106,11 @@ def combined(states: Iterable[FillState]) -> FillState:
     if all(s is FillState.EMPTY for s in states):
         return FillState.EMPTY
     return FillState.IN_PROGRESS
+
+
+def submission_state(events: Iterable[object]) -> FillState:
+    """导出与报送: empty before anything is logged, complete once the acknowledgement is in."""
+    kinds = {getattr(e, "kind", None) for e in events}
+    if not kinds:
+        return FillState.EMPTY
+    return FillState.COMPLETE if "acknowledged" in kinds else FillState.IN_PROGRESS

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor, QFocusEvent
 from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QWidget
 
 from forms.definition import ERROR
-from forms.validate import Finding
+
+if TYPE_CHECKING:
+    from forms.validate import Finding
 
 ERROR_BG = QColor("#ffd6d6")
 WARNING_BG = QColor("#ffe9b3")

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 
 from forms.definition import META, Field, FormDefinition
 from forms.kinds import display
+from ui.explain_bar import ExplainBar
 from ui.factor_dialog import FactorDialog
 from ui.fields_form import LONG_KINDS, FieldsForm
 from ui.session import ParkSession
@@ -79,19 +80,27 @@ class YearPage(QWidget):
         title = QLabel(f"{year} 年 · {form.title}")
         title.setStyleSheet("font-size: 15pt; font-weight: bold;")
         layout.addWidget(title)
-        header_box = QGroupBox("表头信息")
-        header_layout = QVBoxLayout(header_box)
-        header_layout.setContentsMargins(8, 4, 8, 4)
-        self.header = FieldsForm(session, tracker, year, short, columns=3)
-        header_layout.addWidget(self.header)
-        layout.addWidget(header_box)
         self.summary = SummaryBox(session, year)
         layout.addWidget(self.summary)
         self.table = YearTable(session, tracker, year)
         self.table.factor_requested.connect(self.edit_factor)
         splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(self.table)
+        table_box = QWidget()
+        table_layout = QVBoxLayout(table_box)
+        table_layout.setContentsMargins(0, 0, 0, 0)
+        table_layout.setSpacing(2)
+        table_layout.addWidget(self.table, 1)
+        self.explain = ExplainBar(session, year)
+        table_layout.addWidget(self.explain)
+        self.table.currentCellChanged.connect(lambda r, c, _r, _c: self.explain.show_key(self.table.key_at(r, c)))
+        splitter.addWidget(table_box)
         self.notes = QTabWidget()
+        self.header = FieldsForm(session, tracker, year, short, columns=3)
+        header_page = QWidget()
+        header_layout = QVBoxLayout(header_page)
+        header_layout.addWidget(self.header)
+        header_layout.addStretch(1)
+        self.notes.addTab(header_page, "表头信息")
         self.long_forms: dict[str, FieldsForm] = {}
         for f in long:
             page = FieldsForm(session, tracker, year, [f], columns=1, labels=False)
@@ -103,7 +112,7 @@ class YearPage(QWidget):
         splitter.setCollapsible(0, False)
         splitter.setSizes([600, 120])
         self.notes.setMinimumHeight(90)
-        self.notes.setMaximumHeight(170)
+        self.notes.setMaximumHeight(180)
         layout.addWidget(splitter, 1)
         self._refresh_timer = QTimer(self, singleShot=True, interval=0)
         self._refresh_timer.timeout.connect(self.refresh)
@@ -125,13 +134,15 @@ class YearPage(QWidget):
             return
         self.table.refresh()
         self.summary.refresh()
+        self.explain.show_key(self.table.key_at(self.table.currentRow(), self.table.currentColumn()))
 
     def focus_field(self, key: str) -> bool:
         if self.header.focus_field(key):
+            self.notes.setCurrentIndex(0)
             return True
         for i, (k, page) in enumerate(self.long_forms.items()):
             if k == key:
-                self.notes.setCurrentIndex(i)
+                self.notes.setCurrentIndex(i + 1)
                 return page.focus_field(key)
         return self.table.select_key(key)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import QAbstractItemModel, QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QKeyEvent, QKeySequence
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
@@ -99,6 +99,7 @@ class CellDelegate(QStyledItemDelegate):
 
     def destroyEditor(self, editor: QWidget, index: QModelIndex | QPersistentModelIndex) -> None:
         self.table.editing_key = None
+        self.table.tracker.commit(self.table.year, index.data(KEY_ROLE))  # also after Esc: one undo step
         super().destroyEditor(editor, index)
         self.table.refresh_cell(index.data(KEY_ROLE))
 
@@ -131,7 +132,8 @@ class YearTable(QTableWidget):
         self.year = year
         self.editing_key: str | None = None
         self.col_of = {c.id: i + 2 for i, c in enumerate(self.form.columns)}
-        self.pos: dict[str, tuple[int, int]] = {}
+        self.pos: dict[str, tuple[int, int]] = {}  # first cell of a key (where the clerk edits it)
+        self.places: dict[str, list[tuple[int, int]]] = {}  # every cell showing a key (totals repeat)
         self.subtotals: list[Subtotal] = []
         self.section_rows: dict[str, int] = {}
         self._build()
@@ -168,7 +170,9 @@ class YearTable(QTableWidget):
         self.refresh()
 
     # -- building ---------------------------------------------------------------------------------
-    def _static(self, text: str, *, bg: QColor | None = None, align: Qt.AlignmentFlag | None = None) -> QTableWidgetItem:
+    def _static(
+        self, text: str, *, bg: QColor | None = None, align: Qt.AlignmentFlag | None = None
+    ) -> QTableWidgetItem:
         item = QTableWidgetItem(text)
         item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
         if bg is not None:
@@ -222,7 +226,12 @@ class YearTable(QTableWidget):
                         item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
                         item.setBackground(QBrush(FACTOR_BG if f.is_factor else COMPUTED_BG))
                     self.setItem(r, c, item)
-                    self.pos[key] = (r, c)
+                    self.pos.setdefault(key, (r, c))
+                    self.places.setdefault(key, []).append((r, c))
+                    if not f.is_numeric and len(row.cells) == 1:
+                        # a text answer (主导产业 …) gets the width of the remaining columns
+                        item.setTextAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+                        self.setSpan(r, c, 1, n - c)
             subtotals = section_subtotals(self.form, section)
             if subtotals:
                 r = self.rowCount()
@@ -248,14 +257,33 @@ class YearTable(QTableWidget):
             values = [result.value(k) for k in sub.keys]
             present = [v for v in values if v is not None]
             self.item(sub.row, sub.column).setText(display("number", sum(present), 2) if present else "—")
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """Widen a number column when a value would not fit (numbers are never elided)."""
+        bold = QFont(self.font())
+        bold.setBold(True)
+        plain, strong = self.fontMetrics(), QFontMetrics(bold)
+        for c in range(2, self.columnCount()):
+            widest = 0
+            for r in range(self.rowCount()):
+                item = self.item(r, c)
+                if item is None or self.columnSpan(r, c) != 1 or not item.text():
+                    continue
+                metrics = strong if item.font().bold() else plain
+                widest = max(widest, metrics.horizontalAdvance(item.text()))
+            if widest + 14 > self.columnWidth(c):
+                self.setColumnWidth(c, widest + 14)
 
     def refresh_cell(self, key: str | None) -> None:
         if key in self.pos:
             self._show(key, self.session.result(self.year))
 
     def _show(self, key: str, result: YearResult) -> None:
-        r, c = self.pos[key]
-        item = self.item(r, c)
+        for r, c in self.places[key]:
+            self._show_item(self.item(r, c), key, result)
+
+    def _show_item(self, item: QTableWidgetItem, key: str, result: YearResult) -> None:
         f = self.field(key)
         findings = self.session.findings_for(self.year, key)
         tip = [f"{f.label}({f.unit})" if f.unit else f.label]
@@ -296,6 +324,10 @@ class YearTable(QTableWidget):
             item.setBackground(QBrush(FACTOR_BG if f.is_factor else COMPUTED_BG))
         item.setToolTip("\n".join(tip))
 
+    def key_at(self, row: int, column: int) -> str | None:
+        item = self.item(row, column) if row >= 0 and column >= 0 else None
+        return item.data(KEY_ROLE) if item is not None else None
+
     def text_at(self, key: str) -> str:
         r, c = self.pos[key]
         return self.item(r, c).text()
@@ -329,14 +361,20 @@ class YearTable(QTableWidget):
         if event.matches(QKeySequence.StandardKey.Paste):
             self.paste_text(QGuiApplication.clipboard().text())
             return
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.state() != QAbstractItemView.State.EditingState:
+        if (
+            event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and self.state() != QAbstractItemView.State.EditingState
+        ):
             current = self.currentIndex()
             if current.isValid():
                 r = self.next_editable(current.row(), current.column(), 1)
                 if r is not None:
                     self.setCurrentCell(r, current.column())
             return
-        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self.state() != QAbstractItemView.State.EditingState:
+        if (
+            event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
+            and self.state() != QAbstractItemView.State.EditingState
+        ):
             current = self.currentIndex()
             if current.isValid() and self.is_editable(current.row(), current.column()):
                 self.tracker.set(self.year, current.data(KEY_ROLE), None)

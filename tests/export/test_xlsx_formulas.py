@@ -17,7 +17,9 @@ def _ref(key: str) -> str:
 
 def test_ratio_times_100_is_guarded_once_around_the_whole_formula() -> None:
     expr = parse_formula("ratio(emissions.power, emissions.total) * 100")
-    assert to_excel_guarded(expr, _ref) == 'IF(N([emissions.total])=0,"—",(([emissions.power])/([emissions.total]))*100)'
+    assert (
+        to_excel_guarded(expr, _ref) == 'IF(N([emissions.total])=0,"—",(([emissions.power])/([emissions.total]))*100)'
+    )
     # the stand-alone translation (used elsewhere) is unchanged
     assert expr.to_excel(_ref) == 'IF(N([emissions.total])=0,"—",([emissions.power])/([emissions.total]))*100'
 

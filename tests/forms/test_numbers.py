@@ -43,7 +43,9 @@ def test_blank_is_not_filled_never_zero(raw: object) -> None:
     assert parsed.value is None and parsed.error is None and parsed.blank
 
 
-@pytest.mark.parametrize("raw", ["abc", "1,2", "12,34.5", "1.2.3", "1万万", "--5", "5-", "nan", "inf", "1e999", True])
+@pytest.mark.parametrize(
+    "raw", ["abc", "1,2", "12,34.5", "1.2.3", "1万万", "--5", "5-", "nan", "inf", "1e999", True, "²", "①"]
+)
 def test_rejects_with_a_chinese_message(raw: object) -> None:
     parsed = parse_number(raw)
     assert parsed.value is None

@@ -236,3 +236,52 @@ def test_park_without_years_gives_missing_blocks_not_errors() -> None:
     assert isinstance(resolve_block("chart.projection", park, result), MissingBlock)
     profile = resolve_block("table.profile", park, result)
     assert isinstance(profile, TableBlock) and profile.rows[0] == ("园区名称", "空园区")
+
+
+def test_available_blocks_add_the_values_the_requirements_ask_for() -> None:
+    outline = outline_for("eip-2021")
+    ids = [i for i, _ in available_blocks(outline.section("ch2.2"), years=[2016, 2018, 2020])]
+    assert ids[:2] == ["table.trend", "chart.trend"]
+    assert {"value.emissions.total@2016", "value.emissions.total@2020", "value.change_abs.intensity.co2_per_iva",
+            "value.avg_change_abs.intensity.co2_per_iva"} <= set(ids)  # fmt: skip
+    labels = dict(available_blocks(outline.section("ch4.2")))
+    assert labels["value.projection.1.peak_year"] == "第1个情景预测达峰年份"
+    assert [i for i, _ in available_blocks(outline.section("ch1.3"))] == []
+
+
+def test_projection_and_target_tables_follow_the_parks_scenarios() -> None:
+    doc = demo_doc()
+    doc["report"] = {"scenarios": {
+        "基准情景": {"2021-2030": {"iva_growth": 10, "intensity_change": -5}, "2031-2060": {"iva_growth": 0,
+                                                                                     "intensity_change": -10}},
+        "政策情景": {"2021-2060": {"iva_growth": 2, "intensity_change": -5}},
+    }}  # fmt: skip
+    park = park_from_json(doc)
+    resolver = BlockResolver(park, compute_park(park))
+    base = 6887516.6544  # 2020 emissions (expected.json)
+    targets = resolver.resolve("table.targets")
+    assert isinstance(targets, TableBlock)
+    assert targets.columns == ("指标", "单位", "基准情景", "政策情景")
+    assert _row(targets, "达峰年份")[2:] == ("2030", "2020")
+    assert _row(targets, "峰值排放量")[2:] == (f"{base * (1.1 * 0.95) ** 10 / 1e4:,.2f}", f"{base / 1e4:,.2f}")
+    assert _row(targets, "　2025年较2020年下降")[2:] == (f"{(1 - 0.95**5) * 100:.2f}", f"{(1 - 0.95**5) * 100:.2f}")
+    table = resolver.resolve("table.projection")
+    assert isinstance(table, TableBlock)
+    years = [r[0] for r in table.rows]
+    assert years[0] == "2020年(基准年)" and years[-1] == "2060年" and "2030年" in years
+    assert "以 2020 年为基准年" in table.note and "程序默认参数" not in table.note
+    peak = resolver.resolve("value.projection.1.peak_year")
+    assert isinstance(peak, ValueBlock) and peak.text == "2030年" and peak.label == "基准情景预测达峰年份"
+    chart = resolver.resolve("chart.projection")
+    assert isinstance(chart, ChartBlock)
+    assert [s.name for s in chart.series] == ["历史排放", "基准情景", "政策情景"]
+    assert chart.categories[0] == "2016" and chart.categories[-1] == "2060"
+
+
+def test_broken_scenario_gives_a_missing_block_with_the_reason() -> None:
+    doc = demo_doc()
+    doc["report"] = {"scenarios": {"基准情景": {"2021-2025": {"iva_growth": "abc", "intensity_change": -1}}}}
+    park = park_from_json(doc)
+    block = resolve_block("table.projection", park, compute_park(park))
+    assert isinstance(block, MissingBlock)
+    assert "基准情景" in block.reason and "abc" in block.reason

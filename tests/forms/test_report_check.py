@@ -6,6 +6,8 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from forms.calc import compute_park
 from forms.model import ParkData
@@ -68,6 +70,8 @@ def _complete() -> ParkData:
         "2016—2020年，二氧化碳排放总量增长5.9%。",
         "2020年，化石燃料燃烧排放占45.7%。",
         "2016年工业增加值3,520,000万元。",
+        "２０２０年排放总量为６８８．８万吨，同比增长１．４１％。",
+        "2018年二氧化碳排放总量较上年增长1.45%。",
     ],
 )
 def test_right_figures_are_accepted(text: str) -> None:
@@ -86,6 +90,7 @@ def test_right_figures_are_accepted(text: str) -> None:
         ("单位工业增加值二氧化碳排放量下降了12.3%。", "12.3%", "下降 14.61%"),
         ("2016—2020年，二氧化碳排放总量下降5.9%。", "5.9%", "增长 5.89%"),
         ("2020年综合能源消费量为218.06万吨标准煤。", "218.06万吨标准煤", "208.06万吨标准煤"),
+        ("2020年排放总量同比增长5.9%。", "5.9%", "增长 1.41%"),
     ],
 )
 def test_wrong_figures_are_reported_with_both_values(text: str, written: str, shown: str) -> None:
@@ -217,3 +222,24 @@ def test_unknown_marker_is_reported() -> None:
     park.report.sections["ch3.3"] = "见下表。{{table.nonexistent}}"
     findings = [f for f in check_report(park, compute_park(park)) if f.code == "missing_block"]
     assert len(findings) == 1 and "table.nonexistent" in findings[0].message
+
+
+_PIECES = ["2020年", "2016—2020年", "较2016年", "排放总量", "单位工业增加值二氧化碳排放量", "工业增加值", "为", "下降",
+           "增长", "同比", "年均", "占", "688.8", "12.3", "1,234", "６８８．８", "万吨", "吨", "亿元", "%", "，", "。",
+           "化石燃料燃烧排放", "{{value.emissions.total}}", "{{", "@", "年"]  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(_PIECES), max_size=25).map("".join))
+def test_any_prose_gives_warnings_that_quote_the_text(text: str) -> None:
+    park = _PARK_FOR_PROPERTIES
+    park.report.sections["ch3.2"] = text
+    findings = check_figures(park, _RESULT_FOR_PROPERTIES)
+    normalised = text.translate(str.maketrans("０１２３４５６７８９．", "0123456789."))
+    for f in findings:
+        assert f.level == "warning" and f.section == "ch3.2"
+        assert f.snippet in normalised and f.snippet in f.message
+
+
+_PARK_FOR_PROPERTIES = park_from_json(demo_doc())
+_RESULT_FOR_PROPERTIES = compute_park(_PARK_FOR_PROPERTIES)

@@ -184,3 +184,38 @@ def test_final_gate_panel_lists_blockers_and_marks_final(demo_db: Any, open_wind
     session.set_section_text("ch7.1", "成立领导小组。")
     session.flush()
     assert not is_final(db.load_park(park_id))
+
+
+def test_wrong_figure_in_the_prose_is_shown_under_the_preview(demo_db: Any, open_window: Any, qtbot: Any) -> None:
+    window = open_window(*demo_db)
+    page, tools = _tools(window, "ch3.2")
+    page.editor.setPlainText("2020年排放总量为698.8万吨。")
+    qtbot.waitUntil(lambda: "与数据不符" in tools.check_label.text(), timeout=2000)
+    assert "698.8万吨" in tools.check_label.text() and "688.75万吨" in tools.check_label.text()
+    page.editor.setPlainText("2020年排放总量为688.8万吨。{{table.emissions_by_source}}")
+    qtbot.waitUntil(lambda: tools.check_label.text() == "", timeout=2000)
+
+
+def test_draft_button_shows_the_paragraph_and_inserts_it_on_accept(demo_db: Any, open_window: Any,
+                                                                   qtbot: Any) -> None:  # fmt: skip
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QTextBrowser
+
+    from ui.report_blocks_panel import DraftDialog
+
+    window = open_window(*demo_db)
+    page, tools = _tools(window, "ch3.3")
+    page.editor.setPlainText("")
+    seen: list[str] = []
+
+    def accept_dialog() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, DraftDialog)
+        seen.append(dialog.findChild(QTextBrowser).toPlainText())
+        dialog.accept()
+
+    QTimer.singleShot(0, accept_dialog)
+    assert tools.draft_button is not None
+    qtbot.mouseClick(tools.draft_button, Qt.MouseButton.LeftButton)
+    assert seen and "1.8479 tCO2/万元" in seen[0]
+    assert page.editor.toPlainText().startswith("2016—2020年，园区单位工业增加值二氧化碳排放量由2016年的{{value.")

@@ -18,6 +18,9 @@ SIZE = (1360, 860)
 
 
 def _save(window: Any, folder: Path, name: str) -> Path:
+    from PySide6.QtWidgets import QApplication
+
+    QApplication.processEvents()
     window.repaint()
     path = folder / name
     assert window.grab().save(str(path))
@@ -55,6 +58,9 @@ def test_screenshots(demo_db: Any, open_window: Any, screenshot_dir: Path, qtbot
 
     page19.table.select_key("factor.grid")
     shots.append(_save(window, screenshot_dir, "4-year-form-power-factors.png"))
+
+    page19.table.select_key("factor.process.lime")  # C-grade factors show 未核实
+    shots.append(_save(window, screenshot_dir, "4b-year-form-process-unverified.png"))
 
     report = window.show_page(("section", "ch2.2"))
     type_chinese(report.editor, "“十三五”期间，园区通过淘汰燃煤锅炉、建设集中供热和分布式光伏，能源结构持续优化。")

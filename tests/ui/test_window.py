@@ -71,10 +71,12 @@ def test_new_park_dialog_is_generated_from_the_park_group(db_path: Path, qapp: Q
 
 
 def test_locked_database_gives_a_chinese_message(db_path: Path, qapp: QApplication, monkeypatch: Any) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
     from ui import app
 
     shown: list[str] = []
-    monkeypatch.setattr(app.QMessageBox, "critical", lambda _p, _t, text: shown.append(text))
+    monkeypatch.setattr(QMessageBox, "critical", lambda _p, _t, text: shown.append(text))
     with Database.open(db_path):
         assert app.run_app(str(db_path)) == 1
     assert shown and "数据库已被占用" in shown[0] and "另一个" in shown[0]
@@ -94,11 +96,11 @@ def test_navigation_lists_years_and_outline_with_states(demo_db: Any, open_windo
 
 
 def test_add_year(demo_db: Any, open_window: Any, monkeypatch: Any) -> None:
-    from ui import main_window
+    from PySide6.QtWidgets import QInputDialog
 
     db, park_id = demo_db
     window = open_window(db, park_id)
-    monkeypatch.setattr(main_window.QInputDialog, "getInt", lambda *a, **k: (2021, True))
+    monkeypatch.setattr(QInputDialog, "getInt", lambda *a, **k: (2021, True))
     window.ask_add_year()
     assert 2021 in db.load_park(park_id).years
     assert ("year", 2021) in window.nav_items

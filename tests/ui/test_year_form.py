@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
 from forms.definition import ERROR, VALUES, WARNING
+from forms.kinds import display
 from storage import Database
 from tests.ui.helpers import expected_text, open_editor, type_chinese
 from ui.widgets import ERROR_BG
@@ -219,7 +220,88 @@ def test_factor_override_is_saved(demo_db: Any, open_window: Any) -> None:
 def test_every_input_of_the_definition_has_a_cell(demo_db: Any, open_window: Any) -> None:
     window = open_window(*demo_db)
     table = window.show_page(("year", YEAR)).table
-    placed = {key for s in table.form.sections if s.group == VALUES for r in s.rows for key in r.cells.values()}
+    cells = [key for s in table.form.sections if s.group == VALUES for r in s.rows for key in r.cells.values()]
+    placed = set(cells)
     assert placed == set(table.pos)
+    assert sum(len(p) for p in table.places.values()) == len(cells)  # a total shown twice is refreshed twice
+    result = window.session.result(YEAR)
+    for key, places in table.places.items():
+        f = table.form.field(key)
+        if f.is_computed:
+            texts = {table.item(r, c).text() for r, c in places}
+            assert texts == {display(f.kind, result.computed[key], f.decimals)}, key
     editable = {k for k in table.pos if table.is_editable(*table.pos[k])}
     assert editable == {k for k in placed if table.form.field(k).is_input}
+
+
+def test_a_failed_save_keeps_the_edit_and_says_so(demo_db: Any, open_window: Any, monkeypatch: Any,
+                                                  qtbot: Any) -> None:  # fmt: skip
+    from PySide6.QtWidgets import QMessageBox
+
+    from storage import DiskError
+
+    db, park_id = demo_db
+    window = open_window(db, park_id)
+    table = window.show_page(("year", YEAR)).table
+    boxes: list[str] = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda _p, _t, text: boxes.append(text))
+    real = db.set_value
+
+    def full_disk(*args: Any) -> None:
+        raise DiskError("磁盘空间已满，无法写入数据库文件。")
+
+    monkeypatch.setattr(db, "set_value", full_disk)
+    editor = open_editor(table, COAL)
+    editor.clear()
+    qtbot.keyClicks(editor, "777")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    assert window.save_label.text().startswith("保存失败")
+    assert len(boxes) == 1 and "磁盘空间已满" in boxes[0]
+    assert table.text_at(COAL) == "777" and window.session.dirty
+    monkeypatch.setattr(db, "set_value", real)
+    window.save_now()
+    assert window.save_label.text().startswith("已保存")
+    assert db.load_park(park_id).years[YEAR].values[COAL] == "777"
+
+
+def test_factor_dialog_offers_library_options(demo_db: Any, open_window: Any) -> None:
+    from forms.factors import library
+    from ui.factor_dialog import FactorDialog
+
+    window = open_window(*demo_db)
+    form = window.session.form
+    f = form.field("factor.grid")
+    result = window.session.result(YEAR)
+    default = library().default(f, "江苏省", YEAR)
+    dialog = FactorDialog(f, result.factors[f.key], default, "江苏省", YEAR)
+    options = library().options(f, "江苏省", YEAR)
+    assert dialog.choice.count() == len(options) + 1 and options
+    dialog.choice.setCurrentIndex(1)
+    assert float(dialog.value.text()) == options[0].value
+    assert options[0].source in dialog.source.text()
+    dialog._accept()
+    assert dialog.result_value == (dialog.value.text(), dialog.source.text())
+    missing_source = FactorDialog(f, result.factors[f.key], default, "江苏省", YEAR)
+    missing_source.value.setText("0.6")
+    missing_source._accept()
+    assert missing_source.result_value is None and "来源" in missing_source.message.text()
+
+
+def test_warning_is_explained_at_the_field(demo_db: Any, open_window: Any, qtbot: Any) -> None:
+    db, park_id = demo_db
+    key = "basic.industrial_value_added"
+    window = open_window(db, park_id)
+    page = window.show_page(("year", YEAR))
+    table = page.table
+    table.setCurrentCell(*table.pos[key])
+    assert page.explain.isHidden()  # no finding on this cell yet
+    qtbot.keyClick(table, Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: not page.explain.isHidden(), timeout=3000)
+    assert "工业增加值未填写" in page.explain.message.text()
+    assert not page.explain.explanation.isHidden()
+    type_chinese(page.explain.explanation, "数据待统计局发布")
+    page.explain.explanation.focus_left.emit()
+    assert db.load_park(park_id).years[YEAR].explanations[key] == "数据待统计局发布"
+    qtbot.waitUntil(lambda: window.findings.item_for(YEAR, key).text(0) == "警告(已说明)", timeout=3000)
+    table.setCurrentCell(*table.pos[COAL])
+    assert page.explain.isHidden()
