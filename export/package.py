@@ -124,6 +124,7 @@ class ExportResult:
     fingerprint: str
     final: bool
     notes: tuple[str, ...]
+    files: tuple[Path, ...] = ()  # the package members also written loose, for printing
 
 
 # -- building --------------------------------------------------------------------------------------
@@ -269,14 +270,15 @@ def glob_escape(text: str) -> str:
 
 
 def write_package(package: Package, out_dir: Path, writer: Writer = atomic_write) -> ExportResult:
-    """Write the review sheet, the zip, then the e-mail draft (which attaches the zip)."""
-    targets = [(out_dir / package.review.name, package.review.data), (out_dir / package.zip_name, package.zip_data),
-               (out_dir / package.eml_name, package.eml_data)]  # fmt: skip
+    """Write the package members loose (to print), the review sheet, the zip, then the e-mail draft."""
+    loose = [(out_dir / f.name, f.data) for f in package.files if f.name != MANIFEST]
+    targets = [*loose, (out_dir / package.review.name, package.review.data),
+               (out_dir / package.zip_name, package.zip_data), (out_dir / package.eml_name, package.eml_data)]  # fmt: skip
     remove_stale_parts(out_dir, [p.name for p, _ in targets])
     for path, data in targets:
         writer(path, data)
-    return ExportResult(targets[1][0], targets[2][0], targets[0][0], package.fingerprint, package.final,
-                        tuple(package.notes))  # fmt: skip
+    return ExportResult(out_dir / package.zip_name, out_dir / package.eml_name, out_dir / package.review.name,
+                        package.fingerprint, package.final, tuple(package.notes), tuple(p for p, _ in loose))  # fmt: skip
 
 
 def export_package(park: ParkData, out_dir: str | os.PathLike[str], *, today: _dt.date | None = None,
@@ -353,6 +355,8 @@ def run_export(park_name: str, out_dir: str, db: str | None, template: bool = Fa
     except OSError as exc:
         print(f"错误：无法写入“{exc.filename or out_dir}”：{os_error_text(exc)}", file=err)
         return EXIT_USAGE
+    for path in result.files:
+        print(f"已导出：{path}", file=out)
     print(f"已导出电子报送包：{result.zip_path}", file=out)
     print(f"邮件草稿：{result.eml_path}", file=out)
     print(f"内部审核单：{result.review_path}", file=out)

@@ -57,8 +57,10 @@ def test_names_and_folder_content(exported: ExportResult) -> None:
     assert exported.zip_path.name == f"{park.name}_碳达峰碳中和材料_20210928.zip"
     assert exported.eml_path.name == f"{park.name}_碳达峰碳中和材料_20210928.eml"
     assert exported.review_path.name == f"{park.name}_内部审核单_20210928.pdf"
+    loose = sorted(p.name for p in exported.files)
+    assert sorted(n.rsplit(".", 1)[1] for n in loose) == ["json", "pdf", "pdf", "xlsx"]  # to print and to keep
     assert sorted(p.name for p in exported.zip_path.parent.iterdir()) == sorted(
-        p.name for p in (exported.zip_path, exported.eml_path, exported.review_path)
+        [*loose, *(p.name for p in (exported.zip_path, exported.eml_path, exported.review_path))]
     )  # no temporary files left over
 
 
