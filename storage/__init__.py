@@ -3,6 +3,7 @@
 See :class:`storage.database.Database` for the API the window and the exporters use.
 """
 
+from storage.backups import backup_reason, backup_time
 from storage.database import Database
 from storage.errors import (
     DatabaseLockedError,
@@ -31,5 +32,7 @@ __all__ = [
     "SchemaTooNewError",
     "StorageError",
     "SubmissionEvent",
+    "backup_reason",
+    "backup_time",
     "default_db_path",
 ]

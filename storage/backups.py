@@ -31,6 +31,8 @@ def make_backup(source: sqlite3.Connection, db_path: Path, reason: str) -> Path:
     """Copy the database behind ``source`` (including uncommitted-to-file WAL content) to a new backup."""
     if not re.fullmatch(r"[a-z][a-z0-9-]*", reason):
         raise ValueError(f"bad backup reason {reason!r}")
+    if source.in_transaction:
+        raise RuntimeError("a backup must not be taken inside a transaction (it would wait for itself)")
     folder = backups_dir(db_path)
     folder.mkdir(parents=True, exist_ok=True)
     now = dt.datetime.now(dt.UTC)
@@ -107,7 +109,7 @@ def remove_partial(db_path: Path) -> None:
 
 
 def _fsync_file(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    fd = os.open(path, os.O_RDWR | getattr(os, "O_BINARY", 0))  # Windows cannot flush a read-only handle
     try:
         os.fsync(fd)
     finally:

@@ -10,8 +10,9 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
-import json
+import os
 import sqlite3
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
@@ -19,33 +20,30 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 from sqlite_utils import Database as SUDatabase
 
 from forms.definition import FormDefinition
-from forms.kinds import parse as parse_kind
 from forms.model import ParkData, Raw, YearData
-from forms.numbers import parse_number
-from forms.registry import DEFAULT_FORM, FORM_VERSIONS, UnknownFormError, form_for
-from storage import backups, cells
+from forms.parkfile import atomic_write_bytes
+from forms.registry import DEFAULT_FORM, UnknownFormError, form_for
+from storage import backups, cell_store, cells, opening
+from storage.cell_store import ABSENT, YEAR_KINDS
 from storage.cells import CellKey
 from storage.errors import (
     InvalidDataError,
     NotOurDatabaseError,
     ParkNotFoundError,
     ReadOnlyError,
-    SchemaTooNewError,
     StorageError,
     translating_errors,
 )
 from storage.lock import LockFile
 from storage.paths import lock_path, resolve_db_path
 from storage.records import SUBMISSION_KINDS, HistoryEntry, ParkSummary, SubmissionEvent
-from storage.schema import APPLICATION_ID, MIGRATION_SET, MIGRATIONS, migration_names, schema_drift
+from storage.schema import MIGRATIONS, migration_names
 
 P = ParamSpec("P")
 T = TypeVar("T")
 
 SYNCHRONOUS_MODES = ("FULL", "NORMAL")
 DAILY_INTERVAL = dt.timedelta(hours=24)
-_ABSENT: Any = object()  # a cell that does not exist (distinct from a stored JSON null)
-_YEAR_KINDS = (cells.VALUE, cells.META, cells.FACTOR, cells.EXPLANATION)
 
 
 def _guarded(method: Callable[Concatenate[Database, P], T]) -> Callable[Concatenate[Database, P], T]:
@@ -78,10 +76,6 @@ def normalize_time(at: str | dt.datetime) -> str:
     return moment.astimezone(dt.UTC).isoformat(timespec="microseconds")
 
 
-def _is_scalar(raw: object) -> bool:
-    return raw is None or (isinstance(raw, (str, int, float)) and not isinstance(raw, bool))
-
-
 class Database:
     """An open drafts database.  Use :meth:`open`; close with :meth:`close` or a ``with`` block."""
 
@@ -94,6 +88,7 @@ class Database:
         self._last_at = ""
         self._changes_at_open = sudb.conn.total_changes
         self._closed = False
+        self.close_error: StorageError | None = None
 
     # ------------------------------------------------------------------ opening and closing
 
@@ -124,7 +119,7 @@ class Database:
             sudb: SUDatabase | None = None
             try:
                 backups.remove_partial(db_path)
-                pending = _inspect_and_backup(db_path)
+                pending = opening.inspect_and_backup(db_path)
                 sudb = SUDatabase(db_path, execute_plugins=False)
                 sudb.conn.execute("PRAGMA busy_timeout = 5000")
                 sudb.enable_wal()
@@ -132,7 +127,7 @@ class Database:
                 sudb.conn.execute("PRAGMA foreign_keys = ON")
                 if pending:
                     MIGRATIONS.apply(sudb)
-                _check_drift(sudb.conn, db_path)
+                opening.check_drift(sudb.conn, db_path)
                 self = cls(db_path, sudb, lock, read_only=False)
                 self._last_at = sudb.conn.execute("SELECT coalesce(max(at), '') FROM history").fetchone()[0]
                 if daily_backup and not backups.has_recent(db_path, backups.DAILY, DAILY_INTERVAL):
@@ -150,7 +145,9 @@ class Database:
             raise StorageError(f"数据库文件“{db_path}”不存在。")
         conn = sqlite3.connect(db_path.resolve().as_uri() + "?mode=ro", uri=True)
         try:
-            applied = _applied_migrations(conn, db_path)
+            applied = opening.applied_migrations(conn, db_path)
+            if not applied:
+                raise StorageError(f"数据库“{db_path}”是空的，还没有任何园区。")
             if [n for n in migration_names() if n not in applied]:
                 raise StorageError(f"数据库“{db_path}”是旧版本的格式，需要先升级：请用本程序正常打开一次(不要只读)。")
             conn.execute("PRAGMA query_only = ON")
@@ -162,26 +159,28 @@ class Database:
     def close(self) -> None:
         """Make the exit backup (if anything changed), close the file and release the lock.
 
-        Everything is released even if the backup fails; the backup's :class:`StorageError` is raised after.
+        Never raises for a failed backup: the error is printed to stderr and kept in ``close_error``.
         """
         if self._closed:
             return
         self._closed = True
-        failure: BaseException | None = None
         try:
+            if self._db.conn.in_transaction:  # never acknowledged, so nothing is lost
+                self._db.conn.rollback()
             if not self.read_only and self._db.conn.total_changes != self._changes_at_open:
                 with translating_errors(self.path):
                     backups.make_backup(self._db.conn, self.path, backups.EXIT)
         except StorageError as exc:
-            failure = exc
+            # the drafts are safely in the database; only the extra copy failed, and close() is called
+            # from finally blocks, so say it instead of raising
+            self.close_error = exc
+            print(f"警告：退出时的自动备份没有完成：{exc}", file=sys.stderr)
         finally:
             try:
                 self._db.close()
             finally:
                 if self._lock is not None:
                     self._lock.release()
-        if failure is not None:
-            raise failure
 
     def __enter__(self) -> Database:
         return self
@@ -220,7 +219,7 @@ class Database:
     @_guarded
     def load_park(self, park_id: int) -> ParkData:
         form, outline = self._park_row(park_id)
-        return cells.cells_to_park(self._read_cells(park_id), form, outline)
+        return cells.cells_to_park(cell_store.read_cells(self._db.conn, park_id), form, outline)
 
     @_guarded
     def replace_park(self, park: ParkData, park_id: int | None = None) -> int:
@@ -229,7 +228,7 @@ class Database:
         target = cells.park_to_cells(park)
         form = self._form_definition(park.form)
         for cell, value in target.items():
-            self._check_cell(form, cell, value)
+            cell_store.check_cell(form, cell, value)
         name = str(park.park.get("park.name") or "")
         with self._transaction():
             at = self._stamp()
@@ -242,7 +241,7 @@ class Database:
                 current: dict[CellKey, Any] = {}
             else:
                 self._park_row(park_id)
-                current = self._read_cells(park_id)
+                current = cell_store.read_cells(self._db.conn, park_id)
                 self._db.conn.execute(
                     "UPDATE parks SET name = ?, form = ?, outline = ?, updated_at = ? WHERE id = ?",
                     (name, park.form, park.report.outline, at, park_id),
@@ -251,11 +250,11 @@ class Database:
             removed = [c for c in current if c not in target]
             removed.sort(key=lambda c: c[0] == cells.YEAR)  # a year's contents go before the year
             for cell in removed:
-                self._apply(park_id, cell, current[cell], _ABSENT, at)
+                self._apply(park_id, cell, current[cell], ABSENT, at)
             ordered = sorted(target, key=lambda c: c[0] != cells.YEAR)  # years before their contents
             for cell in ordered:
-                old = current.get(cell, _ABSENT)
-                if old is _ABSENT or cells.encode(old) != cells.encode(target[cell]):
+                old = current.get(cell, ABSENT)
+                if old is ABSENT or cells.encode(old) != cells.encode(target[cell]):
                     self._apply(park_id, cell, old, target[cell], at)
         return park_id
 
@@ -278,7 +277,7 @@ class Database:
     @_guarded
     def set_value(self, park_id: int, year: int | None, key: str, raw: Raw) -> None:
         """Save one field as typed.  ``year=None`` for ``park.*`` profile keys; a year's ``meta.*`` and
-        values keys go by the form definition."""
+        values keys go by the form definition.  ``raw=None`` clears the field (it is no longer stored)."""
         form = self._form_definition(self._form_of(park_id))
         if year is None:
             if key not in form.park_keys:
@@ -290,12 +289,12 @@ class Database:
             cell = (cells.VALUE, int(year), key)
         else:
             raise InvalidDataError(f"表格 {form.version} 中没有可填写的项目“{key}”")
-        self._change(park_id, cell, raw)
+        self._change(park_id, cell, ABSENT if raw is None else raw)
 
     @_guarded
     def set_factor(self, park_id: int, year: int, key: str, value_raw: Raw | None, source: str) -> None:
         """Override a factor with the source stated for it; ``value_raw=None`` goes back to the default."""
-        new = _ABSENT if value_raw is None else {"value": value_raw, "source": source or ""}
+        new = ABSENT if value_raw is None else {"value": value_raw, "source": source or ""}
         self._change(park_id, (cells.FACTOR, int(year), key), new)
 
     @_guarded
@@ -316,12 +315,12 @@ class Database:
     def remove_year(self, park_id: int, year: int) -> None:
         """Remove a year and everything filled in it (each removal is in the history, so it can be undone)."""
         with self._transaction():
-            current = self._read_cells(park_id)
+            current = cell_store.read_cells(self._db.conn, park_id)
             at = self._stamp()
-            doomed = [c for c in current if c[1] == year and c[0] in (*_YEAR_KINDS, cells.YEAR)]
+            doomed = [c for c in current if c[1] == year and c[0] in (*YEAR_KINDS, cells.YEAR)]
             doomed.sort(key=lambda c: c[0] == cells.YEAR)
             for cell in doomed:
-                self._apply(park_id, cell, current[cell], _ABSENT, at)
+                self._apply(park_id, cell, current[cell], ABSENT, at)
             self._touch(park_id, at)
 
     @_guarded
@@ -330,16 +329,16 @@ class Database:
 
     @_guarded
     def set_projects(self, park_id: int, projects: list[dict[str, Any]]) -> None:
-        self._change(park_id, (cells.PROJECTS, None, ""), [dict(p) for p in projects] if projects else _ABSENT)
+        self._change(park_id, (cells.PROJECTS, None, ""), [dict(p) for p in projects] if projects else ABSENT)
 
     @_guarded
     def set_scenarios(self, park_id: int, scenarios: dict[str, Any]) -> None:
-        self._change(park_id, (cells.SCENARIOS, None, ""), dict(scenarios) if scenarios else _ABSENT)
+        self._change(park_id, (cells.SCENARIOS, None, ""), dict(scenarios) if scenarios else ABSENT)
 
     @_guarded
     def set_report_extra(self, park_id: int, key: str, value: Any) -> None:
         """Store a JSON value under ``report.<key>`` (e.g. "final", "outline_custom"); ``None`` removes it."""
-        self._change(park_id, (cells.EXTRA, None, key), _ABSENT if value is None else value)
+        self._change(park_id, (cells.EXTRA, None, key), ABSENT if value is None else value)
 
     # ------------------------------------------------------------------ history
 
@@ -374,9 +373,9 @@ class Database:
         A value of a year removed since brings the year back first."""
         entry = self.history_entry(entry_id)
         cell: CellKey = (entry.kind, entry.year, entry.key)
-        new = entry.new_raw if entry.new_present else _ABSENT
+        new = entry.new_raw if entry.new_present else ABSENT
         with self._transaction():
-            if entry.kind in _YEAR_KINDS and new is not _ABSENT and entry.year is not None:
+            if entry.kind in YEAR_KINDS and new is not ABSENT and entry.year is not None:
                 self._change(entry.park_id, (cells.YEAR, entry.year, ""), self._form_of(entry.park_id))
             self._change(entry.park_id, cell, new)
 
@@ -391,8 +390,8 @@ class Database:
             (park_id, moment),
         ):
             cell = (kind, year, key)
-            state[cell] = _ABSENT if new_json is None else cells.decode(new_json)
-        return cells.cells_to_park({c: v for c, v in state.items() if v is not _ABSENT}, form, outline)
+            state[cell] = ABSENT if new_json is None else cells.decode(new_json)
+        return cells.cells_to_park({c: v for c, v in state.items() if v is not ABSENT}, form, outline)
 
     @_guarded
     def restore_park_as_of(self, park_id: int, at: str | dt.datetime) -> None:
@@ -440,7 +439,7 @@ class Database:
         if self.read_only:
             raise ReadOnlyError(f"数据库“{self.path}”以只读方式打开，不能恢复备份。")
         source_path = Path(backup)
-        source = _open_backup(source_path)
+        source = opening.open_backup(source_path)
         try:
             safety = self.backup_now(backups.BEFORE_RESTORE)
             source.backup(self._db.conn)
@@ -449,7 +448,7 @@ class Database:
         self._db.conn.execute("PRAGMA journal_mode = WAL")
         if MIGRATIONS.pending(self._db):
             MIGRATIONS.apply(self._db)
-        _check_drift(self._db.conn, self.path)
+        opening.check_drift(self._db.conn, self.path)
         self._forms.clear()
         self._last_at = self._db.conn.execute("SELECT coalesce(max(at), '') FROM history").fetchone()[0]
         return safety
@@ -457,9 +456,12 @@ class Database:
     @staticmethod
     def restore_backup(backup: str | Path, target: str | Path | None = None) -> Path:
         """Restore ``backup`` over the database ``target`` (which must not be open elsewhere).
-        Returns the backup made of ``target`` first."""
-        with Database.open(target, daily_backup=False) as db:
-            return db.restore(backup)
+        Returns the backup made of ``target`` first; a damaged ``target`` is moved aside instead."""
+        try:
+            with Database.open(target, daily_backup=False) as db:
+                return db.restore(backup)
+        except NotOurDatabaseError:
+            return _replace_damaged(Path(backup), resolve_db_path(target))
 
     # ------------------------------------------------------------------ internals
 
@@ -493,65 +495,24 @@ class Database:
         except UnknownFormError as exc:
             raise InvalidDataError(str(exc)) from None
 
-    def _check_cell(self, form: FormDefinition, cell: CellKey, value: Any) -> None:
-        kind, year, key = cell
-        if value is _ABSENT:
-            return
-        if kind in (cells.YEAR, *_YEAR_KINDS) and (not isinstance(year, int) or not 1900 <= year <= 2100):
-            raise InvalidDataError(f"“{year}”不是有效的年份")
-        where = f"{year} 年“{key}”" if year is not None else f"“{key}”"
-        if kind in (cells.PARK, cells.VALUE, cells.META):
-            known = {cells.PARK: form.park_keys, cells.VALUE: form.input_keys, cells.META: form.meta_keys}[kind]
-            if key not in known:
-                raise InvalidDataError(f"表格 {form.version} 中没有可填写的项目“{key}”")
-            if not _is_scalar(value):
-                raise InvalidDataError(f"{where}的值应为文字或数字")
-        elif kind == cells.FACTOR:
-            if key not in form.factor_keys:
-                raise InvalidDataError(f"表格 {form.version} 中没有因子“{key}”")
-            if not (
-                isinstance(value, dict) and _is_scalar(value.get("value")) and isinstance(value.get("source"), str)
-            ):
-                raise InvalidDataError(f"{where}的因子应有数值和来源")
-        elif kind == cells.EXPLANATION:
-            if key not in form.by_key and key != "year":
-                raise InvalidDataError(f"表格 {form.version} 中没有项目“{key}”，不能为它写说明")
-            if not isinstance(value, str):
-                raise InvalidDataError(f"{where}的说明应为文字")
-        elif kind == cells.YEAR:
-            if value not in FORM_VERSIONS:
-                raise InvalidDataError(f"{year} 年的表格版本“{value}”未知(支持：{'、'.join(FORM_VERSIONS)})")
-        elif kind == cells.SECTION:
-            if not isinstance(value, str):
-                raise InvalidDataError(f"报告章节“{key}”的正文应为文字")
-        elif kind == cells.PROJECTS:
-            if not isinstance(value, list) or not all(isinstance(p, dict) for p in value):
-                raise InvalidDataError("重点项目应为项目列表")
-        elif kind == cells.SCENARIOS and not isinstance(value, dict):
-            raise InvalidDataError("情景设置应为 JSON 对象")
-        if kind in (cells.PROJECTS, cells.SCENARIOS, cells.EXTRA):
-            try:
-                json.dumps(value, allow_nan=True)
-            except (TypeError, ValueError) as exc:
-                raise InvalidDataError(f"报告中的“{key or kind}”无法保存为 JSON：{exc}") from None
-
     def _change(self, park_id: int, cell: CellKey, new: Any) -> bool:
         """Set one cell in its own small transaction (or the open one) with its history row."""
         form = self._form_definition(self._form_of(park_id))
-        self._check_cell(form, cell, new)
+        cell_store.check_cell(form, cell, new)
         with self._transaction():
             kind, year, _key = cell
-            if kind in _YEAR_KINDS and new is not _ABSENT and not self._has_year(park_id, year):
+            if kind in YEAR_KINDS and new is not ABSENT and not self._has_year(park_id, year):
                 raise InvalidDataError(f"园区还没有 {year} 年的表格，请先添加该年度")
-            old = self._read_cell(park_id, cell)
-            if old is _ABSENT and new is _ABSENT:
+            old = cell_store.read_cell(self._db.conn, park_id, cell)
+            if old is ABSENT and new is ABSENT:
                 return False
-            if old is not _ABSENT and new is not _ABSENT and cells.encode(old) == cells.encode(new):
+            if old is not ABSENT and new is not ABSENT and cells.encode(old) == cells.encode(new):
                 return False
-            if kind == cells.YEAR and new is _ABSENT:
-                for other in [c for c in self._read_cells(park_id) if c[1] == year and c[0] in _YEAR_KINDS]:
-                    self._apply(park_id, other, self._read_cell(park_id, other), _ABSENT, self._stamp())
             at = self._stamp()
+            if kind == cells.YEAR and new is ABSENT:  # a year's contents go first, each with its history row
+                contents = cell_store.read_cells(self._db.conn, park_id)
+                for other in [c for c in contents if c[1] == year and c[0] in YEAR_KINDS]:
+                    self._apply(park_id, other, contents[other], ABSENT, at)
             self._apply(park_id, cell, old, new, at)
             self._touch(park_id, at)
         return True
@@ -565,7 +526,8 @@ class Database:
 
     def _apply(self, park_id: int, cell: CellKey, old: Any, new: Any, at: str) -> None:
         """Write one cell and its history row (inside the caller's transaction)."""
-        self._write_cell(park_id, cell, new, at)
+        form = self._form_definition(self._form_of(park_id))
+        cell_store.write_cell(self._db.conn, form, park_id, cell, new, at)
         kind, year, key = cell
         self._db.conn.execute(
             "INSERT INTO history (at, park_id, year, key, kind, old_raw_json, new_raw_json) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -575,148 +537,10 @@ class Database:
                 year,
                 key,
                 kind,
-                None if old is _ABSENT else cells.encode(old),
-                None if new is _ABSENT else cells.encode(new),
+                None if old is ABSENT else cells.encode(old),
+                None if new is ABSENT else cells.encode(new),
             ),
         )
-
-    def _write_cell(self, park_id: int, cell: CellKey, new: Any, at: str) -> None:
-        kind, _year, key = cell
-        execute = self._db.conn.execute
-        table, where, params = _CELL_TABLES[kind]
-        ident = _cell_ident(park_id, cell, params)
-        if new is _ABSENT:
-            execute(f"DELETE FROM {table} WHERE {where}", ident)
-            return
-        if kind == cells.PARK:
-            columns = {"raw_json": cells.encode(new)}
-            if key == "park.name":
-                execute("UPDATE parks SET name = ? WHERE id = ?", (str(new or ""), park_id))
-        elif kind == cells.YEAR:
-            columns = {"form": str(new)}
-        elif kind in (cells.VALUE, cells.META):
-            value, error = self._parse(park_id, key, new)
-            columns = {"grp": "meta" if kind == cells.META else "values", "raw_json": cells.encode(new),
-                       "value": value, "parse_error": error}  # fmt: skip
-        elif kind == cells.FACTOR:
-            parsed = parse_number(new["value"])
-            columns = {"value_raw_json": cells.encode(new["value"]), "value": parsed.value, "source": new["source"]}
-        elif kind in (cells.EXPLANATION, cells.SECTION):
-            columns = {"text": new}
-        elif kind == cells.PROJECTS:
-            columns = {"projects_json": cells.encode(new)}
-        elif kind == cells.SCENARIOS:
-            columns = {"scenarios_json": cells.encode(new)}
-        else:
-            columns = {"value_json": cells.encode(new)}
-        stamp_column = "created_at" if kind == cells.YEAR else "updated_at"
-        columns[stamp_column] = at
-        names = [*params, *columns]
-        sets = ", ".join(f"{c} = excluded.{c}" for c in columns if c != "created_at" or kind != cells.YEAR)
-        execute(
-            f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))}) "
-            f"ON CONFLICT ({', '.join(params)}) DO UPDATE SET {sets}",
-            (*ident, *columns.values()),
-        )
-
-    def _parse(self, park_id: int, key: str, raw: Raw) -> tuple[float | None, str | None]:
-        form = self._form_definition(self._form_of(park_id))
-        field = form.by_key.get(key)
-        if field is None:
-            return None, None
-        checked = parse_kind(field.kind, raw, field.options)
-        value = checked.value if isinstance(checked.value, float) and field.is_numeric else None
-        return value, checked.error
-
-    def _read_cell(self, park_id: int, cell: CellKey) -> Any:
-        kind = cell[0]
-        table, where, params = _CELL_TABLES[kind]
-        column = _CELL_COLUMNS[kind]
-        row = self._db.conn.execute(
-            f"SELECT {column} FROM {table} WHERE {where}", _cell_ident(park_id, cell, params)
-        ).fetchone()
-        return _ABSENT if row is None else _cell_value(kind, row)
-
-    def _read_cells(self, park_id: int) -> dict[CellKey, Any]:
-        out: dict[CellKey, Any] = {}
-        conn = self._db.conn
-        for key, raw in conn.execute(
-            "SELECT key, raw_json FROM park_fields WHERE park_id = ? ORDER BY rowid", (park_id,)
-        ):
-            out[(cells.PARK, None, key)] = cells.decode(raw)
-        for year, form in conn.execute("SELECT year, form FROM years WHERE park_id = ? ORDER BY year", (park_id,)):
-            out[(cells.YEAR, year, "")] = form
-        for year, key, grp, raw in conn.execute(
-            "SELECT year, key, grp, raw_json FROM year_values WHERE park_id = ? ORDER BY year, rowid", (park_id,)
-        ):
-            out[(cells.META if grp == "meta" else cells.VALUE, year, key)] = cells.decode(raw)
-        for year, key, raw, source in conn.execute(
-            "SELECT year, key, value_raw_json, source FROM factor_overrides WHERE park_id = ? ORDER BY year, rowid",
-            (park_id,),
-        ):
-            out[(cells.FACTOR, year, key)] = {"value": cells.decode(raw), "source": source}
-        for year, key, text in conn.execute(
-            "SELECT year, key, text FROM explanations WHERE park_id = ? ORDER BY year, rowid", (park_id,)
-        ):
-            out[(cells.EXPLANATION, year, key)] = text
-        for key, text in conn.execute(
-            "SELECT section_key, text FROM report_sections WHERE park_id = ? ORDER BY rowid", (park_id,)
-        ):
-            out[(cells.SECTION, None, key)] = text
-        for (raw,) in conn.execute("SELECT projects_json FROM report_projects WHERE park_id = ?", (park_id,)):
-            out[(cells.PROJECTS, None, "")] = cells.decode(raw)
-        for (raw,) in conn.execute("SELECT scenarios_json FROM report_scenarios WHERE park_id = ?", (park_id,)):
-            out[(cells.SCENARIOS, None, "")] = cells.decode(raw)
-        for key, raw in conn.execute(
-            "SELECT key, value_json FROM report_extra WHERE park_id = ? ORDER BY rowid", (park_id,)
-        ):
-            out[(cells.EXTRA, None, key)] = cells.decode(raw)
-        return out
-
-
-# kind -> (table, WHERE clause identifying one cell, identifying columns in order)
-_CELL_TABLES: dict[str, tuple[str, str, tuple[str, ...]]] = {
-    cells.PARK: ("park_fields", "park_id = ? AND key = ?", ("park_id", "key")),
-    cells.YEAR: ("years", "park_id = ? AND year = ?", ("park_id", "year")),
-    cells.VALUE: ("year_values", "park_id = ? AND year = ? AND key = ?", ("park_id", "year", "key")),
-    cells.META: ("year_values", "park_id = ? AND year = ? AND key = ?", ("park_id", "year", "key")),
-    cells.FACTOR: ("factor_overrides", "park_id = ? AND year = ? AND key = ?", ("park_id", "year", "key")),
-    cells.EXPLANATION: ("explanations", "park_id = ? AND year = ? AND key = ?", ("park_id", "year", "key")),
-    cells.SECTION: ("report_sections", "park_id = ? AND section_key = ?", ("park_id", "section_key")),
-    cells.PROJECTS: ("report_projects", "park_id = ?", ("park_id",)),
-    cells.SCENARIOS: ("report_scenarios", "park_id = ?", ("park_id",)),
-    cells.EXTRA: ("report_extra", "park_id = ? AND key = ?", ("park_id", "key")),
-}
-_CELL_COLUMNS: dict[str, str] = {
-    cells.PARK: "raw_json",
-    cells.YEAR: "form",
-    cells.VALUE: "raw_json, grp",
-    cells.META: "raw_json, grp",
-    cells.FACTOR: "value_raw_json, source",
-    cells.EXPLANATION: "text",
-    cells.SECTION: "text",
-    cells.PROJECTS: "projects_json",
-    cells.SCENARIOS: "scenarios_json",
-    cells.EXTRA: "value_json",
-}
-
-
-def _cell_ident(park_id: int, cell: CellKey, params: tuple[str, ...]) -> tuple[Any, ...]:
-    _kind, year, key = cell
-    values = {"park_id": park_id, "year": year, "key": key, "section_key": key}
-    return tuple(values[p] for p in params)
-
-
-def _cell_value(kind: str, row: tuple[Any, ...]) -> Any:
-    if kind in (cells.VALUE, cells.META):
-        if (row[1] == "meta") != (kind == cells.META):
-            return _ABSENT  # the same key stored under the other group: treat as a different cell
-        return cells.decode(row[0])
-    if kind == cells.FACTOR:
-        return {"value": cells.decode(row[0]), "source": row[1]}
-    if kind in (cells.PARK, cells.PROJECTS, cells.SCENARIOS, cells.EXTRA):
-        return cells.decode(row[0])
-    return row[0]
 
 
 def _history_entry(row: tuple[Any, ...]) -> HistoryEntry:
@@ -735,75 +559,23 @@ def _history_entry(row: tuple[Any, ...]) -> HistoryEntry:
     )
 
 
-def _applied_migrations(conn: sqlite3.Connection, db_path: Path) -> list[str]:
-    """Names of our applied migrations; refuses files that are not ours or come from a newer program."""
-    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    if not tables:
-        return []
-    app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-    if "_sqlite_migrations" not in tables or app_id not in (0, APPLICATION_ID):
-        raise NotOurDatabaseError(f"文件“{db_path}”不是园区双碳填报的数据库，程序没有改动它。请选择正确的数据库文件。")
-    applied = [
-        r[0]
-        for r in conn.execute(
-            "SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY rowid", (MIGRATION_SET,)
-        )
-    ]
-    if not applied:
-        raise NotOurDatabaseError(f"文件“{db_path}”不是园区双碳填报的数据库，程序没有改动它。请选择正确的数据库文件。")
-    known = migration_names()
-    unknown = [name for name in applied if name not in known]
-    if unknown:
-        raise SchemaTooNewError(
-            f"数据库“{db_path}”由更新版本的园区双碳填报写入(数据结构“{unknown[-1]}”)，本程序无法安全读写它。"
-            "文件未作任何改动；请安装最新版本的程序后再打开。"
-        )
-    return applied
-
-
-def _inspect_and_backup(db_path: Path) -> list[str]:
-    """Pending migration names.  Refuses (untouched) a foreign or newer file; backs up an older one first."""
-    if not db_path.exists() or db_path.stat().st_size == 0:
-        return migration_names()
-    side_files = [db_path.with_name(db_path.name + s) for s in ("-wal", "-shm")]
-    existed = [p.exists() for p in side_files]
-    conn = sqlite3.connect(db_path.resolve().as_uri() + "?mode=ro", uri=True)
-    try:
-        applied = _applied_migrations(conn, db_path)
-        pending = [name for name in migration_names() if name not in applied]
-        if pending and applied:
-            backups.make_backup(conn, db_path, backups.BEFORE_MIGRATION)
-    finally:
-        conn.close()
-        wal = side_files[0]
-        if not any(existed) and (not wal.exists() or wal.stat().st_size == 0):
-            for path in side_files:
-                path.unlink(missing_ok=True)  # leave the folder as we found it
-    return pending
-
-
-def _open_backup(path: Path) -> sqlite3.Connection:
-    """A read-only connection to a backup file that is whole and not from a newer program."""
-    if not path.is_file():
-        raise StorageError(f"备份文件“{path}”不存在。")
-    conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
-    try:
-        with translating_errors(path):
-            result = conn.execute("PRAGMA quick_check").fetchone()[0]
-            if result != "ok":
-                raise NotOurDatabaseError(f"备份文件“{path}”已损坏({result})，不能用它恢复。")
-            if not _applied_migrations(conn, path):
-                raise NotOurDatabaseError(f"文件“{path}”是空的数据库，不能用它恢复。")
-    except BaseException:
-        conn.close()
-        raise
-    return conn
-
-
-def _check_drift(conn: sqlite3.Connection, db_path: Path) -> None:
-    problems = schema_drift(conn)
-    if problems:
-        raise NotOurDatabaseError(
-            f"数据库“{db_path}”的结构与本程序预期的不一致，为保护数据不再继续。请从备份恢复或联系技术支持。"
-            f"(详情：{'；'.join(problems[:3])})"
-        )
+def _replace_damaged(backup: Path, db_path: Path) -> Path:
+    """Put ``backup`` in place of a database that cannot be opened; the old files are kept aside."""
+    with translating_errors(db_path):
+        opening.open_backup(backup).close()  # refuse a damaged or newer backup before touching anything
+        lock = LockFile(lock_path(db_path), db_path)
+        lock.acquire()
+        try:
+            folder = backups.backups_dir(db_path)
+            folder.mkdir(parents=True, exist_ok=True)
+            stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S.%fZ")
+            aside = folder / f"{db_path.stem}-{stamp}-damaged.db"
+            for suffix in ("-wal", "-shm", ""):
+                side = db_path.with_name(db_path.name + suffix)
+                if side.exists():
+                    os.replace(side, aside.with_name(aside.name + suffix))
+            data = backup.read_bytes()
+            atomic_write_bytes(db_path, data)
+            return aside
+        finally:
+            lock.release()

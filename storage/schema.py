@@ -8,6 +8,7 @@ code expects after all migrations; a test and :func:`schema_drift` compare it wi
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable
 
 from sqlite_utils import Database as SUDatabase
@@ -230,11 +231,8 @@ EXPECTED_SCHEMA: dict[str, list[Column]] = {
 }
 
 
-def actual_schema(conn: object) -> dict[str, list[Column]]:
+def actual_schema(conn: sqlite3.Connection) -> dict[str, list[Column]]:
     """PRAGMA table_info of every table (SQLite's own tables excluded)."""
-    import sqlite3
-
-    assert isinstance(conn, sqlite3.Connection)
     names = [
         row[0]
         for row in conn.execute(
@@ -248,7 +246,7 @@ def actual_schema(conn: object) -> dict[str, list[Column]]:
     return out
 
 
-def schema_drift(conn: object) -> list[str]:
+def schema_drift(conn: sqlite3.Connection) -> list[str]:
     """Differences between the database and :data:`EXPECTED_SCHEMA` (empty when they match)."""
     actual = actual_schema(conn)
     problems: list[str] = []

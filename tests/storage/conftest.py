@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
-import sqlite3
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +14,8 @@ from storage import Database
 
 FIXTURE = Path("/work/shared/fixtures/demo-park.json")
 REPO = Path(__file__).resolve().parents[2]
+if str(Path(__file__).parent) not in sys.path:  # helpers importable under any --import-mode
+    sys.path.insert(0, str(Path(__file__).parent))
 DEMO = FIXTURE if FIXTURE.is_file() else REPO / "resources" / "demo" / "demo-park.json"
 
 
@@ -44,18 +45,3 @@ def demo_file() -> Path:
 @pytest.fixture
 def demo_park() -> ParkData:
     return read_park_file(DEMO)
-
-
-def table_checksum(path: Path) -> str:
-    """SHA-256 over every row of every table (read-only, so taking it changes nothing)."""
-    conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
-    try:
-        digest = hashlib.sha256()
-        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
-        for table in tables:
-            digest.update(table.encode())
-            for row in conn.execute(f'SELECT * FROM "{table}" ORDER BY rowid'):
-                digest.update(repr(row).encode())
-        return digest.hexdigest()
-    finally:
-        conn.close()

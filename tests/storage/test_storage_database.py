@@ -23,7 +23,10 @@ def test_create_park_lists_and_finds_it(db: Database) -> None:
     park_id = db.create_park({"park.name": "甲园区", "park.province": "江苏省"}, years=[2018, 2016, 2017])
     other = db.create_park({"park.name": "乙园区"}, years=[2020])
     parks = db.list_parks()
-    assert [(p.id, p.name, p.years) for p in parks] == [(park_id, "甲园区", [2016, 2017, 2018]), (other, "乙园区", [2020])]
+    assert [(p.id, p.name, p.years) for p in parks] == [
+        (park_id, "甲园区", [2016, 2017, 2018]),
+        (other, "乙园区", [2020]),
+    ]
     assert isinstance(parks[0], ParkSummary) and parks[0].updated_at.endswith("+00:00")
     assert db.find_park("甲园区") == park_id
     assert db.find_park("丙园区") is None
@@ -42,17 +45,20 @@ def test_raw_values_keep_type_and_exact_text(db: Database) -> None:
         "basic.area_built": "  1.2万 ",
         "basic.employees": "abc",
         "basic.leading_industries": "化工新材料、装备制造",
-        "energy.diesel": None,
     }
     for key, raw in typed.items():
         db.set_value(park_id, 2016, key, raw)
+    db.set_value(park_id, 2016, "energy.diesel", 5)
+    db.set_value(park_id, 2016, "energy.diesel", None)  # None clears the field
     values = db.load_park(park_id).years[2016].values
     assert values == typed
     for key, raw in typed.items():
         assert type(values[key]) is type(raw), key
     rows = {
         r[0]: r[1:]
-        for r in db.conn.execute("SELECT key, raw_json, value, parse_error FROM year_values WHERE park_id = ?", (park_id,))
+        for r in db.conn.execute(
+            "SELECT key, raw_json, value, parse_error FROM year_values WHERE park_id = ?", (park_id,)
+        )
     }
     assert rows["energy.raw_coal"][1:] == (12345.6, None)
     assert rows["energy.coke"] == ("82000", 82000.0, None)
@@ -60,7 +66,9 @@ def test_raw_values_keep_type_and_exact_text(db: Database) -> None:
     assert rows["basic.area_built"][1] == 12000.0
     assert rows["basic.employees"][1] is None and "abc" in rows["basic.employees"][2]
     assert rows["basic.leading_industries"][1:] == (None, None)
-    assert rows["energy.diesel"] == ("null", None, None)
+    assert "energy.diesel" not in rows
+    cleared = db.history(park_id, key="energy.diesel")[0]
+    assert (cleared.old_raw, cleared.new_present) == (5, False)
 
 
 def test_meta_keys_go_to_meta_and_profile_keys_need_no_year(db: Database) -> None:
@@ -80,7 +88,7 @@ def test_meta_keys_go_to_meta_and_profile_keys_need_no_year(db: Database) -> Non
 
 def test_bad_keys_years_and_types_are_refused_in_chinese(db: Database) -> None:
     park_id = db.create_park({"park.name": "甲园区"}, years=[2016])
-    with pytest.raises(InvalidDataError, match="energy.unknown"):
+    with pytest.raises(InvalidDataError, match=r"energy\.unknown"):
         db.set_value(park_id, 2016, "energy.unknown", 1)
     with pytest.raises(InvalidDataError, match="园区概况"):
         db.set_value(park_id, None, "energy.coke", 1)
@@ -122,7 +130,7 @@ def test_factors_explanations_and_report(db: Database) -> None:
     park = db.load_park(park_id)
     assert "factor.grid" not in park.years[2016].factors
     assert park.report.projects == [] and park.report.extra == {}
-    with pytest.raises(InvalidDataError, match="factor.nope"):
+    with pytest.raises(InvalidDataError, match=r"factor\.nope"):
         db.set_factor(park_id, 2016, "factor.nope", 1, "")
 
 
@@ -206,3 +214,37 @@ def test_wal_strict_tables_and_synchronous(db: Database) -> None:
     park_id = db.create_park({"park.name": "甲园区"})
     with pytest.raises(sqlite3.IntegrityError):  # STRICT: a year must be an integer
         db.conn.execute("INSERT INTO years VALUES (?, 'x2016', 'eip-2021', '')", (park_id,))
+    db.conn.rollback()
+
+
+def test_saving_one_field_is_one_small_transaction_with_its_history_row(db: Database) -> None:
+    park_id = db.create_park({"park.name": "甲园区"}, years=[2016])
+    statements: list[str] = []
+    db.conn.set_trace_callback(statements.append)
+    try:
+        db.set_value(park_id, 2016, "energy.coke", "1,000")
+    finally:
+        db.conn.set_trace_callback(None)
+    words = [s.split()[0].upper() for s in statements]
+    assert words.count("BEGIN") == 1 and words.count("COMMIT") == 1
+    assert words.index("BEGIN") < words.index("COMMIT") == len(words) - 1
+    writes = [s for s in statements if s.split()[0].upper() in ("INSERT", "UPDATE", "DELETE")]
+    assert len(writes) == 3  # the value, its history row, the park's updated_at
+    assert any("INTO history" in s for s in writes)
+
+
+def test_delete_park_backs_up_first(db: Database) -> None:
+    keep = db.create_park({"park.name": "甲园区"}, years=[2016])
+    doomed = db.create_park({"park.name": "乙园区"}, years=[2016])
+    db.set_value(doomed, 2016, "energy.coke", 3)
+    db.add_submission_event(doomed, "posted", "2021-09-22", {})
+    backup = db.delete_park(doomed)
+    assert [p.id for p in db.list_parks()] == [keep]
+    assert db.history(doomed) == [] and db.submission_events(doomed) == []
+    conn = sqlite3.connect(backup)
+    try:
+        assert conn.execute("SELECT name FROM parks WHERE id = ?", (doomed,)).fetchone() == ("乙园区",)
+    finally:
+        conn.close()
+    with pytest.raises(ParkNotFoundError):
+        db.load_park(doomed)

@@ -1,0 +1,85 @@
+"""Opening a database file safely: recognise it, refuse a foreign or newer one untouched, back up an
+older one before it is migrated, and check that the migrated schema is the expected one."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from storage import backups
+from storage.errors import NotOurDatabaseError, SchemaTooNewError, StorageError, translating_errors
+from storage.schema import APPLICATION_ID, MIGRATION_SET, migration_names, schema_drift
+
+
+def applied_migrations(conn: sqlite3.Connection, db_path: Path) -> list[str]:
+    """Names of our applied migrations; refuses files that are not ours or come from a newer program."""
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if not tables:
+        return []
+    app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    if "_sqlite_migrations" not in tables or app_id not in (0, APPLICATION_ID):
+        raise NotOurDatabaseError(f"文件“{db_path}”不是园区双碳填报的数据库，程序没有改动它。请选择正确的数据库文件。")
+    applied = [
+        r[0]
+        for r in conn.execute(
+            "SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY rowid", (MIGRATION_SET,)
+        )
+    ]
+    if not applied:
+        raise NotOurDatabaseError(f"文件“{db_path}”不是园区双碳填报的数据库，程序没有改动它。请选择正确的数据库文件。")
+    known = migration_names()
+    unknown = [name for name in applied if name not in known]
+    if unknown:
+        raise SchemaTooNewError(
+            f"数据库“{db_path}”由更新版本的园区双碳填报写入(数据结构“{unknown[-1]}”)，本程序无法安全读写它。"
+            "文件未作任何改动；请安装最新版本的程序后再打开。"
+        )
+    return applied
+
+
+def inspect_and_backup(db_path: Path) -> list[str]:
+    """Pending migration names.  Refuses (untouched) a foreign or newer file; backs up an older one first."""
+    if not db_path.exists() or db_path.stat().st_size == 0:
+        return migration_names()
+    side_files = [db_path.with_name(db_path.name + s) for s in ("-wal", "-shm")]
+    existed = [p.exists() for p in side_files]
+    conn = sqlite3.connect(db_path.resolve().as_uri() + "?mode=ro", uri=True)
+    try:
+        applied = applied_migrations(conn, db_path)
+        pending = [name for name in migration_names() if name not in applied]
+        if pending and applied:
+            backups.make_backup(conn, db_path, backups.BEFORE_MIGRATION)
+    finally:
+        conn.close()
+        wal = side_files[0]
+        if not any(existed) and (not wal.exists() or wal.stat().st_size == 0):
+            for path in side_files:
+                path.unlink(missing_ok=True)  # leave the folder as we found it
+    return pending
+
+
+def open_backup(path: Path) -> sqlite3.Connection:
+    """A read-only connection to a backup file that is whole and not from a newer program."""
+    if not path.is_file():
+        raise StorageError(f"备份文件“{path}”不存在。")
+    conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+    try:
+        with translating_errors(path):
+            result = conn.execute("PRAGMA quick_check").fetchone()[0]
+            if result != "ok":
+                raise NotOurDatabaseError(f"备份文件“{path}”已损坏({result})，不能用它恢复。")
+            if not applied_migrations(conn, path):
+                raise NotOurDatabaseError(f"文件“{path}”是空的数据库，不能用它恢复。")
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def check_drift(conn: sqlite3.Connection, db_path: Path) -> None:
+    problems = schema_drift(conn)
+    if problems:
+        raise NotOurDatabaseError(
+            f"数据库“{db_path}”的结构与本程序预期的不一致，为保护数据不再继续。请从备份恢复或联系技术支持。"
+            f"(详情：{'；'.join(problems[:3])})"
+        )
