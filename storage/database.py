@@ -17,8 +17,6 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from sqlite_utils import Database as SUDatabase
-
 from forms.definition import FormDefinition
 from forms.model import ParkData, Raw, YearData
 from forms.parkfile import atomic_write_bytes
@@ -37,7 +35,7 @@ from storage.errors import (
 from storage.lock import LockFile
 from storage.paths import lock_path, resolve_db_path
 from storage.records import SUBMISSION_KINDS, HistoryEntry, ParkSummary, SubmissionEvent
-from storage.schema import MIGRATIONS, migration_names
+from storage.schema import apply_pending, migration_names
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -79,14 +77,14 @@ def normalize_time(at: str | dt.datetime) -> str:
 class Database:
     """An open drafts database.  Use :meth:`open`; close with :meth:`close` or a ``with`` block."""
 
-    def __init__(self, path: Path, sudb: SUDatabase, lock: LockFile | None, *, read_only: bool) -> None:
+    def __init__(self, path: Path, conn: sqlite3.Connection, lock: LockFile | None, *, read_only: bool) -> None:
         self.path = path
-        self._db = sudb
+        self._conn = conn
         self._lock = lock
         self.read_only = read_only
         self._forms: dict[int, str] = {}
         self._last_at = ""
-        self._changes_at_open = sudb.conn.total_changes
+        self._changes_at_open = conn.total_changes
         self._closed = False
         self.close_error: StorageError | None = None
 
@@ -116,26 +114,26 @@ class Database:
             db_path.parent.mkdir(parents=True, exist_ok=True)
             lock = LockFile(lock_path(db_path), db_path)
             lock.acquire()
-            sudb: SUDatabase | None = None
+            conn: sqlite3.Connection | None = None
             try:
                 backups.remove_partial(db_path)
                 pending = opening.inspect_and_backup(db_path)
-                sudb = SUDatabase(db_path, execute_plugins=False)
-                sudb.conn.execute("PRAGMA busy_timeout = 5000")
-                sudb.enable_wal()
-                sudb.conn.execute(f"PRAGMA synchronous = {synchronous}")
-                sudb.conn.execute("PRAGMA foreign_keys = ON")
+                conn = sqlite3.connect(db_path)
+                conn.execute("PRAGMA busy_timeout = 5000")
+                conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute(f"PRAGMA synchronous = {synchronous}")
+                conn.execute("PRAGMA foreign_keys = ON")
                 if pending:
-                    MIGRATIONS.apply(sudb)
-                opening.check_drift(sudb.conn, db_path)
-                self = cls(db_path, sudb, lock, read_only=False)
-                self._last_at = sudb.conn.execute("SELECT coalesce(max(at), '') FROM history").fetchone()[0]
+                    apply_pending(conn)
+                opening.check_drift(conn, db_path)
+                self = cls(db_path, conn, lock, read_only=False)
+                self._last_at = conn.execute("SELECT coalesce(max(at), '') FROM history").fetchone()[0]
                 if daily_backup and not backups.has_recent(db_path, backups.DAILY, DAILY_INTERVAL):
-                    backups.make_backup(sudb.conn, db_path, backups.DAILY)
+                    backups.make_backup(conn, db_path, backups.DAILY)
                 return self
             except BaseException:
-                if sudb is not None:
-                    sudb.close()
+                if conn is not None:
+                    conn.close()
                 lock.release()
                 raise
 
@@ -151,7 +149,7 @@ class Database:
             if [n for n in migration_names() if n not in applied]:
                 raise StorageError(f"数据库“{db_path}”是旧版本的格式，需要先升级：请用本程序正常打开一次(不要只读)。")
             conn.execute("PRAGMA query_only = ON")
-            return cls(db_path, SUDatabase(conn, execute_plugins=False), None, read_only=True)
+            return cls(db_path, conn, None, read_only=True)
         except BaseException:
             conn.close()
             raise
@@ -165,11 +163,11 @@ class Database:
             return
         self._closed = True
         try:
-            if self._db.conn.in_transaction:  # never acknowledged, so nothing is lost
-                self._db.conn.rollback()
-            if not self.read_only and self._db.conn.total_changes != self._changes_at_open:
+            if self._conn.in_transaction:  # never acknowledged, so nothing is lost
+                self._conn.rollback()
+            if not self.read_only and self._conn.total_changes != self._changes_at_open:
                 with translating_errors(self.path):
-                    backups.make_backup(self._db.conn, self.path, backups.EXIT)
+                    backups.make_backup(self._conn, self.path, backups.EXIT)
         except StorageError as exc:
             # the drafts are safely in the database; only the extra copy failed, and close() is called
             # from finally blocks, so say it instead of raising
@@ -177,7 +175,7 @@ class Database:
             print(f"警告：退出时的自动备份没有完成：{exc}", file=sys.stderr)
         finally:
             try:
-                self._db.close()
+                self._conn.close()
             finally:
                 if self._lock is not None:
                     self._lock.release()
@@ -191,13 +189,13 @@ class Database:
     @property
     def conn(self) -> sqlite3.Connection:
         """The underlying connection, for tests and diagnostics only (other packages must not speak SQL)."""
-        return self._db.conn
+        return self._conn
 
     # ------------------------------------------------------------------ parks
 
     @_guarded
     def list_parks(self) -> list[ParkSummary]:
-        rows = self._db.conn.execute(
+        rows = self._conn.execute(
             "SELECT p.id, p.name, p.updated_at, (SELECT group_concat(year) FROM (SELECT year FROM years y "
             "WHERE y.park_id = p.id ORDER BY year)) FROM parks p ORDER BY p.id"
         ).fetchall()
@@ -205,7 +203,7 @@ class Database:
 
     @_guarded
     def find_park(self, name: str) -> int | None:
-        row = self._db.conn.execute(
+        row = self._conn.execute(
             "SELECT id FROM parks WHERE name = ? ORDER BY updated_at DESC, id DESC LIMIT 1", (name,)
         ).fetchone()
         return int(row[0]) if row else None
@@ -219,7 +217,7 @@ class Database:
     @_guarded
     def load_park(self, park_id: int) -> ParkData:
         form, outline = self._park_row(park_id)
-        return cells.cells_to_park(cell_store.read_cells(self._db.conn, park_id), form, outline)
+        return cells.cells_to_park(cell_store.read_cells(self._conn, park_id), form, outline)
 
     @_guarded
     def replace_park(self, park: ParkData, park_id: int | None = None) -> int:
@@ -233,7 +231,7 @@ class Database:
         with self._transaction():
             at = self._stamp()
             if park_id is None:
-                cur = self._db.conn.execute(
+                cur = self._conn.execute(
                     "INSERT INTO parks (name, form, outline, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
                     (name, park.form, park.report.outline, at, at),
                 )
@@ -241,8 +239,8 @@ class Database:
                 current: dict[CellKey, Any] = {}
             else:
                 self._park_row(park_id)
-                current = cell_store.read_cells(self._db.conn, park_id)
-                self._db.conn.execute(
+                current = cell_store.read_cells(self._conn, park_id)
+                self._conn.execute(
                     "UPDATE parks SET name = ?, form = ?, outline = ?, updated_at = ? WHERE id = ?",
                     (name, park.form, park.report.outline, at, park_id),
                 )
@@ -267,8 +265,8 @@ class Database:
             for table in ("year_values", "factor_overrides", "explanations", "years", "park_fields",
                           "report_sections", "report_projects", "report_scenarios", "report_extra",
                           "history", "submission_events"):  # fmt: skip
-                self._db.conn.execute(f"DELETE FROM {table} WHERE park_id = ?", (park_id,))
-            self._db.conn.execute("DELETE FROM parks WHERE id = ?", (park_id,))
+                self._conn.execute(f"DELETE FROM {table} WHERE park_id = ?", (park_id,))
+            self._conn.execute("DELETE FROM parks WHERE id = ?", (park_id,))
         self._forms.pop(park_id, None)
         return backup
 
@@ -304,7 +302,7 @@ class Database:
     @_guarded
     def add_year(self, park_id: int, year: int, form_version: str = DEFAULT_FORM) -> None:
         """Add a year's table (no-op if it is already there with the same form version)."""
-        existing = self._db.conn.execute(
+        existing = self._conn.execute(
             "SELECT form FROM years WHERE park_id = ? AND year = ?", (park_id, int(year))
         ).fetchone()
         if existing is not None and existing[0] != form_version:
@@ -315,7 +313,7 @@ class Database:
     def remove_year(self, park_id: int, year: int) -> None:
         """Remove a year and everything filled in it (each removal is in the history, so it can be undone)."""
         with self._transaction():
-            current = cell_store.read_cells(self._db.conn, park_id)
+            current = cell_store.read_cells(self._conn, park_id)
             at = self._stamp()
             doomed = [c for c in current if c[1] == year and c[0] in (*YEAR_KINDS, cells.YEAR)]
             doomed.sort(key=lambda c: c[0] == cells.YEAR)
@@ -355,11 +353,11 @@ class Database:
                 params.append(value)
         sql += " ORDER BY id DESC LIMIT ?"
         params.append(int(limit))
-        return [_history_entry(row) for row in self._db.conn.execute(sql, params)]
+        return [_history_entry(row) for row in self._conn.execute(sql, params)]
 
     @_guarded
     def history_entry(self, entry_id: int) -> HistoryEntry:
-        row = self._db.conn.execute(
+        row = self._conn.execute(
             "SELECT id, at, year, key, old_raw_json, new_raw_json, kind, park_id FROM history WHERE id = ?",
             (entry_id,),
         ).fetchone()
@@ -385,7 +383,7 @@ class Database:
         form, outline = self._park_row(park_id)
         moment = normalize_time(at)
         state: dict[CellKey, Any] = {}
-        for kind, year, key, new_json in self._db.conn.execute(
+        for kind, year, key, new_json in self._conn.execute(
             "SELECT kind, year, key, new_raw_json FROM history WHERE park_id = ? AND at <= ? ORDER BY id",
             (park_id, moment),
         ):
@@ -406,7 +404,7 @@ class Database:
             raise InvalidDataError(f"未知的报送记录类型“{kind}”(可选：{'、'.join(SUBMISSION_KINDS)})")
         self._park_row(park_id)
         with self._transaction():
-            cur = self._db.conn.execute(
+            cur = self._conn.execute(
                 "INSERT INTO submission_events (park_id, kind, date, details_json, created_at) VALUES (?, ?, ?, ?, ?)",
                 (park_id, kind, str(date), cells.encode(dict(details)), now_stamp()),
             )
@@ -414,7 +412,7 @@ class Database:
 
     @_guarded
     def submission_events(self, park_id: int) -> list[SubmissionEvent]:
-        rows = self._db.conn.execute(
+        rows = self._conn.execute(
             "SELECT id, park_id, kind, date, details_json, created_at FROM submission_events WHERE park_id = ? "
             "ORDER BY date, id",
             (park_id,),
@@ -426,7 +424,7 @@ class Database:
     @_guarded
     def backup_now(self, reason: str = backups.MANUAL) -> Path:
         """A consistent copy of the database (SQLite backup API) in the backups folder."""
-        return backups.make_backup(self._db.conn, self.path, reason)
+        return backups.make_backup(self._conn, self.path, reason)
 
     def list_backups(self) -> list[Path]:
         """Backups of this database, newest first."""
@@ -442,15 +440,14 @@ class Database:
         source = opening.open_backup(source_path)
         try:
             safety = self.backup_now(backups.BEFORE_RESTORE)
-            source.backup(self._db.conn)
+            source.backup(self._conn)
         finally:
             source.close()
-        self._db.conn.execute("PRAGMA journal_mode = WAL")
-        if MIGRATIONS.pending(self._db):
-            MIGRATIONS.apply(self._db)
-        opening.check_drift(self._db.conn, self.path)
+        self._conn.execute("PRAGMA journal_mode = WAL")
+        apply_pending(self._conn)
+        opening.check_drift(self._conn, self.path)
         self._forms.clear()
-        self._last_at = self._db.conn.execute("SELECT coalesce(max(at), '') FROM history").fetchone()[0]
+        self._last_at = self._conn.execute("SELECT coalesce(max(at), '') FROM history").fetchone()[0]
         return safety
 
     @staticmethod
@@ -469,8 +466,26 @@ class Database:
     def _transaction(self) -> Iterator[None]:
         if self.read_only:
             raise ReadOnlyError(f"数据库“{self.path}”以只读方式打开，不能保存。")
-        with self._db.atomic():
+        conn = self._conn
+        if conn.in_transaction:  # nested: a savepoint inside the caller's transaction
+            conn.execute("SAVEPOINT nested")
+            try:
+                yield
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK TO SAVEPOINT nested")
+                    conn.execute("RELEASE SAVEPOINT nested")
+                raise
+            conn.execute("RELEASE SAVEPOINT nested")
+            return
+        conn.execute("BEGIN")
+        try:
             yield
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.rollback()
+            raise
 
     def _stamp(self) -> str:
         """Now, never earlier than the newest history row (history stays ordered if the clock steps back)."""
@@ -478,7 +493,7 @@ class Database:
         return self._last_at
 
     def _park_row(self, park_id: int) -> tuple[str, str]:
-        row = self._db.conn.execute("SELECT form, outline FROM parks WHERE id = ?", (park_id,)).fetchone()
+        row = self._conn.execute("SELECT form, outline FROM parks WHERE id = ?", (park_id,)).fetchone()
         if row is None:
             raise ParkNotFoundError(f"数据库中没有编号为 {park_id} 的园区")
         self._forms[park_id] = row[0]
@@ -503,14 +518,14 @@ class Database:
             kind, year, _key = cell
             if kind in YEAR_KINDS and new is not ABSENT and not self._has_year(park_id, year):
                 raise InvalidDataError(f"园区还没有 {year} 年的表格，请先添加该年度")
-            old = cell_store.read_cell(self._db.conn, park_id, cell)
+            old = cell_store.read_cell(self._conn, park_id, cell)
             if old is ABSENT and new is ABSENT:
                 return False
             if old is not ABSENT and new is not ABSENT and cells.encode(old) == cells.encode(new):
                 return False
             at = self._stamp()
             if kind == cells.YEAR and new is ABSENT:  # a year's contents go first, each with its history row
-                contents = cell_store.read_cells(self._db.conn, park_id)
+                contents = cell_store.read_cells(self._conn, park_id)
                 for other in [c for c in contents if c[1] == year and c[0] in YEAR_KINDS]:
                     self._apply(park_id, other, contents[other], ABSENT, at)
             self._apply(park_id, cell, old, new, at)
@@ -518,18 +533,18 @@ class Database:
         return True
 
     def _has_year(self, park_id: int, year: int | None) -> bool:
-        row = self._db.conn.execute("SELECT 1 FROM years WHERE park_id = ? AND year = ?", (park_id, year)).fetchone()
+        row = self._conn.execute("SELECT 1 FROM years WHERE park_id = ? AND year = ?", (park_id, year)).fetchone()
         return row is not None
 
     def _touch(self, park_id: int, at: str) -> None:
-        self._db.conn.execute("UPDATE parks SET updated_at = ? WHERE id = ?", (at, park_id))
+        self._conn.execute("UPDATE parks SET updated_at = ? WHERE id = ?", (at, park_id))
 
     def _apply(self, park_id: int, cell: CellKey, old: Any, new: Any, at: str) -> None:
         """Write one cell and its history row (inside the caller's transaction)."""
         form = self._form_definition(self._form_of(park_id))
-        cell_store.write_cell(self._db.conn, form, park_id, cell, new, at)
+        cell_store.write_cell(self._conn, form, park_id, cell, new, at)
         kind, year, key = cell
-        self._db.conn.execute(
+        self._conn.execute(
             "INSERT INTO history (at, park_id, year, key, kind, old_raw_json, new_raw_json) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (
                 at,

@@ -9,27 +9,22 @@ code expects after all migrations; a test and :func:`schema_drift` compare it wi
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
-from sqlite_utils import Database as SUDatabase
-from sqlite_utils.migrations import Migrations
+if TYPE_CHECKING:
+    from sqlite_utils.migrations import Migrations
 
 MIGRATION_SET = "parkcarbon"
 APPLICATION_ID = 0x50434442  # "PCDB": marks the file as a parkcarbon database
 
-MIGRATIONS = Migrations(MIGRATION_SET)
-
-
-def _run(db: SUDatabase, statements: Iterable[str]) -> None:
-    for statement in statements:
-        db.conn.execute(statement)
-
-
-@MIGRATIONS(name="0001_initial")
-def _m0001_initial(db: SUDatabase) -> None:
-    _run(
-        db,
-        [
+# (name, statements), in order.  sqlite-utils is imported only when a migration is pending (first start
+# or an upgrade): it costs ~100 ms of start-up that a clerk would wait for on every launch otherwise.
+STEPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        "0001_initial",
+        (
             f"PRAGMA application_id = {APPLICATION_ID}",
             """CREATE TABLE parks (
                 id INTEGER PRIMARY KEY,
@@ -123,15 +118,11 @@ def _m0001_initial(db: SUDatabase) -> None:
             "CREATE INDEX history_park_at ON history(park_id, at)",
             "CREATE INDEX history_park_field ON history(park_id, kind, key, year)",
             "PRAGMA user_version = 1",
-        ],
-    )
-
-
-@MIGRATIONS(name="0002_submission_events")
-def _m0002_submission_events(db: SUDatabase) -> None:
-    _run(
-        db,
-        [
+        ),
+    ),
+    (
+        "0002_submission_events",
+        (
             """CREATE TABLE submission_events (
                 id INTEGER PRIMARY KEY,
                 park_id INTEGER NOT NULL REFERENCES parks(id),
@@ -142,12 +133,43 @@ def _m0002_submission_events(db: SUDatabase) -> None:
             ) STRICT""",
             "CREATE INDEX submission_events_park ON submission_events(park_id, date)",
             "PRAGMA user_version = 2",
-        ],
-    )
+        ),
+    ),
+)
 
 
 def migration_names() -> list[str]:
-    return [m.name for m in MIGRATIONS._migrations]
+    return [name for name, _ in STEPS]
+
+
+def _runner(statements: tuple[str, ...]) -> Callable[[Any], None]:
+    def run(db: Any) -> None:
+        for statement in statements:
+            db.conn.execute(statement)
+
+    return run
+
+
+@cache
+def migrations() -> Migrations:
+    """The sqlite-utils migration set (each step in a transaction with its record)."""
+    from sqlite_utils.migrations import Migrations
+
+    out = Migrations(MIGRATION_SET)
+    for name, statements in STEPS:
+        out(name=name)(_runner(statements))
+    return out
+
+
+def apply_pending(conn: sqlite3.Connection, *, stop_before: str | None = None) -> list[str]:
+    """Apply the pending migrations on ``conn``; returns their names."""
+    from sqlite_utils import Database as SUDatabase
+
+    db = SUDatabase(conn, execute_plugins=False)
+    pending = [m.name for m in migrations().pending(db)]
+    if pending:
+        migrations().apply(db, stop_before=stop_before)
+    return pending
 
 
 # table -> [(column, declared type, not null, primary-key position)] as PRAGMA table_info reports them

@@ -11,7 +11,7 @@ from sqlite_utils import Database as SUDatabase
 
 from storage import Database, NotOurDatabaseError, SchemaTooNewError
 from storage.backups import backup_reason
-from storage.schema import EXPECTED_SCHEMA, MIGRATIONS, actual_schema, migration_names, schema_drift
+from storage.schema import EXPECTED_SCHEMA, actual_schema, apply_pending, migration_names, migrations, schema_drift
 
 
 def _applied(path: Path) -> list[tuple[str, str]]:
@@ -59,8 +59,8 @@ def test_applying_twice_is_a_no_op(db_path: Path) -> None:
     first = _applied(db_path)
     schema = _schema(db_path)
     with Database.open(db_path) as db:
-        assert MIGRATIONS.pending(db._db) == []
-        MIGRATIONS.apply(db._db)  # explicitly again
+        assert migrations().pending(SUDatabase(db.conn, execute_plugins=False)) == []
+        assert apply_pending(db.conn) == []  # explicitly again
     assert _applied(db_path) == first
     assert _schema(db_path) == schema
 
@@ -68,7 +68,7 @@ def test_applying_twice_is_a_no_op(db_path: Path) -> None:
 def _older_database(path: Path) -> None:
     """A database as the previous program version left it: every migration but the last, with a park."""
     sudb = SUDatabase(path, execute_plugins=False)
-    MIGRATIONS.apply(sudb, stop_before=migration_names()[-1])
+    migrations().apply(sudb, stop_before=migration_names()[-1])
     at = "2021-09-20T08:00:00.000000+00:00"
     with sudb.atomic():
         sudb.conn.execute("INSERT INTO parks VALUES (1, '旧园区', 'eip-2021', 'eip-2021', ?, ?)", (at, at))
