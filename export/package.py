@@ -20,7 +20,6 @@ import json
 import os
 import re
 import sys
-import tempfile
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -33,6 +32,7 @@ from export.fingerprint import fingerprint, sha256_hex
 from export.pdf_report import build_report_pdf
 from export.pdf_review import build_review_pdf
 from export.pdf_tables import build_tables_pdf
+from forms.atomic import atomic_write_bytes
 from forms.calc import compute_park
 from forms.model import ParkData
 from forms.parkfile import dumps
@@ -45,15 +45,6 @@ MANIFEST_FORMAT = "parkcarbon-package/1"
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
 Writer = Callable[[Path, bytes], None]
-
-
-def _file_mode() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
-
-
-_FILE_MODE = _file_mode()
 
 
 def safe_name(name: str, fallback: str = "园区") -> str:
@@ -245,17 +236,7 @@ def build_package(park: ParkData, *, today: _dt.date | None = None, now: _dt.dat
 # -- writing ---------------------------------------------------------------------------------------
 def atomic_write(path: Path, data: bytes) -> None:
     """Write ``data`` to a temporary file beside ``path`` and rename it into place."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    try:
-        os.chmod(tmp, _FILE_MODE)  # mkstemp makes it private; an exported file is an ordinary file
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write_bytes(path, data)
 
 
 def remove_stale_parts(out_dir: Path, names: list[str]) -> None:

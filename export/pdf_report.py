@@ -49,7 +49,8 @@ from export.pdf_tables import year_story
 from forms.blocks import BlockRef, ChartBlock, MissingBlock, TableBlock, ValueBlock, split_markers
 from forms.calc import ParkResult, compute_park
 from forms.model import ParkData
-from forms.outline import Outline, OutlineSection, outline_for, subsection_label
+from forms.outline import Outline, OutlineSection, subsection_label
+from forms.outline_custom import effective_outline
 
 SEAL_DIAMETER = 42 * mm  # an official round seal
 QR_SIZE = 26 * mm
@@ -261,7 +262,7 @@ def build_report_pdf(
     today: _dt.date | None = None,
 ) -> bytes:
     result = result or compute_park(park)
-    outline = outline_for(park.report.outline)
+    outline = effective_outline(park)  # the outline version with the park's renamed/added/reordered sections
     styles = make_styles()
     resolve = resolver(park, result)
     day = today or _dt.date.today()

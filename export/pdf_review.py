@@ -20,7 +20,7 @@ from export.pdf_style import BODY, PORTRAIT, Footer, OfficialDoc, Styles, make_s
 from forms.calc import ParkResult, compute_park
 from forms.definition import ERROR, FormDefinition
 from forms.model import ParkData
-from forms.outline import outline_for
+from forms.outline_custom import effective_outline
 from forms.validate import Finding, validate_park
 
 SIGNERS = ("填表人", "审核人", "分管领导")
@@ -65,7 +65,7 @@ def collect_review(park: ParkData, result: ParkResult, findings: Sequence[Findin
     except ImportError:
         return Review(errors, warnings, status)
     status = report_check.final_label(park)
-    outline = outline_for(park.report.outline)
+    outline = effective_outline(park)
 
     def item(section: str, message: str, explanation: str = "") -> ReviewItem:
         heading = report_check.section_heading(outline, section) if section else "专项报告"

@@ -47,7 +47,7 @@ from forms.factors import CONFIDENCE_ZH, FactorValue
 from forms.kinds import parse
 from forms.model import ParkData, Raw, YearData
 from forms.numbers import is_blank
-from forms.parkfile import atomic_write_bytes
+from forms.atomic import atomic_write_bytes
 from forms.registry import form_for
 from forms.validate import WARNING, Finding, validate_park
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from forms.atomic import atomic_write_bytes
 from forms.model import FactorOverride, ParkData, ReportData, YearData
 from forms.registry import FORM_VERSIONS, form_for
 
@@ -186,21 +186,6 @@ def read_park_file(path: str | os.PathLike[str]) -> ParkData:
     except OSError as exc:
         raise ParkFileError(f"无法读取文件：{exc.strerror}") from None
     return loads(text)
-
-
-def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
-    """Write to a temporary file beside ``path`` and rename it into place."""
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def write_park_file(park: ParkData, path: str | os.PathLike[str]) -> None:

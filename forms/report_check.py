@@ -39,7 +39,8 @@ from forms.blocks import BlockRef, MissingBlock, TableBlock, split_markers
 from forms.calc import ParkResult
 from forms.definition import ERROR, WARNING, FormDefinition
 from forms.model import ParkData
-from forms.outline import Outline, OutlineSection, outline_for, subsection_label
+from forms.outline import Outline, OutlineSection, subsection_label
+from forms.outline_custom import custom_findings, effective_outline
 from forms.parkfile import park_to_json
 from forms.projection import ParkProjection, project_scenarios
 from forms.projects import filled_projects, validate_projects
@@ -333,7 +334,7 @@ def _shown_data(fig: Figure, data: float, form: FormDefinition) -> str:
 
 
 def check_figures(park: ParkData, result: ParkResult, outline: Outline | None = None) -> list[ReportFinding]:
-    outline = outline or outline_for(park.report.outline)
+    outline = outline or effective_outline(park)
     form = result.form
     years = sorted(result.years)
     baseline = park.report.extra.get(FIGURES_KEY)
@@ -373,7 +374,7 @@ def update_figure_snapshot(park: ParkData, result: ParkResult, outline: Outline 
     longer matches keeps its old record (so it is reported as stale); figures gone from the text are
     dropped.
     """
-    outline = outline or outline_for(park.report.outline)
+    outline = outline or effective_outline(park)
     old = park.report.extra.get(FIGURES_KEY)
     old = old if isinstance(old, dict) else {}
     new: dict[str, Any] = {}
@@ -437,7 +438,7 @@ def _own_projection_ok(park: ParkData, projection: ParkProjection) -> str | None
 
 def check_requirements(park: ParkData, result: ParkResult, outline: Outline | None = None, *,
                        resolver: BlockResolver | None = None) -> list[MissingElement]:  # fmt: skip
-    outline = outline or outline_for(park.report.outline)
+    outline = outline or effective_outline(park)
     resolver = resolver or BlockResolver(park, result)
     years = sorted(result.years)
     out: list[MissingElement] = []
@@ -507,7 +508,7 @@ def _with_note(f: ReportFinding, notes: dict[str, str]) -> ReportFinding:
 def check_report(park: ParkData, result: ParkResult, outline: Outline | None = None, *,
                  resolver: BlockResolver | None = None) -> list[ReportFinding]:  # fmt: skip
     """Figures that disagree with the data, unknown blocks, project and scenario errors."""
-    outline = outline or outline_for(park.report.outline)
+    outline = outline or effective_outline(park)
     resolver = resolver or BlockResolver(park, result)
     notes = _notes(park)
     out = check_figures(park, result, outline)
@@ -523,6 +524,8 @@ def check_report(park: ParkData, result: ParkResult, outline: Outline | None = N
                                                         snippet=p.id), notes))  # fmt: skip
     for issue in validate_projects(park.report.projects):
         out.append(ReportFinding(ERROR, "ch6.9", "project", issue.message, key=issue.key, snippet=str(issue.index)))
+    for cf in custom_findings(park):  # parts of the outline customisation that were ignored
+        out.append(_with_note(ReportFinding(WARNING, "", "outline_custom", cf.message, snippet=cf.path), notes))
     proj = resolver.projection
     if not proj.defaults_used:
         for name, err in proj.errors.items():
@@ -565,7 +568,7 @@ def final_gate(park: ParkData, result: ParkResult, findings: Sequence[Any] | Non
         from forms.validate import validate_park
 
         findings = validate_park(park, result)
-    outline = outline or outline_for(park.report.outline)
+    outline = outline or effective_outline(park)
     resolver = BlockResolver(park, result, projection=project_scenarios(park, result))
     form = result.form
     items: list[Blocker] = []

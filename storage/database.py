@@ -19,7 +19,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from forms.definition import FormDefinition
 from forms.model import ParkData, Raw, YearData
-from forms.parkfile import atomic_write_bytes
+from forms.atomic import atomic_write_bytes
 from forms.registry import DEFAULT_FORM, UnknownFormError, form_for
 from storage import backups, cell_store, cells, opening
 from storage.cell_store import ABSENT, YEAR_KINDS

@@ -21,6 +21,9 @@ def make_application() -> QApplication:
     from ui.fonts import register_cjk_font
 
     register_cjk_font(app)
+    from ui.translations import install_qt_chinese
+
+    install_qt_chinese(app)
     return app
 
 

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QWidget
 
 from forms.definition import Field
+from ui.history_dialog import install_field_history
 from ui.session import ParkSession, raw_from_text, text_from_raw
 from ui.undo import EditTracker
 from ui.widgets import CommitLineEdit, CommitPlainTextEdit, finding_colour, finding_tooltip, style_for
@@ -38,6 +39,7 @@ class FieldsForm(QWidget):
                 label.setToolTip(f.help)
                 editor.setToolTip(f.help)
             self.editors[f.key] = editor
+            install_field_history(editor, session, tracker, year, f.key)
             label.setBuddy(editor)
             if not labels:
                 label.hide()

@@ -80,12 +80,7 @@ class MainWindow(QMainWindow):
         self.path_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.statusBar().addWidget(self.save_label, 1)
         self.statusBar().addPermanentWidget(self.path_label)
-        self.session.save_state_changed.connect(self._save_state)
-        self.session.findings_changed.connect(self.refresh_states)
-        self.session.report_changed.connect(self._report_changed)
-        self.session.park_reloaded.connect(self._rebuild_nav)
-        self.session.value_changed.connect(self._value_changed)
-        self.session.save_failed.connect(self._save_failed)
+        self._connect_session()
         self._save_failure_shown = False
 
         self._build_menus()
@@ -99,6 +94,49 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
         # findings are computed just after the window is on screen, so start-up stays fast
         QTimer.singleShot(STARTUP_VALIDATION_MS, self.session.revalidate)
+
+    def _connect_session(self) -> None:
+        self.session.save_state_changed.connect(self._save_state)
+        self.session.findings_changed.connect(self.refresh_states)
+        self.session.report_changed.connect(self._report_changed)
+        self.session.park_reloaded.connect(self._rebuild_nav)
+        self.session.value_changed.connect(self._value_changed)
+        self.session.save_failed.connect(self._save_failed)
+
+    def open_park(self, park_id: int) -> bool:
+        """Show park ``park_id`` (or the same park read again after an import or a restore): pending edits
+        are saved first, then the session, the undo history and the pages are built anew.
+        Returns False (and changes nothing) when the pending edits cannot be saved."""
+        self.commit_editing()
+        self.session.flush()
+        if self.session.dirty:
+            from PySide6.QtWidgets import QMessageBox
+
+            QMessageBox.critical(self, "无法切换", "有修改未能保存到数据库，请先处理保存问题再切换园区。")
+            return False
+        current = self.current_page_key()
+        self.findings.tree.setCurrentItem(None)  # leaves the explanation box of the old park
+        old_session = self.session
+        self.undo_stack.clear()
+        for page in self.pages.values():
+            self.stack.removeWidget(page)
+            page.deleteLater()
+        self.pages.clear()
+        self.session = ParkSession(self.db, park_id, self)
+        self.tracker = EditTracker(self.session, self.undo_stack)
+        self.outline = outline_for(self.session.park.report.outline)
+        old_session.blockSignals(True)  # its timers must not reach the pages being deleted
+        old_session.deleteLater()
+        self._connect_session()
+        self.findings.session = self.session
+        self.session.findings_changed.connect(self.findings.refresh)
+        self.findings.refresh()
+        self.setWindowTitle(self._title())
+        self._rebuild_nav()
+        if current is not None and current in self.nav_items and current != self.current_page_key():
+            self.show_page(current)
+        self.session.revalidate()
+        return True
 
     def _save_state(self, text: str) -> None:
         self.save_label.setText(text)
@@ -120,6 +158,11 @@ class MainWindow(QMainWindow):
         add_year.triggered.connect(self.ask_add_year)
         file_menu.addAction(add_year)
         file_menu.addSeparator()
+        from ui.park_actions import ParkActions
+
+        self.park_actions = ParkActions(self)
+        self.park_actions.add_file_actions(file_menu)
+        file_menu.addSeparator()
         quit_action = QAction("退出(&Q)", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
@@ -131,6 +174,8 @@ class MainWindow(QMainWindow):
         redo.setShortcut(QKeySequence.StandardKey.Redo)
         edit_menu.addAction(undo)
         edit_menu.addAction(redo)
+        edit_menu.addSeparator()
+        self.park_actions.add_edit_actions(edit_menu)
         view_menu = self.menuBar().addMenu("视图(&V)")
         view_menu.addAction(self.findings.toggleViewAction())
 

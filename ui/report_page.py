@@ -36,19 +36,25 @@ def block_label(block_id: str) -> str:
     return f"[{names.get(kind, kind)}] {rest}"
 
 
+def page_heading(outline: Outline, key: str) -> str:
+    """二、“十三五”碳减排工作回顾 · （二）取得的成效 — as numbered and titled in the (customised) outline."""
+    from forms.outline import subsection_label
+
+    chapter = outline.chapter_of(key)
+    index = [s.key for s in chapter.sections].index(key)
+    return f"{chapter.heading} · {subsection_label(index)}{chapter.sections[index].title}"
+
+
 class ReportSectionPage(QWidget):
     def __init__(self, session: ParkSession, outline: Outline, section: OutlineSection,
                  parent: QWidget | None = None) -> None:  # fmt: skip
         super().__init__(parent)
         self.session = session
         self.section = section
-        chapter = outline.chapter_of(section.key)
-        index = list(chapter.sections).index(section)
-        from forms.outline import subsection_label
-
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 6)
-        title = QLabel(f"{chapter.heading} · {subsection_label(index)}{section.title}")
+        self.title_label = title = QLabel(page_heading(outline, section.key))
+        title.setObjectName("section_title")
         title.setStyleSheet("font-size: 15pt; font-weight: bold;")
         title.setWordWrap(True)
         layout.addWidget(title)
@@ -82,6 +88,9 @@ class ReportSectionPage(QWidget):
         self.editor.setPlainText(session.park.report.sections.get(section.key, ""))
         self.editor.textChanged.connect(self._edited)
         self.editor.focus_left.connect(session.flush)
+        from ui.history_dialog import install_section_history
+
+        install_section_history(self.editor, session, section.key, section.title)
         left_layout.addWidget(self.editor, 2)
         splitter.addWidget(left)
 
@@ -131,6 +140,11 @@ class ReportSectionPage(QWidget):
         attach_block_tools(self)  # data blocks, drafting, projects and scenario editors (issue 7)
         self._update_status()
         self.render_preview()
+
+    def retitle(self, outline: Outline) -> None:
+        """Show the heading of ``outline`` (after the section was renamed or moved)."""
+        self.section = outline.section(self.section.key)
+        self.title_label.setText(page_heading(outline, self.section.key))
 
     def _edited(self) -> None:
         self.session.set_section_text(self.section.key, self.editor.toPlainText())

@@ -13,9 +13,10 @@ from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from forms.definition import ERROR
 from forms.model import ParkData
 from forms.numbers import is_blank
-from forms.outline import OutlineSection
+from forms.outline import Chapter, Outline, OutlineSection
 
 if TYPE_CHECKING:
+    from forms.calc import ParkResult
     from forms.validate import Finding
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -86,13 +87,30 @@ def park_state(park: ParkData, findings: Iterable[Finding]) -> FillState:
     return _from_findings(filled, (f for f in findings if f.year is None))
 
 
-def section_state(park: ParkData, section: OutlineSection) -> FillState:
+def missing_elements(park: ParkData, section: OutlineSection, result: ParkResult | None = None) -> list[str]:
+    """The section's required elements that are not there yet (forms.report_check), as Chinese messages."""
+    if not section.requirements:
+        return []
+    from forms.calc import compute_park
+    from forms.report_check import check_requirements
+
+    # an outline of just this section: only its requirements are checked
+    alone = Outline(park.report.outline, "", (Chapter("", "", "", (section,)),), ())
+    return [m.message for m in check_requirements(park, result or compute_park(park), alone)]
+
+
+def section_state(park: ParkData, section: OutlineSection, result: ParkResult | None = None) -> FillState:
+    """空 without text (or projects); 已完成 only with enough text AND every required element present."""
     if section.kind == "projects":
-        return FillState.COMPLETE if park.report.projects else FillState.EMPTY
-    text = park.report.sections.get(section.key, "")
-    if not text.strip():
-        return FillState.EMPTY
-    return FillState.COMPLETE if chinese_count(text) >= COMPLETE_CHARS else FillState.IN_PROGRESS
+        if not park.report.projects:
+            return FillState.EMPTY
+    else:
+        text = park.report.sections.get(section.key, "")
+        if not text.strip():
+            return FillState.EMPTY
+        if chinese_count(text) < COMPLETE_CHARS:
+            return FillState.IN_PROGRESS
+    return FillState.IN_PROGRESS if missing_elements(park, section, result) else FillState.COMPLETE
 
 
 def combined(states: Iterable[FillState]) -> FillState:

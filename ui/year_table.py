@@ -425,11 +425,21 @@ class YearTable(QTableWidget):
         if key and self.field(key).is_factor:
             self.factor_requested.emit(key)
 
+    def context_menu_for(self, key: str | None) -> QMenu | None:
+        """The right-click menu of a cell: a factor's value and source, the history of what was filled in."""
+        if not key or not (self.field(key).is_factor or self.field(key).is_input):
+            return None
+        menu = QMenu(self)
+        if self.field(key).is_factor:
+            menu.addAction("修改数值及来源…", lambda: self.factor_requested.emit(key))
+        from ui.history_dialog import add_history_action
+
+        add_history_action(menu, self, self.session, self.tracker, self.year, key)
+        return menu
+
     def _context_menu(self, point: object) -> None:
         item = self.itemAt(point)  # type: ignore[arg-type]
-        key = item.data(KEY_ROLE) if item else None
-        if not key or not self.field(key).is_factor:
-            return
-        menu = QMenu(self)
-        menu.addAction("修改数值及来源…", lambda: self.factor_requested.emit(key))
-        menu.exec(self.viewport().mapToGlobal(point))  # type: ignore[arg-type]
+        menu = self.context_menu_for(item.data(KEY_ROLE) if item else None)
+        if menu is not None:
+            menu.exec(self.viewport().mapToGlobal(point))  # type: ignore[arg-type]
+            menu.deleteLater()
