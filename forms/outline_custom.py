@@ -320,7 +320,11 @@ def _effective(version: str, stored: str) -> tuple[Outline, tuple[CustomFinding,
 
 
 def _stored_text(park: ParkData) -> str:
-    return json.dumps(park.report.extra.get(CUSTOM_KEY), ensure_ascii=False, sort_keys=True, default=str)
+    raw = park.report.extra.get(CUSTOM_KEY)
+    try:
+        return json.dumps(raw, ensure_ascii=False, sort_keys=True, default=str)
+    except (TypeError, ValueError):  # keys of mixed types, a cycle …: judged as not an object
+        return json.dumps(repr(raw), ensure_ascii=False)
 
 
 def effective_outline(park: ParkData) -> Outline:

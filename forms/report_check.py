@@ -507,7 +507,8 @@ def _with_note(f: ReportFinding, notes: dict[str, str]) -> ReportFinding:
 
 def check_report(park: ParkData, result: ParkResult, outline: Outline | None = None, *,
                  resolver: BlockResolver | None = None) -> list[ReportFinding]:  # fmt: skip
-    """Figures that disagree with the data, unknown blocks, project and scenario errors."""
+    """Figures that disagree with the data, unknown blocks, project and scenario errors, and the parts of the
+    outline customisation (forms.outline_custom) that had to be ignored."""
     outline = outline or effective_outline(park)
     resolver = resolver or BlockResolver(park, result)
     notes = _notes(park)

@@ -39,6 +39,7 @@ from ui.when import local_time
 HISTORY_ACTION = "查看修改历史…"
 EMPTY = "(空)"
 CELL_CHARS = 60
+EXTRA_ATTRIBUTE = "history_menu_extra"
 
 Restorer = Callable[[HistoryEntry], None]
 
@@ -170,7 +171,9 @@ class HistoryDialog(QDialog):
         if entry is not None and self._is_current(entry):
             self.message.setText("所选的值就是当前的值。")
         elif entry is not None:
-            self.message.setText(f"恢复后，“{self.ref.label}”将变为：{one_line(raw_text(entry.new_raw, entry.new_present))}")
+            self.message.setText(
+                f"恢复后，“{self.ref.label}”将变为：{one_line(raw_text(entry.new_raw, entry.new_present))}"
+            )
 
     def _is_current(self, entry: HistoryEntry) -> bool:
         return bool(self.entries) and entry.id == self.entries[0].id
@@ -214,12 +217,18 @@ def history_menu(widget: QWidget, extra: Callable[[QMenu], None]) -> QMenu:
     return menu
 
 
+def context_menu_of(widget: QWidget) -> QMenu:
+    """The right-click menu of a widget set up by :func:`install_context_menu` (built anew each time)."""
+    return history_menu(widget, getattr(widget, EXTRA_ATTRIBUTE))
+
+
 def install_context_menu(widget: QWidget, extra: Callable[[QMenu], None]) -> None:
     target = _text_widget(widget) or widget
     target.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+    setattr(widget, EXTRA_ATTRIBUTE, extra)
 
     def show(point: QPoint) -> None:
-        menu = history_menu(widget, extra)
+        menu = context_menu_of(widget)
         anchor = target.viewport() if isinstance(target, QPlainTextEdit) else target
         menu.exec(anchor.mapToGlobal(point))
         menu.deleteLater()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -49,6 +49,7 @@ class ImportReportDialog(QDialog):
         self.table.setHorizontalHeaderLabels(["工作表", "单元格", "项目", "结果", "说明"])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
+        self.table.setWordWrap(True)  # a refused cell's reason is shown whole
         header = self.table.horizontalHeader()
         for column in range(4):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
@@ -73,3 +74,10 @@ class ImportReportDialog(QDialog):
             buttons.addButton("关闭", QDialogButtonBox.ButtonRole.RejectRole).clicked.connect(self.reject)
         layout.addWidget(buttons)
         self.resize(860, 460)
+        self._rows_fitted = False
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._rows_fitted:  # once the columns have their final widths
+            self._rows_fitted = True
+            self.table.resizeRowsToContents()

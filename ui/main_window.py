@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from forms.outline import Outline, outline_for, subsection_label
+from forms.outline import Outline, subsection_label
+from forms.outline_custom import effective_outline
 from ui.findings_dock import FindingsDock
 from ui.session import ParkSession
 from ui.states import FillState, combined, park_state, section_state, state_icon, submission_state, year_state
@@ -48,7 +49,7 @@ class MainWindow(QMainWindow):
         self.session = ParkSession(db, park_id, self)
         self.undo_stack = QUndoStack(self)
         self.tracker = EditTracker(self.session, self.undo_stack)
-        self.outline: Outline = outline_for(self.session.park.report.outline)
+        self.outline: Outline = effective_outline(self.session.park)
         self.pages: dict[PageKey, QWidget] = {}
         self.nav_items: dict[PageKey, QTreeWidgetItem] = {}
         self.setWindowTitle(self._title())
@@ -62,6 +63,9 @@ class MainWindow(QMainWindow):
         self.nav.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.nav.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.nav.currentItemChanged.connect(self._nav_changed)
+        from ui.outline_menu import OutlineMenu
+
+        self.outline_menu = OutlineMenu(self)  # rename / move / add / delete report sections
         self.stack = QStackedWidget()
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.nav)
@@ -114,7 +118,15 @@ class MainWindow(QMainWindow):
 
             QMessageBox.critical(self, "无法切换", "有修改未能保存到数据库，请先处理保存问题再切换园区。")
             return False
-        current = self.current_page_key()
+        from storage import StorageError
+
+        try:
+            new_session = ParkSession(self.db, park_id, self)
+        except StorageError as exc:
+            from PySide6.QtWidgets import QMessageBox
+
+            QMessageBox.critical(self, "无法打开园区", str(exc))
+            return False
         self.findings.tree.setCurrentItem(None)  # leaves the explanation box of the old park
         old_session = self.session
         self.undo_stack.clear()
@@ -122,9 +134,9 @@ class MainWindow(QMainWindow):
             self.stack.removeWidget(page)
             page.deleteLater()
         self.pages.clear()
-        self.session = ParkSession(self.db, park_id, self)
+        self.session = new_session
         self.tracker = EditTracker(self.session, self.undo_stack)
-        self.outline = outline_for(self.session.park.report.outline)
+        self.outline = effective_outline(self.session.park)
         old_session.blockSignals(True)  # its timers must not reach the pages being deleted
         old_session.deleteLater()
         self._connect_session()
@@ -132,10 +144,9 @@ class MainWindow(QMainWindow):
         self.session.findings_changed.connect(self.findings.refresh)
         self.findings.refresh()
         self.setWindowTitle(self._title())
-        self._rebuild_nav()
-        if current is not None and current in self.nav_items and current != self.current_page_key():
-            self.show_page(current)
+        self._rebuild_nav()  # on the page shown before, when the park has it
         self.session.revalidate()
+        self._save_state(f"已打开园区“{self.session.park.name or '(未命名园区)'}”")
         return True
 
     def _save_state(self, text: str) -> None:
@@ -192,6 +203,10 @@ class MainWindow(QMainWindow):
 
     def _rebuild_nav(self) -> None:
         current = self.current_page_key()
+        from ui.outline_menu import sync_section_pages
+
+        self.outline = effective_outline(self.session.park)  # with the park's renamed / added / moved sections
+        sync_section_pages(self)
         self.nav.blockSignals(True)
         self.nav.clear()
         self.nav_items.clear()
