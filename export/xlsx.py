@@ -40,6 +40,7 @@ from export.xlsx_layout import (
     year_sheet_name,
 )
 from export.xlsx_summary import write_summary_sheet
+from forms.atomic import atomic_write_bytes
 from forms.calc import ParkResult, compute_park
 from forms.definition import PARK, Field, FormDefinition
 from forms.expr import to_excel_guarded
@@ -47,7 +48,6 @@ from forms.factors import CONFIDENCE_ZH, FactorValue
 from forms.kinds import parse
 from forms.model import ParkData, Raw, YearData
 from forms.numbers import is_blank
-from forms.atomic import atomic_write_bytes
 from forms.registry import form_for
 from forms.validate import WARNING, Finding, validate_park
 

@@ -17,9 +17,9 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
+from forms.atomic import atomic_write_bytes
 from forms.definition import FormDefinition
 from forms.model import ParkData, Raw, YearData
-from forms.atomic import atomic_write_bytes
 from forms.registry import DEFAULT_FORM, UnknownFormError, form_for
 from storage import backups, cell_store, cells, opening
 from storage.cell_store import ABSENT, YEAR_KINDS
