@@ -168,8 +168,8 @@ def _yoy_change(r: Rule, ctx: Context) -> Iterator[tuple[str, str]]:
     limit = float(r.params.get("limit", 30))  # type: ignore[arg-type]
     for key in ctx.form.yoy_warning_keys:
         cur, prev = ctx.value(key), ctx.previous.value(key)
-        if cur is None or prev is None or (cur == 0 and prev == 0):
-            continue
+        if cur is None or prev is None or (cur == 0 and prev == 0) or cur < 0 or prev < 0:
+            continue  # a negative quantity is already a hard error; a percentage of it means nothing
         label = ctx.label(key)
         if prev == 0:
             yield key, f"{label}由上年的 0 变为 {_fmt(cur)}，变化超过 ±{_fmt(limit)}%：请说明原因"

@@ -131,3 +131,10 @@ def test_calc_prints_null_for_unavailable_ratios(tmp_path: Path) -> None:
     assert year["intensity.co2_per_iva"] is None
     assert year["intensity.co2_per_gdp"] is None
     assert "null" in proc.stdout and "NaN" not in proc.stdout and "Infinity" not in proc.stdout
+
+
+def test_no_year_on_year_warning_computed_from_a_negative_value(tmp_path: Path) -> None:
+    doc = minimal_doc({"2019": dict(BASE, **{"energy.diesel": -12}), "2020": dict(BASE, **{"energy.diesel": 500})})
+    found = findings_of(run("check", str(write(tmp_path, doc))))
+    assert has(found, "error", 2019, "energy.diesel")
+    assert not has(found, "warning", 2020, "energy.diesel")
