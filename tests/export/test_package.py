@@ -207,32 +207,29 @@ def test_atomic_write_cleans_up_when_interrupted(tmp_path: Path, monkeypatch: py
 
 KILL_SCRIPT = textwrap.dedent(
     """
-    import sys, time
-    from pathlib import Path
+    import os, sys, time
     from export import package as pkg
+    from forms import atomic
     from tests.export.pdf_support import demo_with_text
 
-    def slow(path: Path, data: bytes) -> None:
-        if path.suffix != ".zip":
-            return pkg.atomic_write(path, data)
-        part = path.parent / f".{path.name}.killed.part"
-        with open(part, "wb") as fh:
-            fh.write(data[:1000])
-            fh.flush()
-            print("WRITING", flush=True)
-            time.sleep(60)  # killed here, half-way through the zip
-            fh.write(data[1000:])
-        part.replace(path)
+    real_fsync = os.fsync
 
-    pkg.export_package(demo_with_text(), sys.argv[1], writer=slow)
+    def slow_fsync(fd):  # the real atomic writer, stopped between writing and renaming the zip
+        if os.readlink(f"/proc/self/fd/{fd}").endswith(".part") and ".zip." in os.readlink(f"/proc/self/fd/{fd}"):
+            print("WRITING", flush=True)
+            time.sleep(60)  # killed here
+        real_fsync(fd)
+
+    atomic.os.fsync = slow_fsync
+    pkg.export_package(demo_with_text(), sys.argv[1])
     """
 )
 
 
 @pytest.mark.slow
 def test_sigkill_while_writing_leaves_no_file_at_the_target(tmp_path: Path) -> None:
-    if not hasattr(signal, "SIGKILL"):
-        pytest.skip("此平台没有 SIGKILL")
+    if not hasattr(signal, "SIGKILL") or not Path("/proc/self/fd").is_dir():
+        pytest.skip("此平台没有 SIGKILL 或 /proc")
     out = tmp_path / "out"
     proc = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, str(out)], cwd=REPO, stdout=subprocess.PIPE,
                             env={**os.environ, "PYTHONPATH": str(REPO)})  # fmt: skip
