@@ -8,14 +8,11 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -23,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from storage import StorageError, backup_reason, backup_time
 from ui.when import local_time
+from ui.widgets import read_only_table
 
 REASONS_ZH = {
     "daily": "每日自动备份",
@@ -73,16 +71,7 @@ class BackupDialog(QDialog):
         self.folder_label.setWordWrap(True)
         self.folder_label.setStyleSheet("color: #555555;")
         layout.addWidget(self.folder_label)
-        self.table = QTableWidget(0, 3)
-        self.table.setHorizontalHeaderLabels(["备份时间", "原因", "大小"])
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.table = read_only_table(["备份时间", "原因", "大小"], stretch=(1,))
         self.table.itemSelectionChanged.connect(self._selection_changed)
         layout.addWidget(self.table, 1)
         self.message = QLabel("")

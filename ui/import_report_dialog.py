@@ -6,18 +6,16 @@ from typing import Any
 
 from PySide6.QtGui import QBrush, QColor, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
-    QHeaderView,
     QLabel,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from forms.registry import form_for
+from ui.widgets import read_only_table
 
 REJECTED_BG = QColor("#ffd6d6")
 IGNORED_BG = QColor("#fff6dc")
@@ -45,15 +43,9 @@ class ImportReportDialog(QDialog):
         self.summary = QLabel(summary)
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
-        self.table = QTableWidget(len(report), 5)
-        self.table.setHorizontalHeaderLabels(["工作表", "单元格", "项目", "结果", "说明"])
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
+        self.table = read_only_table(["工作表", "单元格", "项目", "结果", "说明"], stretch=(4,), rows=len(report),
+                                     select_rows=False)  # fmt: skip
         self.table.setWordWrap(True)  # a refused cell's reason is shown whole
-        header = self.table.horizontalHeader()
-        for column in range(4):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         for row, entry in enumerate(report):
             label = form.field(entry.key).label if entry.key and entry.key in form else entry.key
             cells = (entry.sheet, entry.cell, label, STATUS_ZH.get(entry.status, entry.status), entry.reason)

@@ -227,8 +227,7 @@ class MainWindow(QMainWindow):
         self.nav.blockSignals(False)
         self.refresh_states()
         target = current if current in self.nav_items else PARK_PAGE
-        self.nav.setCurrentItem(self.nav_items[target])
-        self.show_page(target)
+        self.show_page(target)  # also selects its nav item (with signals blocked: the page is shown once)
 
     def current_page_key(self) -> PageKey | None:
         item = self.nav.currentItem()

@@ -6,18 +6,16 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
-    QHeaderView,
     QLabel,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from ui.when import local_time
+from ui.widgets import read_only_table
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 
@@ -44,16 +42,7 @@ class ParkListDialog(QDialog):
         intro = QLabel("选择要打开的园区(按最后修改时间排列)。当前园区未保存的修改会先保存。")
         intro.setWordWrap(True)
         layout.addWidget(intro)
-        self.table = QTableWidget(len(self.parks), 3)
-        self.table.setHorizontalHeaderLabels(["园区名称", "填报年度", "最后修改"])
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.table = read_only_table(["园区名称", "填报年度", "最后修改"], stretch=(0,), rows=len(self.parks))
         for row, park in enumerate(self.parks):
             name = park.name or "(未命名园区)"
             if park.id == current_id:

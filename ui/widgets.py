@@ -1,4 +1,4 @@
-"""Small widgets shared by the pages: text editors that report leaving, finding colours."""
+"""Small widgets shared by the pages: text editors that report leaving, finding colours, read-only lists."""
 
 from __future__ import annotations
 
@@ -6,7 +6,14 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor, QFocusEvent
-from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLineEdit,
+    QPlainTextEdit,
+    QTableWidget,
+    QWidget,
+)
 
 from forms.definition import ERROR
 
@@ -61,3 +68,21 @@ class CommitPlainTextEdit(QPlainTextEdit):
     def focusOutEvent(self, event: QFocusEvent) -> None:
         super().focusOutEvent(event)
         self.focus_left.emit()
+
+
+def read_only_table(headers: list[str], stretch: tuple[int, ...], *, rows: int = 0,
+                    select_rows: bool = True) -> QTableWidget:  # fmt: skip
+    """A list shown as a table that cannot be edited: ``stretch`` columns share the width, the others fit
+    their contents; with ``select_rows`` a click selects one whole row."""
+    table = QTableWidget(rows, len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    if select_rows:
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.verticalHeader().hide()
+    header = table.horizontalHeader()
+    for column in range(len(headers)):
+        mode = QHeaderView.ResizeMode.Stretch if column in stretch else QHeaderView.ResizeMode.ResizeToContents
+        header.setSectionResizeMode(column, mode)
+    return table
