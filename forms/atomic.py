@@ -7,7 +7,6 @@ a file; the temporary name (``.<target>.<random>.part``) is recognisable so a la
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 
@@ -19,6 +18,8 @@ def _file_mode() -> int:
 
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
     """Write ``data`` to ``path`` atomically, with the permissions of an ordinary new file."""
+    import tempfile  # here, not at the top: start-up of the window never writes a file
+
     target = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     try:

@@ -65,7 +65,7 @@ def backup_time(path: Path) -> dt.datetime | None:
     m = _NAME.match(path.name)
     if not m:
         return None
-    return dt.datetime.strptime(m["stamp"], _STAMP).replace(tzinfo=dt.UTC)
+    return dt.datetime.fromisoformat(m["stamp"])  # the basic ISO form of _STAMP, "Z" included (no strptime)
 
 
 def backup_reason(path: Path) -> str | None:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QWidget
 
 from forms.definition import Field
-from ui.history_dialog import install_field_history
+from ui.context_menus import install_field_history
+from ui.qtconst import ALIGN_RIGHT_TOP, ALIGN_RIGHT_VCENTER, set_enum
 from ui.session import ParkSession, raw_from_text, text_from_raw
 from ui.undo import EditTracker
 from ui.widgets import CommitLineEdit, CommitPlainTextEdit, finding_colour, finding_tooltip, style_for
@@ -33,7 +33,7 @@ class FieldsForm(QWidget):
         row = col = 0
         for f in self.fields:
             label = QLabel(f"{f.label}{'(' + f.unit + ')' if f.unit else ''}：")
-            label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            set_enum(label, "alignment", ALIGN_RIGHT_VCENTER)
             editor = self._make_editor(f)
             if f.help:
                 label.setToolTip(f.help)
@@ -49,7 +49,7 @@ class FieldsForm(QWidget):
             if f.kind in LONG_KINDS:
                 if col:
                     row, col = row + 1, 0
-                label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+                set_enum(label, "alignment", ALIGN_RIGHT_TOP)
                 grid.addWidget(label, row, 0)
                 grid.addWidget(editor, row, 1, 1, columns * 2 - 1)
                 row += 1
@@ -135,5 +135,7 @@ class FieldsForm(QWidget):
         editor = self.editors.get(key)
         if editor is None:
             return False
+        from PySide6.QtCore import Qt
+
         editor.setFocus(Qt.FocusReason.OtherFocusReason)
         return True

@@ -11,13 +11,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
     QDialogButtonBox,
     QLabel,
-    QLineEdit,
     QMenu,
     QPlainTextEdit,
     QPushButton,
@@ -29,6 +27,7 @@ from PySide6.QtWidgets import (
 from forms.model import Raw
 from storage import HistoryEntry
 from storage.cells import FACTOR, META, PARK, SECTION, VALUE
+from ui.context_menus import install_context_menu
 from ui.session import ParkSession, text_from_raw
 from ui.undo import EditTracker
 from ui.when import local_time
@@ -37,7 +36,6 @@ from ui.widgets import read_only_table
 HISTORY_ACTION = "查看修改历史…"
 EMPTY = "(空)"
 CELL_CHARS = 60
-EXTRA_ATTRIBUTE = "history_menu_extra"
 
 Restorer = Callable[[HistoryEntry], None]
 
@@ -188,47 +186,6 @@ def add_history_action(menu: QMenu, parent: QWidget, session: ParkSession, track
     """Add 查看修改历史… for a field of the year table or a field form to ``menu``."""
     ref = field_ref(session, year, key)
     menu.addAction(HISTORY_ACTION, lambda: show_history(parent, session, ref, field_restorer(session, tracker, ref)))
-
-
-def _text_widget(widget: QWidget) -> QLineEdit | QPlainTextEdit | None:
-    if isinstance(widget, QComboBox):
-        return widget.lineEdit()
-    return widget if isinstance(widget, QLineEdit | QPlainTextEdit) else None
-
-
-def history_menu(widget: QWidget, extra: Callable[[QMenu], None]) -> QMenu:
-    """The widget's usual edit menu (撤销/复制/粘贴 …) with ``extra`` actions below it."""
-    target = _text_widget(widget)
-    menu = target.createStandardContextMenu() if target is not None else QMenu(widget)
-    menu.setParent(widget, menu.windowFlags())
-    menu.addSeparator()
-    extra(menu)
-    return menu
-
-
-def context_menu_of(widget: QWidget) -> QMenu:
-    """The right-click menu of a widget set up by :func:`install_context_menu` (built anew each time)."""
-    return history_menu(widget, getattr(widget, EXTRA_ATTRIBUTE))
-
-
-def install_context_menu(widget: QWidget, extra: Callable[[QMenu], None]) -> None:
-    target = _text_widget(widget) or widget
-    target.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-    setattr(widget, EXTRA_ATTRIBUTE, extra)
-
-    def show(point: QPoint) -> None:
-        menu = context_menu_of(widget)
-        anchor = target.viewport() if isinstance(target, QPlainTextEdit) else target
-        menu.exec(anchor.mapToGlobal(point))
-        menu.deleteLater()
-
-    target.customContextMenuRequested.connect(show)
-
-
-def install_field_history(widget: QWidget, session: ParkSession, tracker: EditTracker, year: int | None,
-                          key: str) -> None:  # fmt: skip
-    """Right-click on a field editor offers 查看修改历史… beside the usual edit actions."""
-    install_context_menu(widget, lambda menu: add_history_action(menu, widget, session, tracker, year, key))
 
 
 def install_section_history(editor: QPlainTextEdit, session: ParkSession, section_key: str, title: str) -> None:

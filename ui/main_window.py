@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtCore import QByteArray, QPoint, QSettings, QTimer
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
     QHeaderView,
@@ -21,13 +21,17 @@ from PySide6.QtWidgets import (
 
 from forms.outline import Outline, subsection_label
 from forms.outline_custom import effective_outline
-from ui.findings_dock import FindingsDock
+from ui.findings_panel import FindingsPanel
+from ui.qtconst import CUSTOM_CONTEXT_MENU, FOREGROUND_ROLE, TEXT_SELECTABLE_BY_MOUSE, USER_ROLE, VERTICAL, set_enum
 from ui.session import ParkSession
 from ui.states import FillState, combined, park_state, section_state, state_icon, submission_state, year_state
 from ui.undo import EditTracker
 
+if TYPE_CHECKING:
+    from PySide6.QtGui import QCloseEvent
+
 PageKey = tuple[Any, ...]
-PAGE_ROLE = Qt.ItemDataRole.UserRole
+PAGE_ROLE = USER_ROLE
 PARK_PAGE: PageKey = ("park",)
 EXPORT_PAGE: PageKey = ("export",)
 ADD_YEAR: PageKey = ("add_year",)
@@ -63,25 +67,31 @@ class MainWindow(QMainWindow):
         self.nav.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.nav.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.nav.currentItemChanged.connect(self._nav_changed)
-        from ui.outline_menu import OutlineMenu
-
-        self.outline_menu = OutlineMenu(self)  # rename / move / add / delete report sections
+        set_enum(self.nav, "contextMenuPolicy", CUSTOM_CONTEXT_MENU)
+        self.nav.customContextMenuRequested.connect(self._nav_menu_requested)
+        self._outline_menu: Any = None  # ui.outline_menu.OutlineMenu, made at the first right-click
+        self._park_actions: Any = None  # ui.park_actions.ParkActions, made at the first use
         self.stack = QStackedWidget()
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(self.nav)
-        splitter.addWidget(self.stack)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([290, 1070])
-        self.setCentralWidget(splitter)
+        pages = QSplitter()  # side by side (the default orientation)
+        pages.addWidget(self.nav)
+        pages.addWidget(self.stack)
+        pages.setStretchFactor(1, 1)
+        pages.setSizes([290, 1070])
 
-        self.findings = FindingsDock(self.session, self)
+        self.findings = FindingsPanel(self.session)
         self.findings.navigate.connect(self.go_to_field)
-        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.findings)
-        self.resizeDocks([self.findings], [150], Qt.Orientation.Vertical)
+        self.body = QSplitter()
+        set_enum(self.body, "orientation", VERTICAL)  # the pages above, the findings panel below
+        self.body.setChildrenCollapsible(False)
+        self.body.addWidget(pages)
+        self.body.addWidget(self.findings)
+        self.body.setStretchFactor(0, 1)
+        self.body.setSizes([650, 170])
+        self.setCentralWidget(self.body)
 
         self.save_label = QLabel("已打开")
         self.path_label = QLabel(f"数据库：{db.path}")
-        self.path_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        set_enum(self.path_label, "textInteractionFlags", TEXT_SELECTABLE_BY_MOUSE)
         self.statusBar().addWidget(self.save_label, 1)
         self.statusBar().addPermanentWidget(self.path_label)
         self._connect_session()
@@ -93,9 +103,11 @@ class MainWindow(QMainWindow):
         geometry = self.settings.value("window/geometry")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
-        state = self.settings.value("window/state")
-        if isinstance(state, QByteArray):
-            self.restoreState(state)
+        panes = self.settings.value("window/panes")
+        if isinstance(panes, QByteArray):
+            self.body.restoreState(panes)
+        self.findings.setVisible(self.settings.value("window/findings_shown", "true") != "false")
+        self.findings_action.setChecked(self.findings.isVisibleTo(self))
         # findings are computed just after the window is on screen, so start-up stays fast
         QTimer.singleShot(STARTUP_VALIDATION_MS, self.session.revalidate)
 
@@ -162,35 +174,81 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("文件(&F)")
         save = QAction("立即保存(&S)", self)
-        save.setShortcut(QKeySequence.StandardKey.Save)
+        save.setShortcuts(QKeySequence.StandardKey.Save)
         save.triggered.connect(self.save_now)
         file_menu.addAction(save)
         add_year = QAction("添加年份(&Y)…", self)
         add_year.triggered.connect(self.ask_add_year)
         file_menu.addAction(add_year)
         file_menu.addSeparator()
-        from ui.park_actions import ParkActions
-
-        self.park_actions = ParkActions(self)
-        self.park_actions.add_file_actions(file_menu)
+        self._park_action(file_menu, "切换园区(&P)…", "switch_park")
+        self._park_action(file_menu, "新建园区(&N)…", "new_park")
+        file_menu.addSeparator()
+        self._park_action(file_menu, "导入园区文件或工作簿(&I)…", "import_park")
+        self._park_action(file_menu, "导出园区文件(&E)…", "export_park")
+        file_menu.addSeparator()
+        self._park_action(file_menu, "备份与恢复(&B)…", "show_backups")
         file_menu.addSeparator()
         quit_action = QAction("退出(&Q)", self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.setShortcuts(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
         edit_menu = self.menuBar().addMenu("编辑(&E)")
         undo = self.undo_stack.createUndoAction(self, "撤销")
-        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        undo.setShortcuts(QKeySequence.StandardKey.Undo)
         redo = self.undo_stack.createRedoAction(self, "重做")
-        redo.setShortcut(QKeySequence.StandardKey.Redo)
+        redo.setShortcuts(QKeySequence.StandardKey.Redo)
         edit_menu.addAction(undo)
         edit_menu.addAction(redo)
         edit_menu.addSeparator()
-        self.park_actions.add_edit_actions(edit_menu)
+        self._park_action(edit_menu, "园区历史版本(&H)…", "show_versions")
         view_menu = self.menuBar().addMenu("视图(&V)")
-        view_menu.addAction(self.findings.toggleViewAction())
+        self.findings_action = QAction("问题列表(&L)", self, checkable=True, checked=True)
+        self.findings_action.toggled.connect(self.findings.setVisible)
+        view_menu.addAction(self.findings_action)
+
+    def _park_action(self, menu: Any, text: str, method: str) -> None:
+        """A menu entry calling ``ParkActions.<method>`` (that module is loaded at the first use)."""
+        action = QAction(text, self)
+        action.triggered.connect(lambda _checked=False: getattr(self.park_actions, method)())
+        menu.addAction(action)
+
+    @property
+    def park_actions(self) -> Any:
+        """Switching, creating, importing, exporting and restoring parks (ui.park_actions.ParkActions)."""
+        if self._park_actions is None:
+            from ui.park_actions import ParkActions
+
+            self._park_actions = ParkActions(self)
+        return self._park_actions
+
+    @property
+    def outline_menu(self) -> Any:
+        """The report entries' context menu (ui.outline_menu.OutlineMenu): rename, move, add, delete sections."""
+        if self._outline_menu is None:
+            from ui.outline_menu import OutlineMenu
+
+            self._outline_menu = OutlineMenu(self)
+        return self._outline_menu
+
+    def _nav_menu_requested(self, pos: QPoint) -> None:
+        self.outline_menu.show_at(pos)
 
     # -- navigation -------------------------------------------------------------------------------
+    def _sync_section_pages(self) -> None:
+        """Pages of sections no longer in the outline are dropped; the others show their current heading."""
+        keys = {s.key for s in self.outline.sections()}
+        for page_key in [k for k in self.pages if k[0] == "section"]:
+            page = self.pages[page_key]
+            if page_key[1] in keys:
+                retitle = getattr(page, "retitle", None)
+                if retitle is not None:
+                    retitle(self.outline)
+            else:
+                del self.pages[page_key]
+                self.stack.removeWidget(page)
+                page.deleteLater()
+
     def _item(self, parent: QTreeWidget | QTreeWidgetItem, text: str, key: PageKey) -> QTreeWidgetItem:
         item = QTreeWidgetItem([text, ""])
         item.setData(0, PAGE_ROLE, key)
@@ -203,10 +261,8 @@ class MainWindow(QMainWindow):
 
     def _rebuild_nav(self) -> None:
         current = self.current_page_key()
-        from ui.outline_menu import sync_section_pages
-
         self.outline = effective_outline(self.session.park)  # with the park's renamed / added / moved sections
-        sync_section_pages(self)
+        self._sync_section_pages()
         self.nav.blockSignals(True)
         self.nav.clear()
         self.nav_items.clear()
@@ -215,7 +271,7 @@ class MainWindow(QMainWindow):
         for y in self.session.years:
             self._item(years, f"{y} 年", ("year", y))
         add = self._item(years, "＋ 添加年份…", ADD_YEAR)
-        add.setForeground(0, self.palette().link())
+        add.setData(0, FOREGROUND_ROLE, self.palette().link())
         report = self._item(self.nav, "专项报告", REPORT_NODE)
         for chapter in self.outline.chapters:
             ch = self._item(report, chapter.heading, ("chapter", chapter.key))
@@ -239,7 +295,7 @@ class MainWindow(QMainWindow):
             return
         item.setIcon(0, state_icon(state))
         item.setText(1, state.value)
-        item.setForeground(1, state.colour)
+        item.setData(1, FOREGROUND_ROLE, state.colour)
         item.setToolTip(0, f"状态：{state.value}")
 
     def refresh_states(self) -> None:
@@ -389,6 +445,7 @@ class MainWindow(QMainWindow):
                 event.ignore()
                 return
         self.settings.setValue("window/geometry", self.saveGeometry())
-        self.settings.setValue("window/state", self.saveState())
+        self.settings.setValue("window/panes", self.body.saveState())
+        self.settings.setValue("window/findings_shown", "true" if self.findings.isVisibleTo(self) else "false")
         self.settings.sync()
         super().closeEvent(event)

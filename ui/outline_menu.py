@@ -1,4 +1,5 @@
 """The navigation tree's context menu on the report: rename, move, add and delete subsections, reset.
+Loaded at the first right-click on the navigation (``MainWindow.outline_menu``).
 
 Every change is a pure operation of forms.outline_custom on ``report.extra["outline_custom"]``, stored at
 once with ``db.set_report_extra`` (through the window's session); the window then rebuilds its navigation
@@ -10,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QPoint, Qt
+from PySide6.QtCore import QObject, QPoint
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QMenu, QMessageBox
 
@@ -27,28 +28,13 @@ from forms.outline_custom import (
     reset,
     stored_value,
 )
+from ui.qtconst import USER_ROLE
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
 
-PAGE_ROLE = Qt.ItemDataRole.UserRole
 Change = Callable[[Any, Outline], dict[str, Any]]
 DELETE_NOTE = "正文不会丢失：它保留在数据库的修改历史中，需要时可从修改历史中找回。"
-
-
-def sync_section_pages(window: MainWindow) -> None:
-    """Pages of sections no longer in the outline are dropped; the others show their current heading."""
-    keys = {s.key for s in window.outline.sections()}
-    for page_key in [k for k in window.pages if k[0] == "section"]:
-        page = window.pages[page_key]
-        if page_key[1] in keys:
-            retitle = getattr(page, "retitle", None)
-            if retitle is not None:
-                retitle(window.outline)
-        else:
-            del window.pages[page_key]
-            window.stack.removeWidget(page)
-            page.deleteLater()
 
 
 class OutlineMenu(QObject):
@@ -57,8 +43,6 @@ class OutlineMenu(QObject):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
-        window.nav.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        window.nav.customContextMenuRequested.connect(self._requested)
 
     # -- what the outline looks like now ----------------------------------------------------------
     @property
@@ -107,11 +91,12 @@ class OutlineMenu(QObject):
         action.setEnabled(enabled)
         return action
 
-    def _requested(self, pos: QPoint) -> None:
+    def show_at(self, pos: QPoint) -> None:
+        """The menu of the navigation entry at ``pos`` (in nav coordinates), if it has one."""
         item = self.window.nav.itemAt(pos)
         if item is None:
             return
-        menu = self.menu_for(item.data(0, PAGE_ROLE))
+        menu = self.menu_for(item.data(0, USER_ROLE))
         if menu is not None:
             menu.exec(self.window.nav.viewport().mapToGlobal(pos))
             menu.deleteLater()
@@ -204,4 +189,4 @@ class OutlineMenu(QObject):
         return True
 
 
-__all__ = ["OutlineMenu", "sync_section_pages"]
+__all__ = ["OutlineMenu"]

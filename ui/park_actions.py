@@ -11,8 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
-from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from forms.model import ParkData
 from forms.parkfile import ParkFileError, read_park_file, write_park_file
@@ -46,25 +45,6 @@ class ParkActions(QObject):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
-
-    # -- menus --------------------------------------------------------------------------------------
-    def _action(self, menu: QMenu, text: str, slot: object) -> QAction:
-        action = QAction(text, self.window)
-        action.triggered.connect(lambda _checked=False: slot())  # type: ignore[operator]
-        menu.addAction(action)
-        return action
-
-    def add_file_actions(self, menu: QMenu) -> None:
-        self._action(menu, "切换园区(&P)…", self.switch_park)
-        self._action(menu, "新建园区(&N)…", self.new_park)
-        menu.addSeparator()
-        self._action(menu, "导入园区文件或工作簿(&I)…", self.import_park)
-        self._action(menu, "导出园区文件(&E)…", self.export_park)
-        menu.addSeparator()
-        self._action(menu, "备份与恢复(&B)…", self.show_backups)
-
-    def add_edit_actions(self, menu: QMenu) -> None:
-        self._action(menu, "园区历史版本(&H)…", self.show_versions)
 
     # -- helpers ------------------------------------------------------------------------------------
     def _saved(self) -> bool:

@@ -17,7 +17,8 @@ from storage import backup_reason
 from tests.ui.helpers import open_editor
 from ui import park_actions
 from ui.backup_dialog import BackupDialog
-from ui.history_dialog import HISTORY_ACTION, HistoryDialog, context_menu_of
+from ui.context_menus import context_menu_of
+from ui.history_dialog import HISTORY_ACTION, HistoryDialog
 from ui.park_list_dialog import ParkListDialog
 from ui.park_versions_dialog import ParkVersionsDialog
 

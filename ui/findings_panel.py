@@ -1,14 +1,15 @@
-"""The findings panel: every error and warning of the park; click to jump, explain a warning in place."""
+"""The findings panel below the pages: every error and warning of the park; click to jump, explain a warning
+in place.  It is a plain widget in the window's splitter (not a dock: docking needs the Qt namespace at
+start-up, see ui.qtconst); 视图 → 问题列表 shows and hides it."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QBrush
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
-    QDockWidget,
+    QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QSplitter,
@@ -22,26 +23,32 @@ from forms.definition import ERROR, WARNING
 
 if TYPE_CHECKING:
     from forms.validate import Finding
+from ui.qtconst import BACKGROUND_ROLE, USER_ROLE
 from ui.session import ParkSession
 from ui.widgets import ERROR_BG, EXPLAINED_BG, WARNING_BG
 
-FINDING_ROLE = Qt.ItemDataRole.UserRole
+FINDING_ROLE = USER_ROLE
+TITLE = "问题列表"
 EXPLAIN_SAVE_MS = 600
 
 
-class FindingsDock(QDockWidget):
+class FindingsPanel(QWidget):
     navigate = Signal(object, str)  # year (None: park profile), key
 
     def __init__(self, session: ParkSession, parent: QWidget | None = None) -> None:
-        super().__init__("问题列表", parent)
-        self.setObjectName("findings_dock")
+        super().__init__(parent)
+        self.setObjectName("findings_panel")
         self.session = session
-        body = QWidget()
-        layout = QVBoxLayout(body)
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
+        header = QHBoxLayout()
+        title = QLabel(TITLE)
+        title.setStyleSheet("font-weight: bold;")
+        header.addWidget(title)
         self.summary = QLabel("")
-        layout.addWidget(self.summary)
-        splitter = QSplitter(Qt.Orientation.Horizontal)
+        header.addWidget(self.summary, 1)
+        layout.addLayout(header)
+        splitter = QSplitter()  # side by side (the default orientation)
         self.tree = QTreeWidget()
         self.tree.setColumnCount(4)
         self.tree.setHeaderLabels(["级别", "年份", "字段", "说明"])
@@ -67,7 +74,6 @@ class FindingsDock(QDockWidget):
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         layout.addWidget(splitter)
-        self.setWidget(body)
         self._current: Finding | None = None
         self._save_timer = QTimer(self, singleShot=True, interval=EXPLAIN_SAVE_MS)
         self._save_timer.timeout.connect(self.save_explanation)
@@ -91,7 +97,7 @@ class FindingsDock(QDockWidget):
             item = QTreeWidgetItem([level, "园区" if f.year is None else str(f.year), self._label(f), f.message])
             item.setToolTip(3, f.message + (f"\n说明：{f.explanation}" if f.explanation else ""))
             colour = ERROR_BG if f.level == ERROR else (EXPLAINED_BG if f.explained else WARNING_BG)
-            item.setBackground(0, QBrush(colour))
+            item.setData(0, BACKGROUND_ROLE, colour)
             item.setData(0, FINDING_ROLE, f)
             self.tree.addTopLevelItem(item)
             if current and (f.level, f.year, f.key, f.code) == (current.level, current.year, current.key, current.code):
@@ -100,7 +106,6 @@ class FindingsDock(QDockWidget):
             self.tree.setCurrentItem(select)
         self.tree.blockSignals(False)
         self.summary.setText(f"错误 {errors} 条 · 警告 {warnings} 条(未说明 {unexplained} 条)")
-        self.setWindowTitle(f"问题列表(错误 {errors} · 警告 {warnings})")
 
     def items(self) -> list[Finding]:
         return [self.tree.topLevelItem(i).data(0, FINDING_ROLE) for i in range(self.tree.topLevelItemCount())]
