@@ -10,6 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from forms.model import ParkData
+
+CUSTOM_KEY = "outline_custom"  # report.extra member holding the park's outline customisation (forms.outline_custom)
 
 
 @dataclass(frozen=True)
@@ -157,6 +163,16 @@ def _eip2021() -> Outline:
 
 
 OUTLINE_VERSIONS = ("eip-2021",)
+
+
+def effective_outline(park: ParkData) -> Outline:
+    """The outline of the park's report: its outline version with the park's customisation applied.
+    forms.outline_custom is loaded only for a park that has a customisation."""
+    if park.report.extra.get(CUSTOM_KEY) is None:
+        return outline_for(park.report.outline)
+    from forms.outline_custom import customised_outline
+
+    return customised_outline(park)
 
 
 @cache

@@ -41,9 +41,8 @@ from functools import lru_cache
 from typing import Any
 
 from forms.model import ParkData
-from forms.outline import Chapter, Outline, OutlineSection, outline_for
+from forms.outline import CUSTOM_KEY, Chapter, Outline, OutlineSection, effective_outline, outline_for
 
-CUSTOM_KEY = "outline_custom"
 TITLE_MAX = 40  # characters of a subsection title
 ADDED_GUIDANCE = "本节为自行添加的小节：结合园区实际情况撰写。"
 _MEMBERS = ("titles", "added", "order", "removed", "next")
@@ -327,11 +326,8 @@ def _stored_text(park: ParkData) -> str:
         return json.dumps(repr(raw), ensure_ascii=False)
 
 
-def effective_outline(park: ParkData) -> Outline:
-    """The outline of the park's report: its outline version with the park's customisation applied."""
-    raw = park.report.extra.get(CUSTOM_KEY)
-    if raw is None:
-        return outline_for(park.report.outline)
+def customised_outline(park: ParkData) -> Outline:
+    """The park's outline with its stored customisation applied (see :func:`forms.outline.effective_outline`)."""
     return _effective(park.report.outline, _stored_text(park))[0]
 
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 # The pure core is imported before Qt on purpose: once PySide6 is loaded, its import hook reads the source of
 # every module imported after it (looking for `from __feature__ import ...`), which costs start-up time.
-import forms.outline_custom  # noqa: F401
+import forms.outline  # noqa: F401
 import storage
 
 if TYPE_CHECKING:

@@ -19,10 +19,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from forms.outline import Outline, subsection_label
-from forms.outline_custom import effective_outline
+from forms.outline import Outline, effective_outline, subsection_label
 from ui.findings_panel import FindingsPanel
-from ui.qtconst import CUSTOM_CONTEXT_MENU, FOREGROUND_ROLE, TEXT_SELECTABLE_BY_MOUSE, USER_ROLE, VERTICAL, set_enum
+from ui.qtconst import (
+    CUSTOM_CONTEXT_MENU,
+    DECORATION_ROLE,
+    FOREGROUND_ROLE,
+    TEXT_SELECTABLE_BY_MOUSE,
+    USER_ROLE,
+    VERTICAL,
+    set_enum,
+)
 from ui.session import ParkSession
 from ui.states import FillState, combined, park_state, section_state, state_icon, submission_state, year_state
 from ui.undo import EditTracker
@@ -149,7 +156,7 @@ class MainWindow(QMainWindow):
         self.session = new_session
         self.tracker = EditTracker(self.session, self.undo_stack)
         self.outline = effective_outline(self.session.park)
-        old_session.blockSignals(True)  # its timers must not reach the pages being deleted
+        old_session.close()  # its timers must not reach the pages being deleted
         old_session.deleteLater()
         self._connect_session()
         self.findings.session = self.session
@@ -293,7 +300,7 @@ class MainWindow(QMainWindow):
         item = self.nav_items.get(key)
         if item is None:
             return
-        item.setIcon(0, state_icon(state))
+        item.setData(0, DECORATION_ROLE, state_icon(state))
         item.setText(1, state.value)
         item.setData(1, FOREGROUND_ROLE, state.colour)
         item.setToolTip(0, f"状态：{state.value}")
@@ -448,4 +455,5 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/panes", self.body.saveState())
         self.settings.setValue("window/findings_shown", "true" if self.findings.isVisibleTo(self) else "false")
         self.settings.sync()
+        self.session.close()
         super().closeEvent(event)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject
 
 USER_ROLE = 0x0100  # Qt.ItemDataRole.UserRole (item data roles are plain ints in the Qt API)
+DECORATION_ROLE = 1  # Qt.ItemDataRole.DecorationRole: a QPixmap, QIcon or QColor beside the text
 FOREGROUND_ROLE = 9  # Qt.ItemDataRole.ForegroundRole: item.setData(column, FOREGROUND_ROLE, QColor | QBrush)
 BACKGROUND_ROLE = 8  # Qt.ItemDataRole.BackgroundRole
 VERTICAL = 0x2  # Qt.Orientation.Vertical

@@ -71,6 +71,7 @@ class ParkSession(QObject):
         self._save_timer.timeout.connect(self.flush)
         self._validate_timer = QTimer(self, singleShot=True, interval=VALIDATE_MS)
         self._validate_timer.timeout.connect(self.revalidate)
+        self._closed = False
 
     # -- reading ----------------------------------------------------------------------------------
     @property
@@ -224,8 +225,18 @@ class ParkSession(QObject):
     def schedule_validation(self) -> None:
         self._validate_timer.start()
 
+    def close(self) -> None:
+        """The window is closing and everything is saved: no timer of this session may reach the window or the
+        database any more (they may be closed before this object is deleted)."""
+        self._save_timer.stop()
+        self._validate_timer.stop()
+        self.blockSignals(True)
+        self._closed = True
+
     def revalidate(self) -> None:
         self._validate_timer.stop()
+        if self._closed:
+            return
         from forms.calc import compute_park
         from forms.validate import validate_park
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from enum import Enum
 from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QColor, QIcon, QImage, QPixmap
+from PySide6.QtGui import QColor, QImage, QPixmap
 
 from forms.definition import ERROR
 from forms.model import ParkData
@@ -38,7 +38,7 @@ _COLOURS = {
     FillState.ERRORS: "#d32f2f",
     FillState.COMPLETE: "#2e7d32",
 }
-_ICONS: dict[FillState, QIcon] = {}
+_ICONS: dict[FillState, QPixmap] = {}
 
 
 ICON_SIZE = 14
@@ -54,7 +54,7 @@ def _coverage(distance: float, hollow: bool) -> float:
     return cover
 
 
-def state_icon(state: FillState) -> QIcon:
+def state_icon(state: FillState) -> QPixmap:
     """A coloured dot (a ring for 空), drawn pixel by pixel: QPainter's pen and brush calls would build
     the whole Qt namespace during start-up (see ui.qtconst)."""
     if state not in _ICONS:
@@ -66,7 +66,7 @@ def state_icon(state: FillState) -> QIcon:
                 cover = _coverage(math.hypot(x - centre, y - centre), state is FillState.EMPTY)
                 alpha = round(255 * cover)
                 image.setPixelColor(x, y, QColor(colour.red(), colour.green(), colour.blue(), alpha))
-        _ICONS[state] = QIcon(QPixmap.fromImage(image))
+        _ICONS[state] = QPixmap.fromImage(image)  # shown as the item's decoration; no QIcon needed
     return _ICONS[state]
 
 

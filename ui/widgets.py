@@ -5,19 +5,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QColor, QFocusEvent
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHeaderView,
-    QLineEdit,
-    QPlainTextEdit,
-    QTableWidget,
-    QWidget,
-)
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QWidget
 
 from forms.definition import ERROR
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QFocusEvent
+    from PySide6.QtWidgets import QTableWidget
+
     from forms.validate import Finding
 
 ERROR_BG = QColor("#ffd6d6")
@@ -74,6 +70,8 @@ def read_only_table(headers: list[str], stretch: tuple[int, ...], *, rows: int =
                     select_rows: bool = True) -> QTableWidget:  # fmt: skip
     """A list shown as a table that cannot be edited: ``stretch`` columns share the width, the others fit
     their contents; with ``select_rows`` a click selects one whole row."""
+    from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget  # dialogs only, not start-up
+
     table = QTableWidget(rows, len(headers))
     table.setHorizontalHeaderLabels(headers)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

@@ -92,7 +92,12 @@ def test_navigation_lists_years_and_outline_with_states(demo_db: Any, open_windo
     assert nav[("park",)].text(0) == "园区信息" and nav[("export",)].text(0) == "导出与报送"
     assert nav[("year", 2020)].text(1) == "已完成"  # the demo park has no findings
     assert nav[("section", "ch1.1")].text(1) == "空"
-    assert not nav[("year", 2020)].icon(0).isNull()
+    from PySide6.QtCore import Qt
+
+    dot = nav[("year", 2020)].data(0, Qt.ItemDataRole.DecorationRole)  # the state's coloured dot
+    assert not dot.isNull() and dot.toImage().pixelColor(7, 7).name() == "#2e7d32"  # 已完成 is green
+    ring = nav[("section", "ch1.1")].data(0, Qt.ItemDataRole.DecorationRole)  # 空: a grey ring, hollow
+    assert ring.toImage().pixelColor(7, 7).alpha() == 0 and ring.toImage().pixelColor(7, 2).alpha() > 0
 
 
 def test_add_year(demo_db: Any, open_window: Any, monkeypatch: Any) -> None:
