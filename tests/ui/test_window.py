@@ -202,3 +202,19 @@ def test_ctrl_s_says_saved_and_geometry_is_remembered(demo_db: Any, open_window:
     assert parser.has_option("window", "geometry")
     window2 = open_window(db, park_id)
     assert (window2.width(), window2.height()) == size
+
+
+def test_findings_panel_can_be_hidden_and_that_is_remembered(demo_db: Any, open_window: Any, qtbot: Any) -> None:
+    db, park_id = demo_db
+    window = open_window(db, park_id)
+    assert window.findings.isVisible() and window.findings_action.isChecked()
+    assert window.body.indexOf(window.findings) == 1  # below the pages, in the window's splitter
+    window.body.setSizes([500, 260])
+    window.findings_action.trigger()  # 视图 → 问题列表
+    assert not window.findings.isVisible()
+    window.close()
+    window2 = open_window(db, park_id)
+    assert not window2.findings.isVisible() and not window2.findings_action.isChecked()
+    window2.findings_action.trigger()
+    assert window2.findings.isVisible()
+    qtbot.waitUntil(lambda: window2.findings.height() > 200, timeout=3000)  # at the height it was given
