@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 import unicodedata
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from forms.model import Raw
 from forms.numbers import Parsed, format_number, is_blank, parse_number
@@ -19,8 +19,7 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
 
 
-@dataclass(frozen=True)
-class Checked:
+class Checked(NamedTuple):
     value: float | str | None
     error: str | None = None
 

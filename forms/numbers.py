@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 __all__ = ["Parsed", "format_number", "is_blank", "parse_number"]
 
@@ -22,8 +22,7 @@ _PLAIN = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
 
 
-@dataclass(frozen=True)
-class Parsed:
+class Parsed(NamedTuple):
     """Result of parsing one typed value: ``value`` is None when blank or invalid."""
 
     value: float | None

@@ -8,9 +8,8 @@ customisations are stored with the report (``ReportData.extra["outline_custom"]`
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from forms.model import ParkData
@@ -18,8 +17,7 @@ if TYPE_CHECKING:
 CUSTOM_KEY = "outline_custom"  # report.extra member holding the park's outline customisation (forms.outline_custom)
 
 
-@dataclass(frozen=True)
-class Requirement:
+class Requirement(NamedTuple):
     """A required element: ``check`` names a rule in forms.report (text, projects, figures …)."""
 
     id: str
@@ -27,8 +25,7 @@ class Requirement:
     check: str = "text"
 
 
-@dataclass(frozen=True)
-class OutlineSection:
+class OutlineSection(NamedTuple):
     key: str
     title: str
     guidance: str = ""
@@ -37,8 +34,7 @@ class OutlineSection:
     kind: str = "text"  # "text" | "projects"
 
 
-@dataclass(frozen=True)
-class Chapter:
+class Chapter(NamedTuple):
     key: str
     number: str  # 一、二 …
     title: str
@@ -49,8 +45,7 @@ class Chapter:
         return f"{self.number}、{self.title}"
 
 
-@dataclass(frozen=True)
-class Outline:
+class Outline(NamedTuple):
     version: str
     title_template: str
     chapters: tuple[Chapter, ...]

@@ -302,13 +302,13 @@ def apply_custom(base: Outline, custom: OutlineCustom) -> Outline:
             if key in builtin:
                 section = builtin[key]
                 title = custom.titles.get(key, section.title)
-                sections.append(section if title == section.title else replace(section, title=title))
+                sections.append(section if title == section.title else section._replace(title=title))
             else:
                 a = custom.added_section(key)
                 assert a is not None
                 sections.append(OutlineSection(key, custom.titles.get(key, a.title), a.guidance or ADDED_GUIDANCE))
-        chapters.append(replace(chapter, sections=tuple(sections)))
-    return replace(base, chapters=tuple(chapters))
+        chapters.append(chapter._replace(sections=tuple(sections)))
+    return base._replace(chapters=tuple(chapters))
 
 
 @lru_cache(maxsize=32)
