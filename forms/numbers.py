@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 import re
-from decimal import Decimal
 from typing import NamedTuple
 
 __all__ = ["Parsed", "format_number", "is_blank", "parse_number"]
@@ -89,6 +88,8 @@ def parse_number(raw: object, *, allow_percent: bool = False) -> Parsed:
         return Parsed(None, f"“{shown}”超出了可表示的范围")
     if multiplier != 1.0:
         # 1.2万 must give exactly 12000, not 12000.000000000002
+        from decimal import Decimal  # here: decimal is not needed to start the window
+
         value = float(Decimal(body) * Decimal(int(multiplier)))
     return Parsed(value)
 
@@ -98,6 +99,8 @@ def format_number(value: float | None, decimals: int | None = None, *, grouping:
     if value is None:
         return "—"
     if decimals is None:
+        from decimal import Decimal
+
         text = format(Decimal(repr(float(value))), ",f" if grouping else "f")
         if "." in text:
             text = text.rstrip("0").rstrip(".")

@@ -6,8 +6,9 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-# The pure core is imported before Qt on purpose: once PySide6 is loaded, its import hook reads the source of
-# every module imported after it (looking for `from __feature__ import ...`), which costs start-up time.
+# The pure core is imported before Qt on purpose: PySide6 replaces builtins.__import__ with a hook that runs on
+# every import statement executed after it is loaded; importing the core first keeps its many imports off that
+# path (measured: 7 ms less to start).
 import forms.outline  # noqa: F401
 import storage
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Iterable
 from enum import Enum
 from typing import TYPE_CHECKING
@@ -55,18 +56,18 @@ def _coverage(distance: float, hollow: bool) -> float:
 
 
 def state_icon(state: FillState) -> QPixmap:
-    """A coloured dot (a ring for 空), drawn pixel by pixel: QPainter's pen and brush calls would build
-    the whole Qt namespace during start-up (see ui.qtconst)."""
+    """A coloured dot (a ring for 空), built from its pixels: QPainter's pen and brush calls (and QImage.fill)
+    would build the whole Qt namespace during start-up (see ui.qtconst)."""
     if state not in _ICONS:
-        image = QImage(ICON_SIZE, ICON_SIZE, QImage.Format.Format_ARGB32)
-        colour = state.colour
+        red, green, blue = state.colour.red(), state.colour.green(), state.colour.blue()
         centre = (ICON_SIZE - 1) / 2
-        for y in range(ICON_SIZE):  # every pixel is set (QImage.fill, too, would build the Qt namespace)
-            for x in range(ICON_SIZE):
-                cover = _coverage(math.hypot(x - centre, y - centre), state is FillState.EMPTY)
-                alpha = round(255 * cover)
-                image.setPixelColor(x, y, QColor(colour.red(), colour.green(), colour.blue(), alpha))
-        _ICONS[state] = QPixmap.fromImage(image)  # shown as the item's decoration; no QIcon needed
+        hollow = state is FillState.EMPTY
+        pixels = b"".join(  # native-endian 0xAARRGGBB words, as Format_ARGB32 stores them
+            (round(255 * _coverage(math.hypot(x - centre, y - centre), hollow)) << 24 | red << 16 | green << 8 | blue)
+            .to_bytes(4, sys.byteorder)
+            for y in range(ICON_SIZE) for x in range(ICON_SIZE))  # fmt: skip
+        image = QImage(pixels, ICON_SIZE, ICON_SIZE, QImage.Format.Format_ARGB32)
+        _ICONS[state] = QPixmap.fromImage(image)  # a copy (the bytes may go); the item's decoration, no QIcon
     return _ICONS[state]
 
 
