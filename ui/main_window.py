@@ -6,12 +6,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QPoint, QSettings, QTimer
-from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtGui import QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
     QHeaderView,
     QLabel,
     QMainWindow,
+    QMenu,
     QSplitter,
     QStackedWidget,
     QTreeWidget,
@@ -180,13 +181,10 @@ class MainWindow(QMainWindow):
     # -- menus ------------------------------------------------------------------------------------
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("文件(&F)")
-        save = QAction("立即保存(&S)", self)
+        save = file_menu.addAction("立即保存(&S)")
         save.setShortcuts(QKeySequence.StandardKey.Save)
         save.triggered.connect(self.save_now)
-        file_menu.addAction(save)
-        add_year = QAction("添加年份(&Y)…", self)
-        add_year.triggered.connect(self.ask_add_year)
-        file_menu.addAction(add_year)
+        file_menu.addAction("添加年份(&Y)…").triggered.connect(self.ask_add_year)
         file_menu.addSeparator()
         self._park_action(file_menu, "切换园区(&P)…", "switch_park")
         self._park_action(file_menu, "新建园区(&N)…", "new_park")
@@ -196,10 +194,9 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self._park_action(file_menu, "备份与恢复(&B)…", "show_backups")
         file_menu.addSeparator()
-        quit_action = QAction("退出(&Q)", self)
+        quit_action = file_menu.addAction("退出(&Q)")
         quit_action.setShortcuts(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
         edit_menu = self.menuBar().addMenu("编辑(&E)")
         undo = self.undo_stack.createUndoAction(self, "撤销")
         undo.setShortcuts(QKeySequence.StandardKey.Undo)
@@ -210,15 +207,15 @@ class MainWindow(QMainWindow):
         edit_menu.addSeparator()
         self._park_action(edit_menu, "园区历史版本(&H)…", "show_versions")
         view_menu = self.menuBar().addMenu("视图(&V)")
-        self.findings_action = QAction("问题列表(&L)", self, checkable=True, checked=True)
+        self.findings_action = view_menu.addAction("问题列表(&L)")
+        self.findings_action.setCheckable(True)
+        self.findings_action.setChecked(True)
         self.findings_action.toggled.connect(self.findings.setVisible)
-        view_menu.addAction(self.findings_action)
 
-    def _park_action(self, menu: Any, text: str, method: str) -> None:
-        """A menu entry calling ``ParkActions.<method>`` (that module is loaded at the first use)."""
-        action = QAction(text, self)
-        action.triggered.connect(lambda _checked=False: getattr(self.park_actions, method)())
-        menu.addAction(action)
+    def _park_action(self, menu: QMenu, text: str, method: str) -> None:
+        """A menu entry calling ``ParkActions.<method>`` (that module is loaded at the first use).
+        Entries are made with ``menu.addAction(text)``: ``QAction(text, parent)`` would build QIcon's enums."""
+        menu.addAction(text).triggered.connect(lambda _checked=False: getattr(self.park_actions, method)())
 
     @property
     def park_actions(self) -> Any:
@@ -278,7 +275,7 @@ class MainWindow(QMainWindow):
         for y in self.session.years:
             self._item(years, f"{y} 年", ("year", y))
         add = self._item(years, "＋ 添加年份…", ADD_YEAR)
-        add.setData(0, FOREGROUND_ROLE, self.palette().link())
+        add.setData(0, FOREGROUND_ROLE, FillState.IN_PROGRESS.colour)  # a link's blue
         report = self._item(self.nav, "专项报告", REPORT_NODE)
         for chapter in self.outline.chapters:
             ch = self._item(report, chapter.heading, ("chapter", chapter.key))
