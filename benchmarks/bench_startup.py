@@ -34,13 +34,8 @@ def shown():
 sys.exit(run_app(sys.argv[1], on_shown=shown))
 """
 
-BARE = """
-import sys
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMainWindow
-app = QApplication(sys.argv[:1])
-window = QMainWindow()
-window.resize(1360, 860)
+# Both plain-PySide programs end alike: show the window, report it at the first turn of the event loop, quit.
+SHOW_AND_REPORT = """
 window.show()
 
 def shown():
@@ -51,10 +46,23 @@ QTimer.singleShot(0, shown)
 sys.exit(app.exec())
 """
 
+BARE = (
+    """
+import sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication(sys.argv[:1])
+window = QMainWindow()
+window.resize(1360, 860)
+"""
+    + SHOW_AND_REPORT
+)
+
 
 # The same widgets as the window with the demo park (menus, navigation tree of 45 entries, a form of 8 fields,
 # the findings panel, status bar, the bundled font) built with none of our code: what Qt and PySide alone cost.
-SKELETON = """
+SKELETON = (
+    """
 import sys
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction, QFontDatabase, QKeySequence, QUndoStack
@@ -113,15 +121,9 @@ body.addWidget(panel)
 window.setCentralWidget(body)
 window.statusBar().addWidget(QLabel("已打开"))
 window.statusBar().addPermanentWidget(QLabel("数据库：bench.db"))
-window.show()
-
-def shown():
-    print("SHOWN", flush=True)
-    app.quit()
-
-QTimer.singleShot(0, shown)
-sys.exit(app.exec())
 """
+    + SHOW_AND_REPORT
+)
 
 
 def timed(code: str, *args: str) -> tuple[float, int]:
