@@ -1,15 +1,16 @@
 """The building blocks of a form definition: fields, rows, sections, rules.
 
 A form version (``eip-2021`` …) is an instance of :class:`FormDefinition` built from plain data in its
-own module.  The small value records (rule, column, row, section, trend metric) are named tuples: a
-dataclass costs ~0.7 ms to create at import, paid at every start of the window.  Everything downstream — the window, the database, validation, the Excel workbook, the PDF
+own module.  Everything downstream — the window, the database, validation, the Excel workbook, the PDF
 tables, the park-file keys — reads this object; none of them knows a row by heart.
+
+The records are named tuples and the definition a plain class rather than frozen dataclasses: a frozen
+dataclass costs 0.7–1.4 ms to create at import (it compiles its methods), paid at every start of the window.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from functools import cached_property
 from types import MappingProxyType
 from typing import TYPE_CHECKING, NamedTuple
@@ -32,6 +33,9 @@ ERROR = "error"
 WARNING = "warning"
 
 
+_PARSED: dict[str, Expr] = {}
+
+
 class Rule(NamedTuple):
     """A validation rule: ``check`` names a function in :mod:`forms.rules`; ``params`` configure it."""
 
@@ -40,8 +44,9 @@ class Rule(NamedTuple):
     params: Mapping[str, object] = MappingProxyType({})
 
 
-@dataclass(frozen=True)
-class Field:
+class Field(NamedTuple):
+    """One value of the form: an input, a computed value or a factor."""
+
     key: str
     label: str
     unit: str = ""
@@ -56,11 +61,17 @@ class Field:
     default_ref: str | None = None  # for factors: where the shipped default comes from
     indicative: bool = False  # shown as 示意值 (indicative only)
 
-    @cached_property
+    @property
     def expr(self) -> Expr | None:
-        from forms.expr import parse_formula  # loaded with the first formula, not with the definition
+        """The parsed formula (parsed once per formula text, on first use)."""
+        if not self.formula:
+            return None
+        parsed = _PARSED.get(self.formula)
+        if parsed is None:
+            from forms.expr import parse_formula  # loaded with the first formula, not with the definition
 
-        return parse_formula(self.formula) if self.formula else None
+            parsed = _PARSED[self.formula] = parse_formula(self.formula)
+        return parsed
 
     @property
     def is_input(self) -> bool:
@@ -114,8 +125,36 @@ class TrendMetric(NamedTuple):
     unit: str
 
 
-@dataclass(frozen=True)
 class FormDefinition:
+    """One version of the yearly table (``eip-2021`` …): its fields, the paper layout and the rules.
+
+    Read-only once built; the derived lookups below are computed on first use.
+    """
+
+    def __init__(
+        self,
+        *,
+        version: str,
+        title: str,
+        columns: tuple[Column, ...],
+        sections: tuple[Section, ...],
+        fields: tuple[Field, ...],
+        yoy_keys: tuple[str, ...],
+        trend_metrics: tuple[TrendMetric, ...],
+        intensity_key: str,  # for the average annual reduction
+        value_added_key: str,
+        energy_key: str,
+        emissions_key: str,
+        yoy_warning_keys: tuple[str, ...],
+        year_rules: tuple[Rule, ...],
+        first_year: int = 2016,
+    ) -> None:
+        put = self.__dict__.update  # past the read-only guard below
+        put(version=version, title=title, columns=columns, sections=sections, fields=fields)
+        put(yoy_keys=yoy_keys, trend_metrics=trend_metrics, intensity_key=intensity_key)
+        put(value_added_key=value_added_key, energy_key=energy_key, emissions_key=emissions_key)
+        put(yoy_warning_keys=yoy_warning_keys, year_rules=year_rules, first_year=first_year)
+
     version: str
     title: str
     columns: tuple[Column, ...]
@@ -123,13 +162,22 @@ class FormDefinition:
     fields: tuple[Field, ...]
     yoy_keys: tuple[str, ...]
     trend_metrics: tuple[TrendMetric, ...]
-    intensity_key: str  # for the average annual reduction
+    intensity_key: str
     value_added_key: str
     energy_key: str
     emissions_key: str
     yoy_warning_keys: tuple[str, ...]
     year_rules: tuple[Rule, ...]
-    first_year: int = 2016
+    first_year: int
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"FormDefinition is read-only (tried to set {name!r})")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"FormDefinition is read-only (tried to delete {name!r})")
+
+    def __repr__(self) -> str:
+        return f"FormDefinition(version={self.version!r}, {len(self.fields)} fields)"
 
     @cached_property
     def by_key(self) -> Mapping[str, Field]:

@@ -4,7 +4,6 @@ start-up, see ui.qtconst); 视图 → 问题列表 shows and hides it."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer, Signal
@@ -152,4 +151,6 @@ class FindingsPanel(QWidget):
             return
         self.session.set_explanation(f.year, f.key, text)
         self.session.flush()
+        from dataclasses import replace  # findings are dataclasses of forms.validate, loaded after start-up
+
         self._current = replace(f, explanation=text)
