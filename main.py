@@ -44,7 +44,28 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def window_database(argv: list[str]) -> tuple[bool, str | None]:
+    """``(True, db)`` when the arguments only open the window: none, ``--db PATH`` or ``--db=PATH``.
+
+    The window is by far the most frequent use and building the full parser costs ~5 ms of its start-up
+    (argparse looks up a translation for every help text), so these forms are recognised without it;
+    anything else, ``--help`` and mistakes included, goes through the parser.
+    """
+    if not argv:
+        return True, None
+    if len(argv) == 2 and argv[0] == "--db" and argv[1] and not argv[1].startswith("-"):
+        return True, argv[1]
+    if len(argv) == 1 and argv[0].startswith("--db=") and len(argv[0]) > len("--db="):
+        return True, argv[0][len("--db=") :]
+    return False, None
+
+
 def main(argv: list[str] | None = None) -> int:
+    window, window_db = window_database(sys.argv[1:] if argv is None else argv)
+    if window:
+        from ui.app import run_app
+
+        return run_app(window_db)
     args = build_parser().parse_args(argv)
     db = getattr(args, "sub_db", None) or args.db
     if args.command == "calc":

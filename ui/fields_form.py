@@ -126,7 +126,9 @@ class FieldsForm(QWidget):
     def show_findings(self) -> None:
         for key, editor in self.editors.items():
             findings = self.session.findings_for(self.year, key)
-            editor.setStyleSheet(style_for(finding_colour(findings)))
+            style = style_for(finding_colour(findings))
+            if editor.styleSheet() != style:  # an unchanged (empty) style sheet is not set: each costs a re-polish
+                editor.setStyleSheet(style)
             f = self.session.form.field(key) if key in self.session.form else None
             tip = finding_tooltip(findings) or (f.help if f else "")
             editor.setToolTip(tip)

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QApplication
 
 FONT_FILE = Path(__file__).resolve().parent.parent / "resources" / "fonts" / "wqy-microhei.ttc"
 
+# With fontconfig (Linux and the other free desktops) a registered application font takes part in glyph
+# fallback by itself: Chinese renders in it wherever the UI font lacks the glyph, whether the system has
+# Latin fonts only or none at all (checked by tests/ui/test_fonts.py with such font configurations).  Windows
+# and macOS fall back to system fonts only, so there the family is named as a fallback of the UI font.
+NAME_FALLBACK = sys.platform in ("win32", "darwin")
 
-def register_cjk_font(app: QApplication) -> str | None:
-    """Register the bundled font and add it as a fallback of the application font; returns its family."""
+
+def register_cjk_font(app: QApplication, *, name_fallback: bool = NAME_FALLBACK) -> str | None:
+    """Register the bundled font (and, where needed, add it as a fallback of the application font);
+    returns its family, or None when the file cannot be loaded."""
     font_id = QFontDatabase.addApplicationFont(str(FONT_FILE))
     if font_id < 0:
         return None
@@ -19,10 +27,17 @@ def register_cjk_font(app: QApplication) -> str | None:
     if not families:
         return None
     family = families[0]
+    if name_fallback:
+        name_as_fallback(app, family)
+    return family
+
+
+def name_as_fallback(app: QApplication, family: str) -> None:
+    """The system UI font first (it looks native where it exists), ``family`` for every missing glyph."""
+    from PySide6.QtGui import QFont  # its Python type costs 1.4 ms to create: not on the Linux start path
+
     font = QFont(app.font())
     current = [f for f in font.families() if f and f != family]
-    # the system UI font first (it looks native where it exists), the bundled font for every missing glyph
     font.setFamilies([*current, family] if current else [family])
     app.setFont(font)
     QFont.insertSubstitution(font.family(), family)
-    return family

@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QApplication
 
 from forms.definition import PARK
@@ -18,15 +17,6 @@ from storage import Database
 from tests.ui.helpers import type_chinese
 
 pytestmark = pytest.mark.gui
-
-
-def test_bundled_cjk_font_is_registered(qapp: QApplication) -> None:
-    from ui.fonts import register_cjk_font
-
-    family = register_cjk_font(qapp)
-    assert family is not None and "WenQuanYi" in family
-    assert family in QFontDatabase.families()
-    assert family in qapp.font().families()
 
 
 def test_empty_database_offers_the_demo_park(db_path: Path, qapp: QApplication, monkeypatch: Any) -> None:
