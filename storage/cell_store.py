@@ -10,9 +10,7 @@ import sqlite3
 from typing import Any
 
 from forms.definition import FormDefinition
-from forms.kinds import parse as parse_kind
 from forms.model import Raw
-from forms.numbers import parse_number
 from forms.registry import FORM_VERSIONS
 from storage import cells
 from storage.cells import CellKey
@@ -88,6 +86,8 @@ def write_cell(conn: sqlite3.Connection, form: FormDefinition, park_id: int, cel
         columns = {"grp": "meta" if kind == cells.META else "values", "raw_json": cells.encode(new),
                    "value": value, "parse_error": error}  # fmt: skip
     elif kind == cells.FACTOR:
+        from forms.numbers import parse_number
+
         parsed = parse_number(new["value"])
         columns = {"value_raw_json": cells.encode(new["value"]), "value": parsed.value, "source": new["source"]}
     elif kind in (cells.EXPLANATION, cells.SECTION):
@@ -113,6 +113,8 @@ def _parse(form: FormDefinition, key: str, raw: Raw) -> tuple[float | None, str 
     field = form.by_key.get(key)
     if field is None:
         return None, None
+    from forms.kinds import parse as parse_kind  # loaded with the first write, not to open and show a park
+
     checked = parse_kind(field.kind, raw, field.options)
     value = checked.value if isinstance(checked.value, float) and field.is_numeric else None
     return value, checked.error

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -147,6 +148,7 @@ class MainWindow(QMainWindow):
 
             QMessageBox.critical(self, "无法打开园区", str(exc))
             return False
+        gc.unfreeze()  # the old park's pages were made at start-up (ui.app.end_of_start_up): collectable again
         self.findings.tree.setCurrentItem(None)  # leaves the explanation box of the old park
         old_session = self.session
         self.undo_stack.clear()
