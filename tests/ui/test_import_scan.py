@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import importlib
-import os
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from tests.ui.start_up_probe import probe_start_up
 from ui import import_scan
 
 REPO = Path(__file__).resolve().parents[2]
@@ -46,37 +45,18 @@ def test_answers_are_written_only_where_pyside_keeps_its_record(monkeypatch: pyt
     assert import_scan.record_known_modules() == 0
 
 
-# The real start-up in a fresh process, recording every module whose source PySide's import hook reads.
-_PROBE = """
-import inspect, sys
-read = []
-_getsource = inspect.getsource
-def _record(obj):
-    read.append(getattr(obj, "__name__", "?"))
-    return _getsource(obj)
-inspect.getsource = _record
-sys.path.insert(0, sys.argv[2])
-from forms.parkfile import read_park_file
-from storage import Database
-with Database.open(sys.argv[1]) as db:
-    db.replace_park(read_park_file(sys.argv[3]))
-from ui.app import run_app
-def shown():
-    from PySide6.QtWidgets import QApplication
-    print("READ", " ".join(read), flush=True)
-    QApplication.instance().quit()
-sys.exit(run_app(sys.argv[1], on_shown=shown))
-"""
-
-
 def test_start_up_reads_none_of_our_sources(tmp_path: Path) -> None:
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    demo = REPO / "resources" / "demo" / "demo-park.json"
-    proc = subprocess.run([sys.executable, "-c", _PROBE, str(tmp_path / "p.db"), str(REPO), str(demo)],
-                          capture_output=True, text=True, env=env, timeout=120, check=False)  # fmt: skip
-    assert proc.returncode == 0, proc.stderr
-    line = next(x for x in proc.stdout.splitlines() if x.startswith("READ"))
-    read = line.split()[1:]
+    # every module whose source PySide's import hook reads during the real start-up
+    record_reads = """
+        import inspect
+        read = []
+        _getsource = inspect.getsource
+        def _record(obj):
+            read.append(getattr(obj, "__name__", "?"))
+            return _getsource(obj)
+        inspect.getsource = _record
+    """
+    read = probe_start_up(tmp_path, record_reads, '" ".join(read)').split()
     ours = [n for n in read if n.split(".")[0] in ("ui", "forms", "storage", "export")]
     assert ours == [], read
     assert "typing" not in read and "datetime" not in read, read
