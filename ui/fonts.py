@@ -12,8 +12,8 @@ FONT_FILE = Path(__file__).resolve().parent.parent / "resources" / "fonts" / "wq
 
 # With fontconfig (Linux and the other free desktops) a registered application font takes part in glyph
 # fallback by itself: Chinese renders in it wherever the UI font lacks the glyph, whether the system has
-# Latin fonts only or none at all (checked by tests/ui/test_fonts.py with such font configurations).  Windows
-# and macOS fall back to system fonts only, so there the family is named as a fallback of the UI font.
+# Latin fonts only or none at all (checked by tests/ui/test_fonts.py with such font configurations).  On Windows
+# and macOS, which we cannot test here, the family is named as a fallback of the UI font, as before.
 NAME_FALLBACK = sys.platform in ("win32", "darwin")
 
 
