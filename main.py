@@ -66,10 +66,10 @@ def main(argv: list[str] | None = None) -> int:
     if window:
         # Start-up makes ~30 000 long-lived objects (modules, classes, Qt wrappers, the form definition) and the
         # cyclic garbage collector would pass over them a dozen times (~4 ms): it is off until the window is
-        # up, when ui.app.end_of_start_up sets those objects aside and switches it back on.
+        # up, when ui.shell.app.end_of_start_up sets those objects aside and switches it back on.
         gc.disable()
         try:
-            from ui.app import run_app
+            from ui.shell.app import run_app
 
             return run_app(window_db)
         finally:
@@ -88,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
         from export.commands import run_command
 
         return run_command(args.command, args, db)
-    from ui.app import run_app
+    from ui.shell.app import run_app
 
     return run_app(db)
 

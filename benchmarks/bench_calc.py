@@ -13,10 +13,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from forms.calc import compute_park  # noqa: E402
-from forms.factors import library  # noqa: E402
-from forms.parkfile import read_park_file  # noqa: E402
-from forms.validate import validate_park  # noqa: E402
+from forms.park.parkfile import read_park_file  # noqa: E402
+from forms.table.calc import compute_park  # noqa: E402
+from forms.table.factors import library  # noqa: E402
+from forms.table.validate import validate_park  # noqa: E402
 
 
 def timed(fn, rounds: int) -> list[float]:  # type: ignore[no-untyped-def]

@@ -21,13 +21,13 @@ sys.path.insert(0, str(REPO))
 
 from export.fingerprint import fingerprint  # noqa: E402
 from export.package import export_package  # noqa: E402
-from export.pdf_report import build_report_pdf  # noqa: E402
-from export.pdf_review import build_review_pdf  # noqa: E402
-from export.pdf_tables import build_tables_pdf  # noqa: E402
-from export.xlsx import write_workbook  # noqa: E402
-from forms.calc import compute_park  # noqa: E402
-from forms.model import ParkData  # noqa: E402
-from forms.parkfile import read_park_file  # noqa: E402
+from export.pdf.report import build_report_pdf  # noqa: E402
+from export.pdf.review import build_review_pdf  # noqa: E402
+from export.pdf.tables import build_tables_pdf  # noqa: E402
+from export.xlsx.workbook import write_workbook  # noqa: E402
+from forms.park.model import ParkData  # noqa: E402
+from forms.park.parkfile import read_park_file  # noqa: E402
+from forms.table.calc import compute_park  # noqa: E402
 
 DEMO = REPO / "resources" / "demo" / "demo-park.json"
 TEXT = REPO / "tests" / "export" / "fixtures" / "report-text.json"

@@ -15,12 +15,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from forms.calc import compute_park  # noqa: E402
-from forms.drafting import DRAFTABLE, draft_paragraph  # noqa: E402
-from forms.parkfile import read_park_file  # noqa: E402
-from forms.projection import default_scenarios, project_scenarios  # noqa: E402
-from forms.report_blocks import BlockResolver, block_catalog  # noqa: E402
-from forms.report_check import check_report, final_gate  # noqa: E402
+from forms.park.parkfile import read_park_file  # noqa: E402
+from forms.report.check import check_report, final_gate  # noqa: E402
+from forms.report.drafting import DRAFTABLE, draft_paragraph  # noqa: E402
+from forms.report.projection import default_scenarios, project_scenarios  # noqa: E402
+from forms.report.resolve import BlockResolver, block_catalog  # noqa: E402
+from forms.table.calc import compute_park  # noqa: E402
 
 
 def median_ms(fn: Callable[[], object], rounds: int = 50) -> float:

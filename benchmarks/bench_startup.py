@@ -22,7 +22,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 
-# The window is the real `python main.py --db …`, with ui.app.SMOKE_TEST_ENV set so that it prints "SHOWN" and
+# The window is the real `python main.py --db …`, with ui.shell.app.SMOKE_TEST_ENV set so that it prints "SHOWN" and
 # quits once its window is up.
 MAIN = str(REPO / "main.py")
 
@@ -143,7 +143,7 @@ def timed(code: str | None, *args: str) -> tuple[float, int]:
 
 def prepare_demo_db(folder: Path) -> Path:
     sys.path.insert(0, str(REPO))
-    from forms.parkfile import read_park_file
+    from forms.park.parkfile import read_park_file
     from storage import Database
 
     path = folder / "bench.db"

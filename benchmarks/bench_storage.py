@@ -17,8 +17,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from forms.model import YearData
-from forms.parkfile import read_park_file
+from forms.park.model import YearData
+from forms.park.parkfile import read_park_file
 from storage import Database
 
 ROOT = Path(__file__).resolve().parents[1]

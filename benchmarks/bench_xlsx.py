@@ -13,9 +13,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from export.xlsx import write_workbook
-from export.xlsx_import import read_workbook
-from forms.parkfile import read_park_file
+from export.xlsx.reader import read_workbook
+from export.xlsx.workbook import write_workbook
+from forms.park.parkfile import read_park_file
 
 DEMO = Path(__file__).resolve().parents[1] / "resources" / "demo" / "demo-park.json"
 RUNS = 5

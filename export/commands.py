@@ -16,7 +16,7 @@ def run_command(command: str, args: argparse.Namespace, db: str | None) -> int:
         return run_dump(args.park, db)
     if command == "import":
         if str(args.file).lower().endswith((".xlsx", ".xlsm")):
-            from export.xlsx_import import run_import_workbook
+            from export.xlsx.reader import run_import_workbook
 
             return run_import_workbook(args.file, db)
         from storage.commands import run_import_json

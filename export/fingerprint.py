@@ -5,7 +5,7 @@ whitespace, UTF-8): the data, the factor overrides, the explanations and the rep
 depend on the export date, the program version or the rendering, so a paper copy printed last week and
 today's e-mailed package carry the same value exactly when their content is the same.
 
-The report module's :func:`forms.report_check.content_fingerprint` is the same hash over the same JSON
+The report module's :func:`forms.report.check.content_fingerprint` is the same hash over the same JSON
 minus the 定稿 gate's own bookkeeping (the final mark, figure snapshot, check notes), so marking a park
 final does not change the value; it is used when present, so the window and the paper show one number.
 """
@@ -15,8 +15,8 @@ from __future__ import annotations
 import hashlib
 import json
 
-from forms.model import ParkData
-from forms.parkfile import park_to_json
+from forms.park.model import ParkData
+from forms.park.parkfile import park_to_json
 
 LENGTH = 12
 
@@ -28,7 +28,7 @@ def canonical_json(park: ParkData) -> bytes:
 
 def fingerprint(park: ParkData) -> str:
     try:
-        from forms.report_check import content_fingerprint
+        from forms.report.check import content_fingerprint
     except ImportError:
         return hashlib.sha256(canonical_json(park)).hexdigest()[:LENGTH]
     return content_fingerprint(park)[:LENGTH]

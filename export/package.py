@@ -29,14 +29,14 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from export.fingerprint import fingerprint, sha256_hex
-from export.pdf_report import build_report_pdf
-from export.pdf_review import build_review_pdf
-from export.pdf_tables import build_tables_pdf
-from forms.atomic import atomic_write_bytes
-from forms.calc import compute_park
-from forms.model import ParkData
-from forms.parkfile import dumps
-from forms.registry import form_for
+from export.pdf.report import build_report_pdf
+from export.pdf.review import build_review_pdf
+from export.pdf.tables import build_tables_pdf
+from forms.park.atomic import atomic_write_bytes
+from forms.park.model import ParkData
+from forms.park.parkfile import dumps
+from forms.table.calc import compute_park
+from forms.table.registry import form_for
 from forms.version import PROGRAM, VERSION
 
 MAIL_TO = "touzichu@mee.gov.cn"
@@ -59,7 +59,7 @@ def safe_name(name: str, fallback: str = "园区") -> str:
 def is_final(park: ParkData) -> bool:
     """定稿 state from the report module; a park is a draft when that module is absent."""
     try:
-        from forms.report_check import is_final as report_is_final
+        from forms.report.check import is_final as report_is_final
     except ImportError:
         return False
     return bool(report_is_final(park))
@@ -120,9 +120,9 @@ class ExportResult:
 
 # -- building --------------------------------------------------------------------------------------
 def _workbook(park: ParkData, name: str) -> tuple[PackageFile, str | None]:
-    """The workbook from export.xlsx, or a placeholder note when that module is not available."""
+    """The workbook from export.xlsx.workbook, or a placeholder note when that module is not available."""
     try:
-        from export.xlsx import workbook_bytes
+        from export.xlsx.workbook import workbook_bytes
     except ImportError:
         note = "工作簿导出模块尚未安装，本包暂以说明文件代替工作簿。"
         text = f"{note}\n园区：{park.name}\n请使用本程序的“导出”功能重新生成包含工作簿的材料包。\n"
@@ -271,7 +271,7 @@ def export_package(park: ParkData, out_dir: str | os.PathLike[str], *, today: _d
 
 def export_template(park: ParkData, out_dir: str | os.PathLike[str], writer: Writer = atomic_write) -> Path:
     """The blank template workbook for distribution (``export --template``)."""
-    from export.xlsx import workbook_bytes
+    from export.xlsx.workbook import workbook_bytes
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)

@@ -6,9 +6,9 @@ import json
 import sys
 from typing import TextIO
 
-from forms.calc import compute_park
-from forms.parkfile import ParkFileError, read_park_file
-from forms.validate import has_errors, validate_park
+from forms.park.parkfile import ParkFileError, read_park_file
+from forms.table.calc import compute_park
+from forms.table.validate import has_errors, validate_park
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -36,7 +36,7 @@ def run_calc(path: str, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> i
     result = compute_park(park)
     doc = result.to_json()
     try:
-        from forms.projection import project_park  # added with the report issue
+        from forms.report.projection import project_park  # added with the report issue
     except ImportError:  # pragma: no cover - until the projection lands
         pass
     else:

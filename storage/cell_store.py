@@ -9,9 +9,9 @@ import json
 import sqlite3
 from typing import Any
 
-from forms.definition import FormDefinition
-from forms.model import Raw
-from forms.registry import FORM_VERSIONS
+from forms.park.model import Raw
+from forms.table.definition import FormDefinition
+from forms.table.registry import FORM_VERSIONS
 from storage import cells
 from storage.cells import CellKey
 from storage.errors import InvalidDataError
@@ -86,7 +86,7 @@ def write_cell(conn: sqlite3.Connection, form: FormDefinition, park_id: int, cel
         columns = {"grp": "meta" if kind == cells.META else "values", "raw_json": cells.encode(new),
                    "value": value, "parse_error": error}  # fmt: skip
     elif kind == cells.FACTOR:
-        from forms.numbers import parse_number
+        from forms.table.numbers import parse_number
 
         parsed = parse_number(new["value"])
         columns = {"value_raw_json": cells.encode(new["value"]), "value": parsed.value, "source": new["source"]}
@@ -113,7 +113,7 @@ def _parse(form: FormDefinition, key: str, raw: Raw) -> tuple[float | None, str 
     field = form.by_key.get(key)
     if field is None:
         return None, None
-    from forms.kinds import parse as parse_kind  # loaded with the first write, not to open and show a park
+    from forms.table.kinds import parse as parse_kind  # loaded with the first write, not to open and show a park
 
     checked = parse_kind(field.kind, raw, field.options)
     value = checked.value if isinstance(checked.value, float) and field.is_numeric else None

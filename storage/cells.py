@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from forms.model import FactorOverride, ParkData, ReportData, YearData
+from forms.park.model import FactorOverride, ParkData, ReportData, YearData
 
 PARK = "park"
 VALUE = "value"

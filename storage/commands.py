@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from forms.parkfile import ParkFileError, dumps, read_park_file
+from forms.park.parkfile import ParkFileError, dumps, read_park_file
 from storage import backups
 from storage.database import Database
 from storage.errors import StorageError

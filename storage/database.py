@@ -1,7 +1,7 @@
 """The drafts database: one SQLite file in WAL mode, one writer process, every change in the history.
 
 Saving one field is one small transaction that also writes its history row; reading a park is one call
-returning :class:`forms.model.ParkData`.  Raw values are stored as JSON text so their type survives (a
+returning :class:`forms.park.model.ParkData`.  Raw values are stored as JSON text so their type survives (a
 number stays a number, text stays exactly as typed); the parsed number and any parse error sit beside.
 """
 
@@ -17,10 +17,10 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from forms.atomic import atomic_write_bytes
-from forms.definition import FormDefinition
-from forms.model import ParkData, Raw, YearData
-from forms.registry import DEFAULT_FORM, UnknownFormError, form_for
+from forms.park.atomic import atomic_write_bytes
+from forms.park.model import ParkData, Raw, YearData
+from forms.table.definition import FormDefinition
+from forms.table.registry import DEFAULT_FORM, UnknownFormError, form_for
 from storage import backups, cell_store, cells, opening
 from storage.cell_store import ABSENT, YEAR_KINDS
 from storage.cells import CellKey

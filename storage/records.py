@@ -8,7 +8,7 @@ create at import, which the window's start-up pays for each one.
 # annotation into a compiled forward reference, ~0.4 ms a class at every start of the window.
 from typing import Any, NamedTuple
 
-from forms.model import Raw
+from forms.park.model import Raw
 
 SUBMISSION_KINDS = ("printed", "sealed", "posted", "emailed", "acknowledged")
 

@@ -38,10 +38,10 @@ def test_everything_else_goes_through_the_parser(argv: list[str]) -> None:
 
 
 def test_main_opens_the_window_on_the_given_database(monkeypatch: pytest.MonkeyPatch) -> None:
-    import ui.app
+    import ui.shell.app
 
     opened: list[str | None] = []
-    monkeypatch.setattr(ui.app, "run_app", lambda db: opened.append(db) or 0)
+    monkeypatch.setattr(ui.shell.app, "run_app", lambda db: opened.append(db) or 0)
     assert main.main(["--db", "甲.db"]) == 0
     assert main.main([]) == 0
     assert opened == ["甲.db", None]

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from forms.calc import compute_park
-from forms.parkfile import park_to_json, read_park_file
-from forms.registry import form_for
-from forms.report_blocks import shown_field
+from forms.park.parkfile import park_to_json, read_park_file
+from forms.report.resolve import shown_field
+from forms.table.calc import compute_park
+from forms.table.registry import form_for
 
 REPO = Path(__file__).resolve().parents[2]
 DEMO = REPO / "resources" / "demo" / "demo-park.json"

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from forms.calc import compute_park
-from forms.model import ParkData
-from forms.parkfile import read_park_file
+from forms.park.model import ParkData
+from forms.park.parkfile import read_park_file
+from forms.table.calc import compute_park
 
 REPO = Path(__file__).resolve().parents[2]
 DEMO = REPO / "resources" / "demo" / "demo-park.json"
@@ -37,7 +37,7 @@ def demo_with_text() -> ParkData:
 
 def final_park() -> ParkData:
     """demo_with_text marked 定稿 (the mark the report module stores when its gate is open)."""
-    from forms.report_check import final_record, is_final
+    from forms.report.check import final_record, is_final
 
     park = demo_with_text()
     park.report.extra["final"] = final_record(park, compute_park(park))

@@ -27,7 +27,7 @@ from export.package import (
     run_export,
     safe_name,
 )
-from forms.parkfile import loads, park_to_json
+from forms.park.parkfile import loads, park_to_json
 from forms.version import VERSION
 from tests.export.pdf_support import REPO, demo_with_text, final_park, pdf_pages, squeeze
 
@@ -167,7 +167,7 @@ def test_park_name_with_slashes_gives_a_flat_file_name(tmp_path: Path) -> None:
 
 
 def test_workbook_placeholder_when_the_workbook_module_is_missing(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "export.xlsx", None)  # import export.xlsx now raises ImportError
+    monkeypatch.setitem(sys.modules, "export.xlsx.workbook", None)  # import export.xlsx.workbook now raises ImportError
     package = build_package(demo_with_text(), now=NOW)
     names = [f.name for f in package.files]
     assert not any(n.endswith(".xlsx") for n in names)
@@ -209,7 +209,7 @@ KILL_SCRIPT = textwrap.dedent(
     """
     import os, sys, time
     from export import package as pkg
-    from forms import atomic
+    from forms.park import atomic
     from tests.export.pdf_support import demo_with_text
 
     real_fsync = os.fsync

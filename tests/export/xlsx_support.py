@@ -7,8 +7,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from forms.model import FactorOverride, ParkData
-from forms.parkfile import read_park_file
+from forms.park.model import FactorOverride, ParkData
+from forms.park.parkfile import read_park_file
 
 REPO = Path(__file__).resolve().parents[2]
 DEMO = REPO / "resources" / "demo" / "demo-park.json"

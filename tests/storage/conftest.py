@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from forms.model import ParkData
-from forms.parkfile import read_park_file
+from forms.park.model import ParkData
+from forms.park.parkfile import read_park_file
 from storage import Database
 
 FIXTURE = Path("/work/shared/fixtures/demo-park.json")

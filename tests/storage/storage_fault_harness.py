@@ -23,7 +23,7 @@ YEARS = (2016, 2017, 2018, 2019, 2020)
 
 
 def field_keys() -> list[str]:
-    from forms.registry import form_for
+    from forms.table.registry import form_for
 
     form = form_for("eip-2021")
     return sorted(f.key for f in form.fields if f.is_input and f.group == "values" and f.is_numeric)[:24]

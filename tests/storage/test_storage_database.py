@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from forms.model import ParkData
+from forms.park.model import ParkData
 from storage import (
     Database,
     InvalidDataError,

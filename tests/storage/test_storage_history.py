@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import time
 
-from forms.model import ParkData
+from forms.park.model import ParkData
 from storage import Database
 
 

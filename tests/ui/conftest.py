@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 import ui  # noqa: F401  (applies the None reference-count guard before any Qt call)
-from forms.parkfile import read_park_file
+from forms.park.parkfile import read_park_file
 from storage import Database
-from ui.start_dialogs import demo_park_path
+from ui.dialogs.start_dialogs import demo_park_path
 
 _SHOTS: list[Path] = []
 
@@ -27,7 +27,7 @@ def demo_db(db_path: Path) -> Iterator[tuple[Database, int]]:
 
 @pytest.fixture
 def open_window(qtbot: Any) -> Callable[[Database, int], Any]:
-    from ui.main_window import MainWindow
+    from ui.shell.main_window import MainWindow
 
     def make(db: Database, park_id: int) -> MainWindow:
         window = MainWindow(db, park_id)

@@ -7,9 +7,9 @@ from typing import Any
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 
-from forms.calc import compute_year
-from forms.kinds import display
-from forms.model import ParkData
+from forms.park.model import ParkData
+from forms.table.calc import compute_year
+from forms.table.kinds import display
 
 
 def open_editor(table: Any, key: str) -> QLineEdit:
@@ -26,7 +26,7 @@ def expected_text(park: ParkData, year: int, key: str, raw: Any, shown: str) -> 
     changed = park.copy()
     changed.years[year].values[key] = raw
     result = compute_year(changed, year)
-    from forms.registry import form_for
+    from forms.table.registry import form_for
 
     f = form_for(changed.form).field(shown)
     return display(f.kind, result.value(shown), f.decimals)

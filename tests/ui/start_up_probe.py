@@ -1,4 +1,4 @@
-"""The real start-up of the window (ui.app.run_app on the demo park) in a fresh process, with a probe."""
+"""The real start-up of the window (ui.shell.app.run_app on the demo park) in a fresh process, with a probe."""
 
 from __future__ import annotations
 
@@ -14,11 +14,11 @@ DEMO = REPO / "resources" / "demo" / "demo-park.json"
 _START = """
 import sys
 sys.path.insert(0, {repo!r})
-from forms.parkfile import read_park_file
+from forms.park.parkfile import read_park_file
 from storage import Database
 with Database.open(sys.argv[1]) as db:
     db.replace_park(read_park_file({demo!r}))
-from ui.app import run_app
+from ui.shell.app import run_app
 def shown():
     from PySide6.QtWidgets import QApplication
     print("PROBE", {report}, flush=True)

@@ -1,0 +1,192 @@
+"""Reading and writing the park file (``format: parkcarbon/1``, shared/spec/parkfile.md).
+
+Reading is strict about structure (unknown format, form, key or a wrong type is a :class:`ParkFileError`
+naming the place) and lenient about values (text that does not parse is kept; validation reports it).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from forms.park.atomic import atomic_write_bytes
+from forms.park.model import FactorOverride, ParkData, ReportData, YearData
+from forms.table.registry import FORM_VERSIONS, form_for
+
+FORMAT = "parkcarbon/1"
+OUTLINE_VERSIONS = ("eip-2021",)
+MAX_FILE_BYTES = 50 * 1024 * 1024
+_REPORT_KEYS = {"outline", "sections", "projects", "scenarios"}
+
+
+class ParkFileError(ValueError):
+    """A park file that cannot be read; the message is Chinese and names the place."""
+
+    def __init__(self, message: str, *, year: str | None = None, key: str | None = None) -> None:
+        super().__init__(message)
+        self.year = year
+        self.key = key
+
+
+def _scalar_ok(value: Any) -> bool:
+    return value is None or (isinstance(value, (str, int, float)) and not isinstance(value, bool))
+
+
+def _dict(obj: Any, where: str) -> dict[str, Any]:
+    if obj is None:
+        return {}
+    if not isinstance(obj, dict):
+        raise ParkFileError(f"{where} 应为 JSON 对象")
+    return obj
+
+
+def park_from_json(doc: Any) -> ParkData:
+    if not isinstance(doc, dict):
+        raise ParkFileError("园区文件的顶层应为 JSON 对象")
+    fmt = doc.get("format")
+    if fmt != FORMAT:
+        raise ParkFileError(f"未知的文件格式“{fmt}”：本程序读取 format = {FORMAT}", key="format")
+    version = doc.get("form")
+    if version not in FORM_VERSIONS:
+        raise ParkFileError(f"未知的表格版本“{version}”(支持：{'、'.join(FORM_VERSIONS)})", key="form")
+    form = form_for(version)
+    unknown_top = set(doc) - {"format", "form", "park", "years", "report"}
+    if unknown_top:
+        raise ParkFileError(f"未知的顶层键：{'、'.join(sorted(unknown_top))}", key=sorted(unknown_top)[0])
+
+    park: dict[str, Any] = {}
+    for key, value in _dict(doc.get("park"), "park").items():
+        if key not in form.park_keys:
+            raise ParkFileError(f"park 中有未知的键“{key}”", key=key)
+        if not _scalar_ok(value):
+            raise ParkFileError(f"park 中“{key}”的值应为文字或数字", key=key)
+        park[key] = value
+
+    years: dict[int, YearData] = {}
+    for ytext, ydoc in _dict(doc.get("years"), "years").items():
+        if not (isinstance(ytext, str) and ytext.isdigit() and len(ytext) == 4):
+            raise ParkFileError(f"年份“{ytext}”不是四位数字年份", year=str(ytext))
+        years[int(ytext)] = _year_from_json(form.input_keys, form.meta_keys, form.factor_keys, ytext, ydoc, version)
+
+    report = _report_from_json(doc.get("report"))
+    return ParkData(park=park, years=years, report=report, form=version)
+
+
+def _year_from_json(
+    inputs: frozenset[str], metas: frozenset[str], factors: tuple[str, ...], year: str, ydoc: Any, form: str
+) -> YearData:
+    ydoc = _dict(ydoc, f"{year} 年")
+    unknown = set(ydoc) - {"values", "factors", "explanations", "meta", "form"}
+    if unknown:
+        raise ParkFileError(f"{year} 年有未知的键：{'、'.join(sorted(unknown))}", year=year, key=sorted(unknown)[0])
+    out = YearData(form=ydoc.get("form", form))
+    if out.form != form:
+        raise ParkFileError(f"{year} 年的表格版本“{out.form}”与文件的表格版本“{form}”不一致", year=year, key="form")
+    for key, value in _dict(ydoc.get("values"), f"{year} 年 values").items():
+        if key in metas:
+            out.meta[key] = value
+            continue
+        if key not in inputs:
+            raise ParkFileError(f"{year} 年 values 中有表格 {form} 不认识的键“{key}”", year=year, key=key)
+        if not _scalar_ok(value):
+            raise ParkFileError(f"{year} 年“{key}”的值应为数字或文字", year=year, key=key)
+        out.values[key] = value
+    for key, value in _dict(ydoc.get("meta"), f"{year} 年 meta").items():
+        if key not in metas:
+            raise ParkFileError(f"{year} 年 meta 中有未知的键“{key}”", year=year, key=key)
+        if not _scalar_ok(value):
+            raise ParkFileError(f"{year} 年“{key}”的值应为文字", year=year, key=key)
+        out.meta[key] = value
+    for key, value in _dict(ydoc.get("factors"), f"{year} 年 factors").items():
+        if key not in factors:
+            raise ParkFileError(f"{year} 年 factors 中有未知的因子“{key}”", year=year, key=key)
+        if isinstance(value, dict):
+            extra = set(value) - {"value", "source"}
+            if extra or "value" not in value or not _scalar_ok(value["value"]):
+                raise ParkFileError(f"{year} 年因子“{key}”应写作 {{\"value\": 数值, \"source\": \"来源\"}}",
+                                    year=year, key=key)  # fmt: skip
+            source = value.get("source") or ""
+            if not isinstance(source, str):
+                raise ParkFileError(f"{year} 年因子“{key}”的 source 应为文字", year=year, key=key)
+            out.factors[key] = FactorOverride(value["value"], source)
+        elif _scalar_ok(value) and value is not None:
+            out.factors[key] = FactorOverride(value, "")
+        else:
+            raise ParkFileError(f"{year} 年因子“{key}”的格式不对", year=year, key=key)
+    known = inputs | metas | frozenset(factors) | _computed_keys(form)
+    for key, value in _dict(ydoc.get("explanations"), f"{year} 年 explanations").items():
+        if key not in known:
+            raise ParkFileError(f"{year} 年 explanations 中有未知的键“{key}”", year=year, key=key)
+        if not isinstance(value, str):
+            raise ParkFileError(f"{year} 年对“{key}”的说明应为文字", year=year, key=key)
+        out.explanations[key] = value
+    return out
+
+
+def _computed_keys(version: str) -> frozenset[str]:
+    form = form_for(version)
+    return frozenset(f.key for f in form.fields) | {"year"}
+
+
+def _report_from_json(doc: Any) -> ReportData:
+    doc = _dict(doc, "report")
+    outline = doc.get("outline", "eip-2021")
+    if outline not in OUTLINE_VERSIONS:
+        raise ParkFileError(f"未知的报告提纲版本“{outline}”", key="report.outline")
+    sections = _dict(doc.get("sections"), "report.sections")
+    for key, text in sections.items():
+        if not isinstance(text, str):
+            raise ParkFileError(f"报告章节“{key}”的正文应为文字", key=f"report.sections.{key}")
+    projects = doc.get("projects") or []
+    if not isinstance(projects, list) or not all(isinstance(p, dict) for p in projects):
+        raise ParkFileError("report.projects 应为项目对象的列表", key="report.projects")
+    scenarios = _dict(doc.get("scenarios"), "report.scenarios")
+    extra = {k: v for k, v in doc.items() if k not in _REPORT_KEYS}
+    return ReportData(outline, dict(sections), [dict(p) for p in projects], dict(scenarios), extra)
+
+
+def park_to_json(park: ParkData) -> dict[str, Any]:
+    years: dict[str, Any] = {}
+    for year in park.sorted_years():
+        y = park.years[year]
+        years[str(year)] = {
+            "values": dict(y.values),
+            "factors": {k: v.to_json() for k, v in y.factors.items()},
+            "explanations": dict(y.explanations),
+            "meta": dict(y.meta),
+        }
+    return {"format": FORMAT, "form": park.form, "park": dict(park.park), "years": years,
+            "report": park.report.to_json()}  # fmt: skip
+
+
+def dumps(park: ParkData) -> str:
+    return json.dumps(park_to_json(park), ensure_ascii=False, indent=1)
+
+
+def loads(text: str) -> ParkData:
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ParkFileError(f"JSON 格式错误：第 {exc.lineno} 行第 {exc.colno} 列({exc.msg})") from None
+    return park_from_json(doc)
+
+
+def read_park_file(path: str | os.PathLike[str]) -> ParkData:
+    p = Path(path)
+    try:
+        if p.stat().st_size > MAX_FILE_BYTES:
+            raise ParkFileError(f"文件过大(超过 {MAX_FILE_BYTES // 1024 // 1024} MB)")
+        text = p.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise ParkFileError("找不到文件") from None
+    except UnicodeDecodeError:
+        raise ParkFileError("文件不是 UTF-8 编码的文本") from None
+    except OSError as exc:
+        raise ParkFileError(f"无法读取文件：{exc.strerror}") from None
+    return loads(text)
+
+
+def write_park_file(park: ParkData, path: str | os.PathLike[str]) -> None:
+    atomic_write_bytes(path, dumps(park).encode("utf-8"))

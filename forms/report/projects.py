@@ -1,0 +1,114 @@
+"""The key-project list (重点项目清单, outline section ch6.9 and 附表2) as structured rows.
+
+A project is a dict of raw values as typed (park file ``report.projects``), keyed as in
+shared/spec/parkfile.md: ``name``, ``content``, ``investment``, ``years``, ``reduction``, ``owner``.
+The columns below are the single definition the window's editor, the table block and the PDF use.
+Numbers parse like the year form (``1,200``, ``1.2万``, full-width digits); text is kept as typed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from forms.park.model import Raw
+from forms.table.numbers import format_number, is_blank, parse_number
+
+
+@dataclass(frozen=True)
+class ProjectColumn:
+    key: str
+    label: str
+    kind: str = "text"  # "text" | "number" | "period"
+    unit: str = ""
+    required: bool = False
+    decimals: int = 2
+
+    @property
+    def heading(self) -> str:
+        return f"{self.label}({self.unit})" if self.unit else self.label
+
+
+PROJECT_COLUMNS: tuple[ProjectColumn, ...] = (
+    ProjectColumn("name", "项目名称", required=True),
+    ProjectColumn("content", "建设内容"),
+    ProjectColumn("investment", "总投资", "number", "万元", decimals=2),
+    ProjectColumn("years", "建设年限", "period"),
+    ProjectColumn("reduction", "预计年减排量", "number", "tCO2", decimals=0),
+    ProjectColumn("owner", "责任单位"),
+)
+COLUMN_BY_KEY = {c.key: c for c in PROJECT_COLUMNS}
+TOTAL_KEYS = ("investment", "reduction")
+_PERIOD = re.compile(r"^\s*(\d{4})\s*(?:年)?\s*(?:(?:-|–|—|－|～|~|至|到)\s*(\d{4})\s*(?:年)?)?\s*$")
+
+
+@dataclass(frozen=True)
+class ProjectIssue:
+    index: int  # 0-based row
+    key: str
+    message: str  # Chinese, names the row and the column
+
+
+def project_number(project: dict[str, Raw], key: str) -> float | None:
+    """The parsed number of a numeric column; None when blank or invalid."""
+    parsed = parse_number(project.get(key))
+    return None if parsed.error else parsed.value
+
+
+def is_empty_project(project: dict[str, Raw]) -> bool:
+    return all(is_blank(project.get(c.key)) for c in PROJECT_COLUMNS)
+
+
+def validate_projects(projects: Sequence[dict[str, Raw]]) -> list[ProjectIssue]:
+    issues: list[ProjectIssue] = []
+    for i, p in enumerate(projects):
+        if is_empty_project(p):
+            continue
+        where = f"重点项目第 {i + 1} 行"
+        for col in PROJECT_COLUMNS:
+            raw = p.get(col.key)
+            if col.required and is_blank(raw):
+                issues.append(ProjectIssue(i, col.key, f"{where}：{col.label}未填写"))
+            if col.kind == "number" and not is_blank(raw):
+                parsed = parse_number(raw)
+                if parsed.error:
+                    issues.append(ProjectIssue(i, col.key, f"{where}：{col.heading}{parsed.error}"))
+                elif parsed.value is not None and parsed.value < 0:
+                    issues.append(ProjectIssue(i, col.key, f"{where}：{col.heading}不能为负数"))
+            if col.kind == "period" and not is_blank(raw):
+                m = _PERIOD.match(str(raw))
+                if not m:
+                    issues.append(ProjectIssue(i, col.key, f"{where}：{col.label}“{raw}”应写作“2022-2024”或“2023”"))
+                elif m.group(2) and int(m.group(2)) < int(m.group(1)):
+                    issues.append(ProjectIssue(i, col.key, f"{where}：{col.label}“{raw}”的结束年份早于开始年份"))
+        unknown = set(p) - set(COLUMN_BY_KEY)
+        if unknown:
+            issues.append(ProjectIssue(i, "", f"{where}：有未知字段 {'、'.join(sorted(unknown))}"))
+    return issues
+
+
+def project_totals(projects: Sequence[dict[str, Raw]]) -> dict[str, float]:
+    """Sums of the numeric columns over rows whose value parses (invalid cells are left out)."""
+    totals = dict.fromkeys(TOTAL_KEYS, 0.0)
+    for p in projects:
+        for key in TOTAL_KEYS:
+            v = project_number(p, key)
+            if v is not None:
+                totals[key] += v
+    return totals
+
+
+def format_cell(project: dict[str, Raw], col: ProjectColumn) -> str:
+    """A cell as shown in tables: numbers formatted, text as typed, invalid numbers shown as typed."""
+    raw = project.get(col.key)
+    if is_blank(raw):
+        return ""
+    if col.kind == "number":
+        v = project_number(project, col.key)
+        return format_number(v, col.decimals) if v is not None else str(raw)
+    return str(raw).strip()
+
+
+def filled_projects(projects: Sequence[dict[str, Raw]]) -> list[dict[str, Raw]]:
+    return [p for p in projects if not is_empty_project(p)]

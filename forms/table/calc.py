@@ -1,0 +1,94 @@
+"""Calculation of every computed key of a form for one year, and for a whole park."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from forms.park.model import ParkData, YearData
+from forms.table.definition import FormDefinition
+from forms.table.factors import FactorLibrary, FactorValue, library
+from forms.table.kinds import parse
+from forms.table.registry import form_for
+from forms.table.trend import compute_trend
+
+
+@dataclass
+class YearResult:
+    """Parsed inputs, resolved factors and computed values of one year."""
+
+    year: int
+    inputs: dict[str, float | None] = field(default_factory=dict)
+    input_errors: dict[str, str] = field(default_factory=dict)
+    factors: dict[str, FactorValue] = field(default_factory=dict)
+    computed: dict[str, float | None] = field(default_factory=dict)
+
+    def value(self, key: str) -> float | None:
+        if key in self.computed:
+            return self.computed[key]
+        if key in self.factors:
+            return self.factors[key].value
+        return self.inputs.get(key)
+
+
+@dataclass
+class ParkResult:
+    form: FormDefinition
+    years: dict[int, YearResult]
+    trend: dict[str, object]
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "years": {str(y): dict(r.computed) for y, r in sorted(self.years.items())},
+            "trend": self.trend,
+        }
+
+
+def parse_inputs(form: FormDefinition, ydata: YearData) -> tuple[dict[str, float | None], dict[str, str]]:
+    values: dict[str, float | None] = {}
+    errors: dict[str, str] = {}
+    for key, raw in ydata.values.items():
+        if key not in form:
+            continue
+        f = form.field(key)
+        if not f.is_numeric:
+            continue
+        checked = parse(f.kind, raw, f.options)
+        if checked.error:
+            errors[key] = checked.error
+            values[key] = None
+        else:
+            values[key] = checked.value  # type: ignore[assignment]
+    return values, errors
+
+
+def evaluate(form: FormDefinition, env: Mapping[str, float | None]) -> dict[str, float | None]:
+    """Evaluate every computed field over ``env`` (inputs and factor values; missing counts as 0)."""
+    scope: dict[str, float | None] = {k: (0.0 if v is None else v) for k, v in env.items()}
+    out: dict[str, float | None] = {}
+    for f in form.computed_order:
+        assert f.expr is not None
+        value = f.expr.evaluate(scope)
+        out[f.key] = value
+        scope[f.key] = value
+    return out
+
+
+def compute_year(park: ParkData, year: int, lib: FactorLibrary | None = None) -> YearResult:
+    form = form_for(park.years[year].form if year in park.years else park.form)
+    lib = lib or library()
+    ydata = park.years.get(year) or YearData()
+    inputs, errors = parse_inputs(form, ydata)
+    factors = lib.resolve(form, park, year)
+    env: dict[str, float | None] = dict(inputs)
+    for key, fv in factors.items():
+        env[key] = fv.value
+    return YearResult(year, inputs, errors, factors, evaluate(form, env))
+
+
+def compute_park(park: ParkData, lib: FactorLibrary | None = None) -> ParkResult:
+    form = form_for(park.form)
+    lib = lib or library()
+    years = {y: compute_year(park, y, lib) for y in park.sorted_years()}
+    trend = compute_trend(form, {y: r.computed for y, r in years.items()}, {y: r.inputs for y, r in years.items()})
+    return ParkResult(form, years, trend)

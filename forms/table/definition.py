@@ -1,0 +1,246 @@
+"""The building blocks of a form definition: fields, rows, sections, rules.
+
+A form version (``eip-2021`` …) is an instance of :class:`FormDefinition` built from plain data in its
+own module.  Everything downstream — the window, the database, validation, the Excel workbook, the PDF
+tables, the park-file keys — reads this object; none of them knows a row by heart.
+
+The records are named tuples and the definition a plain class rather than frozen dataclasses: a frozen
+dataclass costs 0.7–1.4 ms to create at import (it compiles its methods), paid at every start of the window.
+"""
+
+# No ``from __future__ import annotations`` in this module: with it, typing.NamedTuple turns every field
+# annotation into a compiled forward reference, ~0.4 ms a class at every start of the window.
+from collections.abc import Iterator, Mapping
+from functools import cached_property
+from types import MappingProxyType
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from forms.table.expr import Expr
+
+
+# roles
+INPUT = "input"
+COMPUTED = "computed"
+FACTOR = "factor"
+
+# groups: where the value lives in the park file
+PARK = "park"
+META = "meta"
+VALUES = "values"
+
+ERROR = "error"
+WARNING = "warning"
+
+
+_PARSED: "dict[str, Expr]" = {}
+
+
+class Rule(NamedTuple):
+    """A validation rule: ``check`` names a function in :mod:`forms.rules`; ``params`` configure it."""
+
+    check: str
+    level: str = ERROR
+    params: Mapping[str, object] = MappingProxyType({})
+
+
+class Field(NamedTuple):
+    """One value of the form: an input, a computed value or a factor."""
+
+    key: str
+    label: str
+    unit: str = ""
+    kind: str = "number"
+    role: str = INPUT
+    group: str = VALUES
+    formula: str | None = None
+    options: tuple[str, ...] = ()
+    rules: tuple[Rule, ...] = ()
+    help: str = ""
+    decimals: int = 2
+    default_ref: str | None = None  # for factors: where the shipped default comes from
+    indicative: bool = False  # shown as 示意值 (indicative only)
+
+    @property
+    def expr(self) -> "Expr | None":
+        """The parsed formula (parsed once per formula text, on first use)."""
+        if not self.formula:
+            return None
+        parsed = _PARSED.get(self.formula)
+        if parsed is None:
+            from forms.table.expr import parse_formula  # loaded with the first formula, not with the definition
+
+            parsed = _PARSED[self.formula] = parse_formula(self.formula)
+        return parsed
+
+    @property
+    def is_input(self) -> bool:
+        return self.role == INPUT
+
+    @property
+    def is_computed(self) -> bool:
+        return self.role == COMPUTED
+
+    @property
+    def is_factor(self) -> bool:
+        return self.role == FACTOR
+
+    @property
+    def is_numeric(self) -> bool:
+        return self.kind in ("number", "integer", "percent", "year")
+
+
+class Column(NamedTuple):
+    """A column of the paper table (序号 / 指标 / 单位 are implicit)."""
+
+    id: str
+    label: str
+
+
+class Row(NamedTuple):
+    """A line of the paper table; ``cells`` maps column ids to field keys."""
+
+    label: str
+    unit: str
+    cells: Mapping[str, str]
+    indent: int = 0
+    note: str = ""
+
+    @property
+    def main_key(self) -> str:
+        return next(iter(self.cells.values()))
+
+
+class Section(NamedTuple):
+    id: str
+    title: str
+    group: str
+    rows: tuple[Row, ...]
+    note: str = ""
+
+
+class TrendMetric(NamedTuple):
+    key: str
+    label: str
+    unit: str
+
+
+class FormDefinition:
+    """One version of the yearly table (``eip-2021`` …): its fields, the paper layout and the rules.
+
+    Read-only once built; the derived lookups below are computed on first use.
+    """
+
+    def __init__(
+        self,
+        *,
+        version: str,
+        title: str,
+        columns: tuple[Column, ...],
+        sections: tuple[Section, ...],
+        fields: tuple[Field, ...],
+        yoy_keys: tuple[str, ...],
+        trend_metrics: tuple[TrendMetric, ...],
+        intensity_key: str,  # for the average annual reduction
+        value_added_key: str,
+        energy_key: str,
+        emissions_key: str,
+        yoy_warning_keys: tuple[str, ...],
+        year_rules: tuple[Rule, ...],
+        first_year: int = 2016,
+    ) -> None:
+        put = self.__dict__.update  # past the read-only guard below
+        put(version=version, title=title, columns=columns, sections=sections, fields=fields)
+        put(yoy_keys=yoy_keys, trend_metrics=trend_metrics, intensity_key=intensity_key)
+        put(value_added_key=value_added_key, energy_key=energy_key, emissions_key=emissions_key)
+        put(yoy_warning_keys=yoy_warning_keys, year_rules=year_rules, first_year=first_year)
+
+    version: str
+    title: str
+    columns: tuple[Column, ...]
+    sections: tuple[Section, ...]
+    fields: tuple[Field, ...]
+    yoy_keys: tuple[str, ...]
+    trend_metrics: tuple[TrendMetric, ...]
+    intensity_key: str
+    value_added_key: str
+    energy_key: str
+    emissions_key: str
+    yoy_warning_keys: tuple[str, ...]
+    year_rules: tuple[Rule, ...]
+    first_year: int
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"FormDefinition is read-only (tried to set {name!r})")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"FormDefinition is read-only (tried to delete {name!r})")
+
+    def __repr__(self) -> str:
+        return f"FormDefinition(version={self.version!r}, {len(self.fields)} fields)"
+
+    @cached_property
+    def by_key(self) -> Mapping[str, Field]:
+        return MappingProxyType({f.key: f for f in self.fields})
+
+    def field(self, key: str) -> Field:
+        return self.by_key[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.by_key
+
+    def fields_in(self, group: str, role: str | None = None) -> Iterator[Field]:
+        for f in self.fields:
+            if f.group == group and (role is None or f.role == role):
+                yield f
+
+    @cached_property
+    def input_keys(self) -> frozenset[str]:
+        return frozenset(f.key for f in self.fields if f.role == INPUT and f.group == VALUES)
+
+    @cached_property
+    def meta_keys(self) -> frozenset[str]:
+        return frozenset(f.key for f in self.fields if f.group == META)
+
+    @cached_property
+    def park_keys(self) -> frozenset[str]:
+        return frozenset(f.key for f in self.fields if f.group == PARK)
+
+    @cached_property
+    def factor_keys(self) -> tuple[str, ...]:
+        return tuple(f.key for f in self.fields if f.role == FACTOR)
+
+    @cached_property
+    def computed_order(self) -> tuple[Field, ...]:
+        """Computed fields in an order where every input is computed before it is used."""
+        computed = {f.key: f for f in self.fields if f.role == COMPUTED}
+        order: list[Field] = []
+        state: dict[str, int] = {}
+
+        def visit(key: str, chain: tuple[str, ...]) -> None:
+            if state.get(key) == 2:
+                return
+            if state.get(key) == 1:
+                raise ValueError("formula cycle: " + " -> ".join((*chain, key)))
+            state[key] = 1
+            expr = computed[key].expr
+            assert expr is not None, key
+            for name in sorted(expr.names()):
+                if name in computed:
+                    visit(name, (*chain, key))
+            state[key] = 2
+            order.append(computed[key])
+
+        for key in computed:
+            visit(key, ())
+        return tuple(order)
+
+    @cached_property
+    def row_of(self) -> Mapping[str, tuple[Section, Row, str]]:
+        """Field key -> (section, row, column id) for every field placed in the table."""
+        out: dict[str, tuple[Section, Row, str]] = {}
+        for section in self.sections:
+            for row in section.rows:
+                for column, key in row.cells.items():
+                    out.setdefault(key, (section, row, column))
+        return MappingProxyType(out)

@@ -1,0 +1,99 @@
+"""The yearly tables PDF: one landscape table per year, rows and labels from the form definition, values as
+typed or computed, every font embedded."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from export.fingerprint import fingerprint
+from export.pdf.tables import build_tables_pdf, cell_text, shown_value, year_table_rows
+from forms.park.model import ParkData
+from forms.table.calc import compute_park
+from forms.table.definition import VALUES
+from forms.table.registry import form_for
+from tests.export.pdf_support import demo_park, pdf_fonts, pdf_pages, squeeze
+
+FORM = form_for("eip-2021")
+
+
+@pytest.fixture(scope="module")
+def park() -> ParkData:
+    park = demo_park()
+    park.years[2017].values["energy.diesel"] = "1,234.5"  # typed text, parses
+    park.years[2018].values["energy.lpg"] = "2l00"  # does not parse: printed as typed
+    return park
+
+
+@pytest.fixture(scope="module")
+def tables(park: ParkData, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("tables") / "tables.pdf"
+    path.write_bytes(build_tables_pdf(park, fingerprint(park), draft=True))
+    return path
+
+
+@pytest.fixture(scope="module")
+def year_texts(tables: Path, park: ParkData) -> dict[int, str]:
+    """Squeezed text of each year's pages (a year starts on the page with its heading)."""
+    pages = [squeeze(p) for p in pdf_pages(tables)]
+    starts = {y: next(i for i, p in enumerate(pages) if squeeze(f"{park.name} {y} 年{FORM.title}") in p)
+              for y in park.sorted_years()}  # fmt: skip
+    bounds = [*sorted(starts.values()), len(pages)]
+    return {y: "".join(pages[s : bounds[bounds.index(s) + 1]]) for y, s in starts.items()}
+
+
+def test_all_fonts_embedded(tables: Path) -> None:
+    fonts = pdf_fonts(tables)
+    assert fonts and all(f["emb"] == "yes" for f in fonts)
+
+
+def test_every_page_is_landscape(tables: Path) -> None:
+    for page in PdfReader(tables).pages:
+        assert float(page.mediabox.width) > float(page.mediabox.height)
+
+
+def test_each_year_has_every_section_and_row_label(year_texts: dict[int, str]) -> None:
+    assert sorted(year_texts) == [2016, 2017, 2018, 2019, 2020]
+    for year, text in year_texts.items():
+        for section in FORM.sections:
+            assert squeeze(section.title) in text, (year, section.id)
+            for row in section.rows:
+                assert squeeze(row.label) in text, (year, row.label)
+        for column in FORM.columns:
+            assert squeeze(column.label) in text
+
+
+def test_computed_values_as_shown(year_texts: dict[int, str], park: ParkData) -> None:
+    result = compute_park(park)
+    for year, yr in result.years.items():
+        for key in (FORM.emissions_key, FORM.energy_key, FORM.intensity_key):
+            assert shown_value(FORM.field(key), yr.computed[key]) in year_texts[year], (year, key)
+
+
+def test_typed_inputs_are_printed_as_typed_or_exactly(year_texts: dict[int, str], park: ParkData) -> None:
+    assert "1,234.5" in year_texts[2017]
+    assert "2l00" in year_texts[2018]  # the error is listed on the review sheet, the text is never dropped
+
+
+def test_rows_are_driven_by_the_form_definition(park: ParkData) -> None:
+    result = compute_park(park)
+    rows = year_table_rows(FORM, park, 2016, result.years[2016])
+    expected = sum(len(s.rows) + 1 + (1 if s.note else 0) for s in FORM.sections)
+    assert len(rows.rows) == expected
+    width = 3 + len(FORM.columns)
+    assert all(len(r) == width for r in rows.rows)
+    values = next(s for s in FORM.sections if s.group == VALUES)
+    first = rows.rows[rows.titles[[s.id for s in FORM.sections].index(values.id)] + 1]
+    assert first[1] == values.rows[0].label and first[2] == values.rows[0].unit
+
+
+def test_factor_override_is_marked(park: ParkData) -> None:
+    from forms.park.model import FactorOverride
+
+    changed = park.copy()
+    changed.years[2016].factors["factor.grid"] = FactorOverride(0.61, "区域电网 2022 年公布值")
+    result = compute_park(changed)
+    assert cell_text(FORM, changed, 2016, result.years[2016], "factor.grid") == "0.6100*"
+    assert cell_text(FORM, changed, 2017, result.years[2017], "factor.grid").endswith("*") is False

@@ -1,0 +1,307 @@
+"""The year form: live calculation, autosave, validation at the field, paste, undo, keyboard."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+
+from forms.table.definition import ERROR, VALUES, WARNING
+from forms.table.kinds import display
+from storage import Database
+from tests.ui.helpers import expected_text, open_editor, type_chinese
+from ui.common.widgets import ERROR_BG
+
+pytestmark = pytest.mark.gui
+YEAR = 2020
+COAL = "energy.raw_coal"
+
+
+def test_typing_coal_updates_co2_and_total_and_survives_reopen(demo_db: Any, open_window: Any, db_path: Any,
+                                                               qtbot: Any) -> None:  # fmt: skip
+    db, park_id = demo_db
+    window = open_window(db, park_id)
+    page = window.show_page(("year", YEAR))
+    table = page.table
+    assert table.form.field(COAL).label == "原煤"
+    park_before = window.session.park.copy()
+    want_co2 = expected_text(park_before, YEAR, COAL, "1234567", "emissions.raw_coal")
+    want_total = expected_text(park_before, YEAR, COAL, "1234567", "emissions.total")
+    assert table.text_at("emissions.raw_coal") != want_co2
+
+    editor = open_editor(table, COAL)
+    editor.clear()
+    qtbot.keyClicks(editor, "1234567")
+    # updated while typing, before the editor is closed
+    qtbot.waitUntil(lambda: table.text_at("emissions.raw_coal") == want_co2, timeout=2000)
+    assert page.summary.values["emissions.total"].text().startswith(want_total)
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    assert window.undo_stack.count() == 1
+
+    window.close()
+    db.close()
+    db2 = Database.open(db_path)
+    try:
+        assert db2.load_park(park_id).years[YEAR].values[COAL] == "1234567"
+        window2 = open_window(db2, park_id)
+        page2 = window2.show_page(("year", YEAR))
+        assert page2.table.text_at(COAL) == "1234567"
+        assert page2.table.text_at("emissions.raw_coal") == want_co2
+        window2.close()
+    finally:
+        db2.close()
+
+
+def test_enter_and_tab_move_down_the_column(demo_db: Any, open_window: Any, qtbot: Any) -> None:
+    window = open_window(*demo_db)
+    table = window.show_page(("year", YEAR)).table
+    editor = open_editor(table, COAL)
+    qtbot.keyClick(editor, Qt.Key.Key_Tab)
+    assert table.currentIndex().data(Qt.ItemDataRole.UserRole) == "energy.cleaned_coal"
+    editor = open_editor(table, "energy.cleaned_coal")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    assert table.currentIndex().data(Qt.ItemDataRole.UserRole) == "energy.other_washed_coal"
+
+
+def test_edit_is_autosaved_within_a_second_without_closing(demo_db: Any, open_window: Any, qtbot: Any) -> None:
+    db, park_id = demo_db
+    window = open_window(db, park_id)
+    table = window.show_page(("year", YEAR)).table
+    editor = open_editor(table, COAL)
+    editor.clear()
+    qtbot.keyClicks(editor, "4321")  # still typing: the editor stays open
+    qtbot.waitUntil(lambda: db.load_park(park_id).years[YEAR].values.get(COAL) == "4321", timeout=1500)
+    assert window.save_label.text().startswith("已保存 ")
+
+
+def test_negative_value_is_shown_at_the_field_and_in_the_panel(demo_db: Any, open_window: Any, qtbot: Any) -> None:
+    db, park_id = demo_db
+    window = open_window(db, park_id)
+    table = window.show_page(("year", YEAR)).table
+    editor = open_editor(table, COAL)
+    editor.clear()
+    qtbot.keyClicks(editor, "-5")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.findings.item_for(YEAR, COAL) is not None, timeout=3000)
+    finding = next(f for f in window.findings.items() if f.key == COAL and f.year == YEAR)
+    assert finding.level == ERROR and "负数" in finding.message
+    r, c = table.pos[COAL]
+    item = table.item(r, c)
+    assert item.background().color() == ERROR_BG
+    assert "不能为负数" in item.toolTip()
+    assert item.text() == "-5"
+    assert window.nav_items[("year", YEAR)].text(1) == "有错误"
+
+
+def test_invalid_text_stays_as_typed(demo_db: Any, open_window: Any, qtbot: Any) -> None:
+    db, park_id = demo_db
+    window = open_window(db, park_id)
+    table = window.show_page(("year", YEAR)).table
+    editor = open_editor(table, COAL)
+    editor.clear()
+    qtbot.keyClicks(editor, "12,34.5")
+    type_chinese(editor, "吨")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.findings.item_for(YEAR, COAL) is not None, timeout=3000)
+    assert table.text_at(COAL) == "12,34.5吨"
+    assert db.load_park(park_id).years[YEAR].values[COAL] == "12,34.5吨"
+    r, c = table.pos[COAL]
+    assert table.item(r, c).background().color() == ERROR_BG
+
+
+def test_clicking_a_finding_jumps_to_the_field(demo_db: Any, open_window: Any, qtbot: Any) -> None:
+    db, park_id = demo_db
+    window = open_window(db, park_id)
+    table = window.show_page(("year", 2018)).table
+    window.tracker.set(2018, "energy.diesel", "-1")
+    window.show_page(("park",))
+    qtbot.waitUntil(lambda: window.findings.item_for(2018, "energy.diesel") is not None, timeout=3000)
+    item = window.findings.item_for(2018, "energy.diesel")
+    window.findings.tree.itemClicked.emit(item, 0)
+    assert window.stack.currentWidget() is window.pages[("year", 2018)]
+    assert table.currentIndex().data(Qt.ItemDataRole.UserRole) == "energy.diesel"
+
+
+def test_soft_warning_explanation_survives_reopen(demo_db: Any, open_window: Any, db_path: Any, qtbot: Any) -> None:
+    db, park_id = demo_db
+    key = "basic.industrial_value_added"
+    window = open_window(db, park_id)
+    table = window.show_page(("year", YEAR)).table
+    r, c = table.pos[key]
+    table.setCurrentCell(r, c)
+    qtbot.keyClick(table, Qt.Key.Key_Delete)  # clear the cell: 工业增加值未填写 is a soft warning
+    qtbot.waitUntil(lambda: window.findings.item_for(YEAR, key) is not None, timeout=3000)
+    finding = next(f for f in window.findings.items() if f.key == key and f.year == YEAR)
+    assert finding.level == WARNING and not finding.explained
+    window.findings.tree.itemClicked.emit(window.findings.item_for(YEAR, key), 0)
+    assert window.findings.explanation.isEnabled()
+    type_chinese(window.findings.explanation, "统计局尚未发布2020年工业增加值")
+    window.close()
+    db.close()
+
+    db2 = Database.open(db_path)
+    try:
+        assert db2.load_park(park_id).years[YEAR].explanations[key] == "统计局尚未发布2020年工业增加值"
+        window2 = open_window(db2, park_id)
+        finding2 = next(f for f in window2.findings.items() if f.key == key and f.year == YEAR)
+        assert finding2.explained and finding2.explanation == "统计局尚未发布2020年工业增加值"
+        assert window2.findings.item_for(YEAR, key).text(0) == "警告(已说明)"
+        window2.close()
+    finally:
+        db2.close()
+
+
+def test_paste_of_a_column_fills_rows_and_undo_restores(demo_db: Any, open_window: Any, qtbot: Any) -> None:
+    db, park_id = demo_db
+    window = open_window(db, park_id)
+    table = window.show_page(("year", YEAR)).table
+    keys = [COAL, "energy.cleaned_coal", "energy.other_washed_coal", "energy.briquette"]
+    before = {k: window.session.raw(YEAR, k) for k in keys}
+    QGuiApplication.clipboard().setText("1,000\r\n2000\r\n3.5万\r\n")  # as Excel/WPS copy a column
+    r, c = table.pos[COAL]
+    table.setCurrentCell(r, c)
+    qtbot.keyClick(table, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    stored = db.load_park(park_id).years[YEAR].values
+    assert [stored.get(k) for k in keys[:3]] == ["1,000", "2000", "3.5万"]
+    assert stored.get(keys[3]) == before[keys[3]]  # only three lines were copied
+    assert [table.text_at(k) for k in keys[:3]] == ["1,000", "2000", "3.5万"]
+    assert window.undo_stack.count() == 1  # one paste, one undo step
+
+    window.undo_stack.undo()
+    stored = db.load_park(park_id).years[YEAR].values
+    assert [stored.get(k) for k in keys] == [before[k] for k in keys]
+    assert [window.session.raw(YEAR, k) for k in keys] == [before[k] for k in keys]
+    qtbot.waitUntil(lambda: table.text_at(COAL) == str(before[COAL]), timeout=1000)
+    window.undo_stack.redo()
+    assert db.load_park(park_id).years[YEAR].values.get(COAL) == "1,000"
+
+
+def test_undo_of_a_typed_value_writes_the_old_raw_back(demo_db: Any, open_window: Any, qtbot: Any) -> None:
+    db, park_id = demo_db
+    window = open_window(db, park_id)
+    table = window.show_page(("year", YEAR)).table
+    old = window.session.raw(YEAR, COAL)
+    editor = open_editor(table, COAL)
+    editor.clear()
+    qtbot.keyClicks(editor, "99")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    assert db.load_park(park_id).years[YEAR].values[COAL] == "99"
+    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert db.load_park(park_id).years[YEAR].values[COAL] == old
+    qtbot.waitUntil(lambda: table.text_at(COAL) == str(old), timeout=1000)
+
+
+def test_factor_shows_source_and_unverified_grade(demo_db: Any, open_window: Any) -> None:
+    window = open_window(*demo_db)
+    table = window.show_page(("year", YEAR)).table
+    result = window.session.result(YEAR)
+    for key, fv in result.factors.items():
+        if key not in table.pos or fv.origin != "default":
+            continue
+        r, c = table.pos[key]
+        item = table.item(r, c)
+        assert fv.source in item.toolTip()
+        assert ("未核实" in item.text()) == fv.unverified
+
+
+def test_factor_override_is_saved(demo_db: Any, open_window: Any) -> None:
+    db, park_id = demo_db
+    window = open_window(db, park_id)
+    page = window.show_page(("year", YEAR))
+    window.session.set_factor(YEAR, "factor.co2.raw_coal", "2.0", "企业实测(2020)")
+    assert db.load_park(park_id).years[YEAR].factors["factor.co2.raw_coal"].source == "企业实测(2020)"
+    page.refresh()
+    assert "(用户)" in page.table.text_at("factor.co2.raw_coal")
+    assert "企业实测(2020)" in page.table.item(*page.table.pos["factor.co2.raw_coal"]).toolTip()
+
+
+def test_every_input_of_the_definition_has_a_cell(demo_db: Any, open_window: Any) -> None:
+    window = open_window(*demo_db)
+    table = window.show_page(("year", YEAR)).table
+    cells = [key for s in table.form.sections if s.group == VALUES for r in s.rows for key in r.cells.values()]
+    placed = set(cells)
+    assert placed == set(table.pos)
+    assert sum(len(p) for p in table.places.values()) == len(cells)  # a total shown twice is refreshed twice
+    result = window.session.result(YEAR)
+    for key, places in table.places.items():
+        f = table.form.field(key)
+        if f.is_computed:
+            texts = {table.item(r, c).text() for r, c in places}
+            assert texts == {display(f.kind, result.computed[key], f.decimals)}, key
+    editable = {k for k in table.pos if table.is_editable(*table.pos[k])}
+    assert editable == {k for k in placed if table.form.field(k).is_input}
+
+
+def test_a_failed_save_keeps_the_edit_and_says_so(demo_db: Any, open_window: Any, monkeypatch: Any,
+                                                  qtbot: Any) -> None:  # fmt: skip
+    from PySide6.QtWidgets import QMessageBox
+
+    from storage import DiskError
+
+    db, park_id = demo_db
+    window = open_window(db, park_id)
+    table = window.show_page(("year", YEAR)).table
+    boxes: list[str] = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda _p, _t, text: boxes.append(text))
+    real = db.set_value
+
+    def full_disk(*args: Any) -> None:
+        raise DiskError("磁盘空间已满，无法写入数据库文件。")
+
+    monkeypatch.setattr(db, "set_value", full_disk)
+    editor = open_editor(table, COAL)
+    editor.clear()
+    qtbot.keyClicks(editor, "777")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    assert window.save_label.text().startswith("保存失败")
+    assert len(boxes) == 1 and "磁盘空间已满" in boxes[0]
+    assert table.text_at(COAL) == "777" and window.session.dirty
+    monkeypatch.setattr(db, "set_value", real)
+    window.save_now()
+    assert window.save_label.text().startswith("已保存")
+    assert db.load_park(park_id).years[YEAR].values[COAL] == "777"
+
+
+def test_factor_dialog_offers_library_options(demo_db: Any, open_window: Any) -> None:
+    from forms.table.factors import library
+    from ui.table.factor_dialog import FactorDialog
+
+    window = open_window(*demo_db)
+    form = window.session.form
+    f = form.field("factor.grid")
+    result = window.session.result(YEAR)
+    default = library().default(f, "江苏省", YEAR)
+    dialog = FactorDialog(f, result.factors[f.key], default, "江苏省", YEAR)
+    options = library().options(f, "江苏省", YEAR)
+    assert dialog.choice.count() == len(options) + 1 and options
+    dialog.choice.setCurrentIndex(1)
+    assert float(dialog.value.text()) == options[0].value
+    assert options[0].source in dialog.source.text()
+    dialog._accept()
+    assert dialog.result_value == (dialog.value.text(), dialog.source.text())
+    missing_source = FactorDialog(f, result.factors[f.key], default, "江苏省", YEAR)
+    missing_source.value.setText("0.6")
+    missing_source._accept()
+    assert missing_source.result_value is None and "来源" in missing_source.message.text()
+
+
+def test_warning_is_explained_at_the_field(demo_db: Any, open_window: Any, qtbot: Any) -> None:
+    db, park_id = demo_db
+    key = "basic.industrial_value_added"
+    window = open_window(db, park_id)
+    page = window.show_page(("year", YEAR))
+    table = page.table
+    table.setCurrentCell(*table.pos[key])
+    assert page.explain.isHidden()  # no finding on this cell yet
+    qtbot.keyClick(table, Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: not page.explain.isHidden(), timeout=3000)
+    assert "工业增加值未填写" in page.explain.message.text()
+    assert not page.explain.explanation.isHidden()
+    type_chinese(page.explain.explanation, "数据待统计局发布")
+    page.explain.explanation.focus_left.emit()
+    assert db.load_park(park_id).years[YEAR].explanations[key] == "数据待统计局发布"
+    qtbot.waitUntil(lambda: window.findings.item_for(YEAR, key).text(0) == "警告(已说明)", timeout=3000)
+    table.setCurrentCell(*table.pos[COAL])
+    assert page.explain.isHidden()

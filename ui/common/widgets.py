@@ -1,0 +1,86 @@
+"""Small widgets shared by the pages: text editors that report leaving, finding colours, read-only lists."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QWidget
+
+from forms.table.definition import ERROR
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QFocusEvent
+    from PySide6.QtWidgets import QTableWidget
+
+    from forms.table.validate import Finding
+
+ERROR_BG = QColor("#ffd6d6")
+WARNING_BG = QColor("#ffe9b3")
+EXPLAINED_BG = QColor("#fff6dc")
+COMPUTED_BG = QColor("#f1f3f6")
+FACTOR_BG = QColor("#f7f7fb")
+SECTION_BG = QColor("#dfe8f4")
+
+
+def finding_colour(findings: list[Finding]) -> QColor | None:
+    if any(f.level == ERROR for f in findings):
+        return ERROR_BG
+    if any(not f.explained for f in findings):
+        return WARNING_BG
+    if findings:
+        return EXPLAINED_BG
+    return None
+
+
+def finding_tooltip(findings: list[Finding]) -> str:
+    lines = []
+    for f in findings:
+        tag = "错误" if f.level == ERROR else ("警告(已说明)" if f.explained else "警告")
+        lines.append(f"【{tag}】{f.message}")
+    return "\n".join(lines)
+
+
+def style_for(colour: QColor | None) -> str:
+    return f"background-color: {colour.name()};" if colour else ""
+
+
+class CommitLineEdit(QLineEdit):
+    focus_left = Signal()
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        super().focusOutEvent(event)
+        self.focus_left.emit()
+
+
+class CommitPlainTextEdit(QPlainTextEdit):
+    focus_left = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTabChangesFocus(True)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        super().focusOutEvent(event)
+        self.focus_left.emit()
+
+
+def read_only_table(headers: list[str], stretch: tuple[int, ...], *, rows: int = 0,
+                    select_rows: bool = True) -> QTableWidget:  # fmt: skip
+    """A list shown as a table that cannot be edited: ``stretch`` columns share the width, the others fit
+    their contents; with ``select_rows`` a click selects one whole row."""
+    from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget  # dialogs only, not start-up
+
+    table = QTableWidget(rows, len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    if select_rows:
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.verticalHeader().hide()
+    header = table.horizontalHeader()
+    for column in range(len(headers)):
+        mode = QHeaderView.ResizeMode.Stretch if column in stretch else QHeaderView.ResizeMode.ResizeToContents
+        header.setSectionResizeMode(column, mode)
+    return table

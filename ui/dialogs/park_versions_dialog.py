@@ -1,0 +1,223 @@
+"""园区历史版本: pick a moment, see what differs from now, bring the whole park back to that moment."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QDateTime
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from forms.park.model import ParkData
+from forms.report.customisation import effective_outline
+from forms.table.definition import FormDefinition
+from forms.table.registry import form_for
+from storage import StorageError
+from storage.cells import (
+    EXPLANATION,
+    EXTRA,
+    FACTOR,
+    PARK,
+    PROJECTS,
+    SCENARIOS,
+    SECTION,
+    YEAR,
+    CellKey,
+    encode,
+    park_to_cells,
+)
+from ui.common.when import local_time
+from ui.common.widgets import read_only_table
+from ui.dialogs.history_dialog import raw_text
+
+EXTRA_LABELS = {"final": "定稿信息", "outline_custom": "自定义提纲"}
+RECENT_CHANGES = 300
+ABSENT = object()
+
+
+def _form_of(park: ParkData, year: int | None) -> FormDefinition:
+    ydata = park.years.get(year) if year is not None else None
+    return form_for(ydata.form if ydata is not None else park.form)
+
+
+def cell_label(park: ParkData, cell: CellKey) -> tuple[str, str]:
+    """(位置, 项目) of a stored cell, from the form definition and the report outline."""
+    kind, year, key = cell
+    where = f"{year} 年" if year is not None else ("园区信息" if kind == PARK else "专项报告")
+    form = _form_of(park, year)
+    field_label = form.field(key).label if key in form else key
+    if kind == YEAR:
+        return where, "年度数据表"
+    if kind == FACTOR:
+        return where, f"{field_label}(数值及来源)"
+    if kind == EXPLANATION:
+        return where, f"{field_label} 的说明"
+    if kind == SECTION:
+        try:
+            return where, effective_outline(park).section(key).title
+        except (KeyError, ValueError):
+            return where, key
+    if kind == PROJECTS:
+        return where, "重点项目清单"
+    if kind == SCENARIOS:
+        return where, "情景设置"
+    if kind == EXTRA:
+        return where, EXTRA_LABELS.get(key, key)
+    return where, field_label
+
+
+def differences(now: ParkData, then: ParkData) -> list[tuple[CellKey, Any, Any]]:
+    """Cells whose value differs between ``now`` and ``then``: (cell, value now, value then); absent = ABSENT."""
+    a, b = park_to_cells(now), park_to_cells(then)
+    out = []
+    for cell in [*a, *(c for c in b if c not in a)]:
+        old, new = a.get(cell, ABSENT), b.get(cell, ABSENT)
+        if old is ABSENT or new is ABSENT or encode(old) != encode(new):  # the stored form: 1 and 1.0 differ
+            out.append((cell, old, new))
+    return out
+
+
+def _shown(value: Any) -> str:
+    return raw_text(None if value is ABSENT else value, value is not ABSENT)
+
+
+class ParkVersionsDialog(QDialog):
+    """``restore(moment)`` brings the park back to ``moment`` and reloads the window; True when done."""
+
+    def __init__(self, db: Any, park_id: int, restore: Callable[[dt.datetime], bool],
+                 parent: QWidget | None = None) -> None:  # fmt: skip
+        super().__init__(parent)
+        self.db = db
+        self.park_id = park_id
+        self.restore = restore
+        self.moment = dt.datetime.now().astimezone()
+        self.diffs: list[tuple[CellKey, Any, Any]] = []
+        self.then: ParkData | None = None
+        self.setWindowTitle("园区历史版本")
+        layout = QVBoxLayout(self)
+        intro = QLabel("选择一个时刻，查看园区当时的数据与现在有哪些不同；需要时可以把整个园区恢复到那个时刻。"
+                       "恢复本身也记入修改历史，之后仍可再恢复回来。")  # fmt: skip
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        form = QFormLayout()
+        self.recent = QComboBox()
+        self.recent.addItem("(选择一次修改，查看它之前的状态)", None)
+        current = db.load_park(park_id)
+        for entry in self._recent_changes():
+            where, label = cell_label(current, (entry.kind, entry.year, entry.key))
+            self.recent.addItem(f"{local_time(entry.at)} 修改“{label}”({where})之前", entry.at)
+        self.recent.currentIndexChanged.connect(self._recent_chosen)
+        form.addRow("最近的修改：", self.recent)
+        self.when = QDateTimeEdit(QDateTime.currentDateTime())
+        self.when.setDisplayFormat("yyyy-MM-dd HH:mm:ss")
+        self.when.setCalendarPopup(True)
+        self.when.dateTimeChanged.connect(self._time_edited)
+        form.addRow("时刻：", self.when)
+        layout.addLayout(form)
+        self.summary = QLabel("")
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+        self.table = read_only_table(["位置", "项目", "现在的值", "当时的值"], stretch=(2, 3))
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        self.table.setColumnWidth(1, 220)
+        layout.addWidget(self.table, 1)
+        buttons = QDialogButtonBox()
+        self.restore_button = QPushButton("恢复到此时刻…")
+        self.restore_button.clicked.connect(self.restore_now)
+        buttons.addButton(self.restore_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton("关闭", QDialogButtonBox.ButtonRole.RejectRole).clicked.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(860, 480)
+        self.set_moment(self.moment)
+
+    def _recent_changes(self) -> list[Any]:
+        seen: set[str] = set()
+        out = []
+        for entry in self.db.history(self.park_id, limit=RECENT_CHANGES):
+            if entry.at not in seen:  # one line per saved change (an import writes many cells at once)
+                seen.add(entry.at)
+                out.append(entry)
+        return out[:60]
+
+    def _recent_chosen(self, index: int) -> None:
+        at = self.recent.itemData(index)
+        if at:
+            self.set_moment(dt.datetime.fromisoformat(at) - dt.timedelta(microseconds=1))
+
+    def _time_edited(self, value: QDateTime) -> None:
+        moment = value.toPython()
+        assert isinstance(moment, dt.datetime)
+        self.set_moment(moment.replace(microsecond=999999).astimezone(), from_editor=True)
+
+    def set_moment(self, moment: dt.datetime, *, from_editor: bool = False) -> None:
+        """Show what differs between now and ``moment`` (aware, or naive local time)."""
+        self.moment = moment if moment.tzinfo is not None else moment.astimezone()
+        if not from_editor:
+            self.when.blockSignals(True)
+            self.when.setDateTime(QDateTime(self.moment.astimezone().replace(tzinfo=None, microsecond=0)))
+            self.when.blockSignals(False)
+        self.preview()
+
+    def preview(self) -> None:
+        try:
+            now = self.db.load_park(self.park_id)
+            self.then = self.db.park_as_of(self.park_id, self.moment.isoformat())
+        except StorageError as exc:
+            self.summary.setText(f"无法读取历史：{exc}")
+            self.restore_button.setEnabled(False)
+            return
+        self.diffs = differences(now, self.then) if self.existed else []
+        self.table.setRowCount(len(self.diffs))
+        for row, (cell, current, then) in enumerate(self.diffs):
+            where, label = cell_label(now if current is not ABSENT else self.then, cell)
+            for column, text in enumerate((where, label, _shown(current), _shown(then))):
+                item = QTableWidgetItem(" ".join(text.split()))
+                item.setToolTip(text)
+                self.table.setItem(row, column, item)
+        when = self.moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+        if not self.existed:
+            self.summary.setText(f"{when} 时这个园区还没有建立，不能恢复到这个时刻。")
+        elif not self.diffs:
+            self.summary.setText(f"{when} 时园区的数据与现在完全相同。")
+        else:
+            self.summary.setText(f"{when} 时园区的数据与现在有 {len(self.diffs)} 处不同：")
+        self.restore_button.setEnabled(self.existed and bool(self.diffs))
+
+    @property
+    def existed(self) -> bool:
+        return self.then is not None and bool(self.then.park or self.then.years)
+
+    def changed_keys(self) -> list[str]:
+        return [cell[2] for cell, _now, _then in self.diffs]
+
+    def restore_now(self) -> bool:
+        if not self.existed or not self.diffs:
+            return False
+        when = self.moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+        answer = QMessageBox.question(
+            self,
+            "恢复到此时刻",
+            f"把整个园区恢复到 {when} 时的状态吗？共有 {len(self.diffs)} 处数据会改变。\n\n"
+            "恢复前会先备份数据库；恢复本身也记入修改历史，之后可以在这里再恢复回来。",
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        if not self.restore(self.moment):
+            return False
+        self.preview()
+        self.summary.setText(f"已把园区恢复到 {when} 时的状态。")
+        return True

@@ -1,0 +1,266 @@
+"""Data-block tools on a report section page (ui.report.report_page.ReportSectionPage).
+
+:func:`attach_block_tools` adds to a page: real labels in the block list, 插入到光标处 (also a double click),
+生成段落 for the sections forms.report.drafting can draft, the projects editor (ch6.9) and the scenario editor
+(the projection section), and a preview that re-renders from current data whenever a value, factor,
+project or scenario changes.
+"""
+
+from __future__ import annotations
+
+from html import escape as html_escape
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QListWidgetItem,
+    QPushButton,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from forms.park.model import ParkData
+from forms.report.check import check_report, check_requirements
+from forms.report.drafting import Draft, can_draft, draft_paragraph
+from forms.report.markers import marker
+from forms.report.resolve import BlockResolver, available_blocks
+from forms.table.calc import ParkResult, compute_park
+from ui.report.block_view import render_into
+from ui.submit.final_gate_panel import refresh_figure_snapshot
+
+if TYPE_CHECKING:
+    from ui.report.report_page import ReportSectionPage
+
+PREVIEW_DELAY_MS = 150
+
+
+class DraftDialog(QDialog):
+    """Shows a proposed paragraph (numbers rendered from current data) before it is inserted."""
+
+    def __init__(self, draft: Draft, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("生成段落")
+        self.resize(640, 360)
+        layout = QVBoxLayout(self)
+        hint = QLabel("根据当前数据生成的段落如下。插入后可自由修改；其中的数字为数据块，数据变化时自动更新。")
+        hint.setWordWrap(True)
+        layout.addWidget(hint)
+        view = QTextBrowser()
+        view.setPlainText(draft.preview)
+        layout.addWidget(view, 1)
+        buttons = QDialogButtonBox()
+        buttons.addButton("插入到光标处", QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+
+class BlockTools(QObject):
+    """Controller living on one report section page."""
+
+    def __init__(self, page: ReportSectionPage) -> None:
+        super().__init__(page)
+        self.page = page
+        self.session = page.session
+        self.section = page.section
+        self._timer = QTimer(self, singleShot=True, interval=PREVIEW_DELAY_MS)
+        self._timer.timeout.connect(self.render)
+        self._stale = False
+        page.installEventFilter(self)
+        self._relabel()
+        page.block_list.itemDoubleClicked.connect(self._insert_item)
+        self.insert_button = QPushButton("插入到光标处")
+        self.insert_button.setObjectName("insert_block")
+        self.insert_button.setEnabled(bool(self.section.blocks))
+        self.insert_button.clicked.connect(self.insert_selected)
+        page.block_tools.addWidget(self.insert_button)
+        self.draft_button: QPushButton | None = None
+        if can_draft(self.section.key):
+            self.draft_button = QPushButton("生成段落…")
+            self.draft_button.setObjectName("draft_paragraph")
+            self.draft_button.setToolTip("根据数据生成一段文字(数字保持与数据联动)，确认后插入到光标处")
+            self.draft_button.clicked.connect(self.propose_draft)
+            page.block_tools.addWidget(self.draft_button)
+        page.block_tools.addStretch(1)
+        self.projects_editor = None
+        if page.projects_host is not None:
+            from ui.report.projects_editor import ProjectsEditor
+
+            host_layout = page.projects_host.layout()
+            placeholder = page.projects_host.findChild(QLabel, "projects_placeholder")
+            if placeholder is not None:
+                placeholder.hide()
+            self.projects_editor = ProjectsEditor(self.session)
+            host_layout.addWidget(self.projects_editor)
+            outer = page.projects_host.parentWidget().layout()
+            if isinstance(outer, QVBoxLayout):
+                outer.setStretchFactor(page.projects_host, 3)
+        self.scenario_editor = None
+        if any(r.check == "projection" for r in self.section.requirements):
+            from PySide6.QtWidgets import QGroupBox
+
+            from ui.report.scenario_editor import ScenarioEditor
+
+            box = QGroupBox("情景设置(基准年起各时段年均变化)")
+            box.setObjectName("scenario_host")
+            box_layout = QVBoxLayout(box)
+            self.scenario_editor = ScenarioEditor(self.session)
+            box_layout.addWidget(self.scenario_editor)
+            parent_layout = page.editor.parentWidget().layout()
+            if isinstance(parent_layout, QVBoxLayout):
+                parent_layout.insertWidget(0, box, 2)
+        self.check_label = QLabel("")
+        self.check_label.setObjectName("section_check")
+        self.check_label.setWordWrap(True)
+        preview_layout = page.preview.parentWidget().layout()
+        if preview_layout is not None:
+            preview_layout.addWidget(self.check_label)
+        for signal in (self.session.results_changed, self.session.factors_changed):
+            signal.connect(self.schedule)
+        self.session.value_changed.connect(self._value_changed)
+        self.session.park_reloaded.connect(self.schedule)
+        self.session.report_changed.connect(self._report_changed)
+        page.editor.focus_left.connect(self._text_left)
+
+    def _relabel(self) -> None:
+        """Fill the section's block list with real labels, plus the value blocks its requirements ask for."""
+        blocks = available_blocks(self.section, self.session.park.form, self.session.years)
+        lst = self.page.block_list
+        if not blocks:
+            return
+        lst.clear()
+        lst.setEnabled(True)
+        for block_id, label in blocks:
+            item = QListWidgetItem(label)
+            item.setData(self._role(), block_id)
+            item.setToolTip(f"双击插入；标记：{marker(block_id)}")
+            lst.addItem(item)
+
+    @staticmethod
+    def _role() -> int:
+        from ui.report.report_page import BLOCK_ROLE
+
+        return int(BLOCK_ROLE)
+
+    # -- inserting ----------------------------------------------------------------------------------
+    def insert_block(self, block_id: str) -> None:
+        """Insert ``{{block_id}}`` at the cursor; tables and charts go on a line of their own."""
+        editor = self.page.editor
+        cursor = editor.textCursor()
+        text = marker(block_id)
+        if not block_id.startswith("value."):
+            before = cursor.block().text()[: cursor.positionInBlock()]
+            text = ("\n" if before.strip() else "") + text + "\n"
+        cursor.insertText(text)
+        editor.setTextCursor(cursor)
+        editor.setFocus()
+
+    def _insert_item(self, item: QListWidgetItem) -> None:
+        block_id = item.data(self._role())
+        if isinstance(block_id, str):
+            self.insert_block(block_id)
+
+    def insert_selected(self) -> None:
+        item = self.page.block_list.currentItem() or (
+            self.page.block_list.item(0) if self.page.block_list.count() else None
+        )
+        if item is not None:
+            self._insert_item(item)
+
+    def current_draft(self) -> Draft:
+        return draft_paragraph(self.section.key, self.session.park, compute_park(self.session.park))
+
+    def insert_draft(self, draft: Draft) -> None:
+        if draft.text:
+            self.page.editor.textCursor().insertText(draft.text)
+
+    def propose_draft(self) -> None:
+        draft = self.current_draft()
+        if not draft.text:
+            from PySide6.QtWidgets import QMessageBox
+
+            QMessageBox.information(self.page, "生成段落", draft.problem)
+            return
+        dialog = DraftDialog(draft, self.page)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.insert_draft(draft)
+
+    # -- preview ------------------------------------------------------------------------------------
+    def schedule(self, *_args: object) -> None:
+        """Re-render soon; a page that is not shown re-renders when it is shown again."""
+        if self.page.isVisible():
+            self._timer.start()
+        else:
+            self._stale = True
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.page and event.type() == QEvent.Type.Show and self._stale:
+            self._timer.start()
+        return False
+
+    def _value_changed(self, _year: object, _key: str) -> None:
+        self.schedule()
+
+    def _report_changed(self, key: str) -> None:
+        if key != self.section.key:  # projects/scenarios of another page feed this page's blocks
+            self.schedule()
+
+    def _text_left(self) -> None:
+        refresh_figure_snapshot(self.session)
+
+    def render(self) -> str:
+        self._timer.stop()
+        self._stale = False
+        park = self.session.park
+        result = compute_park(park)
+        resolver = BlockResolver(park, result)
+        html = render_into(self.page.preview, self.page.editor.toPlainText(), park, result, resolver)
+        self.show_checks(section_checks(park, result, self.section.key, resolver))
+        return html
+
+    def show_checks(self, messages: list[tuple[str, str]]) -> None:
+        """Figures that disagree with the data and missing required elements of this section."""
+        if not messages:
+            self.check_label.setText("")
+            return
+        lines = [f"<span style='color:{'#b00020' if level == 'warning' else '#8a5a00'}'>· {html_escape(m)}</span>"
+                 for level, m in messages]  # fmt: skip
+        self.check_label.setText("<b>本节检查：</b><br/>" + "<br/>".join(lines))
+
+
+def section_checks(park: ParkData, result: ParkResult, section_key: str,
+                   resolver: BlockResolver) -> list[tuple[str, str]]:  # fmt: skip
+    """(level, message) for one section: report findings first, then missing required elements."""
+    out: list[tuple[str, str]] = []
+    for f in check_report(park, result, resolver=resolver):
+        if f.section == section_key and f.code in ("figure_mismatch", "stale_figure", "missing_block"):
+            note = f"(已说明：{f.explanation})" if f.explained else ""
+            out.append(("warning", f.message + note))
+    for m in check_requirements(park, result, resolver=resolver):
+        if m.section == section_key:
+            out.append(("missing", m.message))
+    return out
+
+
+def attach_block_tools(page: ReportSectionPage) -> BlockTools:
+    tools = BlockTools(page)
+    page.block_tools_controller = tools  # type: ignore[attr-defined]
+    return tools
+
+
+def render_section_preview(page: ReportSectionPage) -> None:
+    """The page's preview: text with its data blocks rendered from current data."""
+    tools = getattr(page, "block_tools_controller", None)
+    if isinstance(tools, BlockTools):
+        tools.render()
+    else:
+        text = page.editor.toPlainText()
+        page.preview.setPlainText(text if text.strip() else "(本节尚未撰写)")
+
+
+__all__ = ["BlockTools", "DraftDialog", "attach_block_tools", "render_section_preview"]

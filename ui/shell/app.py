@@ -1,0 +1,124 @@
+"""Start of the window: application, bundled font, database, first-run choice, main window."""
+
+from __future__ import annotations
+
+import gc
+import os
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+# The pure core is imported before Qt on purpose: PySide6 replaces builtins.__import__ with a hook that runs on
+# every import statement executed after it is loaded; importing the core first keeps its many imports off that
+# path (measured: 7 ms less to start).
+import forms.report.outline  # noqa: F401
+import storage
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
+APP_TITLE = "园区双碳填报"
+# Set to 1 to have the program print "SHOWN" and quit as soon as its window is up: a smoke test that the
+# program starts on a machine, and what benchmarks/bench_startup.py times (``python main.py`` as a clerk runs it).
+SMOKE_TEST_ENV = "PARKCARBON_SMOKE_TEST"
+
+
+def make_application() -> QApplication:
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("parkcarbon")
+    app.setApplicationDisplayName(APP_TITLE)
+    from ui.shell.fonts import register_cjk_font
+
+    register_cjk_font(app)
+    from ui.shell.translations import install_qt_chinese
+
+    install_qt_chinese(app)
+    return app
+
+
+def _close_on_signals(window: Any) -> None:
+    """Ctrl+C in the terminal or a polite kill closes the window normally, so pending edits are saved."""
+    import signal
+
+    from PySide6.QtCore import QTimer
+
+    def close(_signum: int, _frame: object) -> None:
+        window.close()
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, close)
+    timer = QTimer(window, interval=300)  # lets the interpreter run its signal handlers during the Qt loop
+    timer.timeout.connect(lambda: None)
+    timer.start()
+
+
+def _fail(message: str) -> int:
+    from PySide6.QtWidgets import QMessageBox
+
+    QMessageBox.critical(None, APP_TITLE, message)
+    return 1
+
+
+def end_of_start_up() -> None:
+    """Once the window is up: the objects made during start-up (modules, classes, the definition, the first
+    pages) are set aside from the cyclic garbage collector (gc.freeze: they live as long as the program) and the
+    collector, switched off by main.py while starting, runs again for everything made from now on.
+    MainWindow.open_park returns them to it (gc.unfreeze) when the first park's pages are dropped."""
+    if gc.isenabled():
+        return  # not started by main.py (tests, tools): the collector was never switched off
+    gc.freeze()
+    gc.enable()
+
+
+def _report_shown_and_quit() -> None:
+    from PySide6.QtWidgets import QApplication
+
+    print("SHOWN", flush=True)
+    QApplication.instance().quit()
+
+
+def last_park(database: Any) -> int | None:
+    """The park updated most recently, or None when the database holds none."""
+    parks = database.list_parks()
+    if not parks:
+        return None
+    return int(max(parks, key=lambda p: (p.updated_at or "", p.id)).id)
+
+
+def run_app(db: str | None, *, on_shown: Callable[[], None] | None = None) -> int:
+    """Open the window on database ``db`` (None: the default database); returns the exit code."""
+    app = make_application()
+    try:
+        database = storage.Database.open(db)
+    except storage.DatabaseLockedError as exc:
+        return _fail(f"数据库已被占用。\n\n{exc}")
+    except storage.StorageError as exc:
+        return _fail(f"无法打开数据库。\n\n{exc}")
+    try:
+        park_id = last_park(database)
+        if park_id is None:  # an empty database: offer the demo park or a new park
+            from ui.dialogs.start_dialogs import choose_or_create_park
+
+            park_id = choose_or_create_park(database)
+        if park_id is None:
+            return 0
+        from ui.shell.main_window import MainWindow
+
+        window = MainWindow(database, park_id)
+        window.show()
+        end_of_start_up()
+        _close_on_signals(window)
+        if on_shown is None and os.environ.get(SMOKE_TEST_ENV) == "1":
+            on_shown = _report_shown_and_quit
+        if on_shown is not None:
+            from PySide6.QtCore import QTimer
+
+            QTimer.singleShot(0, on_shown)
+        return int(app.exec())
+    finally:
+        database.close()

@@ -1,0 +1,458 @@
+"""The main window: navigation tree, page stack, findings panel, status bar with the save state."""
+
+from __future__ import annotations
+
+import gc
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QByteArray, QPoint, QSettings, QTimer
+from PySide6.QtGui import QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QApplication,
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QSplitter,
+    QStackedWidget,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QWidget,
+)
+
+from forms.report.outline import Outline, effective_outline, subsection_label
+from ui.common.qtconst import (
+    CUSTOM_CONTEXT_MENU,
+    DECORATION_ROLE,
+    FOREGROUND_ROLE,
+    TEXT_SELECTABLE_BY_MOUSE,
+    USER_ROLE,
+    VERTICAL,
+    set_enum,
+)
+from ui.shell.findings_panel import FindingsPanel
+from ui.shell.session import ParkSession
+from ui.shell.states import FillState, combined, park_state, section_state, state_icon, submission_state, year_state
+from ui.shell.undo import EditTracker
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QCloseEvent
+
+PageKey = tuple[Any, ...]
+PAGE_ROLE = USER_ROLE
+PARK_PAGE: PageKey = ("park",)
+EXPORT_PAGE: PageKey = ("export",)
+ADD_YEAR: PageKey = ("add_year",)
+YEARS_NODE: PageKey = ("years",)
+REPORT_NODE: PageKey = ("report",)
+LAST_YEAR = 2100
+STARTUP_VALIDATION_MS = 50
+
+
+def settings_for(db_path: Path) -> QSettings:
+    """Window settings in an INI file beside the database (never in the program folder)."""
+    return QSettings(str(db_path.with_name(db_path.stem + "-window.ini")), QSettings.Format.IniFormat)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, db: Any, park_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.session = ParkSession(db, park_id, self)
+        self.undo_stack = QUndoStack(self)
+        self.tracker = EditTracker(self.session, self.undo_stack)
+        self.outline: Outline = effective_outline(self.session.park)
+        self.pages: dict[PageKey, QWidget] = {}
+        self.nav_items: dict[PageKey, QTreeWidgetItem] = {}
+        self.setWindowTitle(self._title())
+        self.resize(1360, 860)
+
+        self.nav = QTreeWidget()
+        self.nav.setColumnCount(2)
+        self.nav.setHeaderHidden(True)
+        self.nav.setMinimumWidth(280)
+        self.nav.header().setStretchLastSection(False)
+        self.nav.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.nav.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.nav.currentItemChanged.connect(self._nav_changed)
+        set_enum(self.nav, "contextMenuPolicy", CUSTOM_CONTEXT_MENU)
+        self.nav.customContextMenuRequested.connect(self._nav_menu_requested)
+        self._outline_menu: Any = None  # ui.report.outline_menu.OutlineMenu, made at the first right-click
+        self._park_actions: Any = None  # ui.shell.park_actions.ParkActions, made at the first use
+        self.stack = QStackedWidget()
+        pages = QSplitter()  # side by side (the default orientation)
+        pages.addWidget(self.nav)
+        pages.addWidget(self.stack)
+        pages.setStretchFactor(1, 1)
+        pages.setSizes([290, 1070])
+
+        self.findings = FindingsPanel(self.session)
+        self.findings.navigate.connect(self.go_to_field)
+        self.body = QSplitter()
+        set_enum(self.body, "orientation", VERTICAL)  # the pages above, the findings panel below
+        self.body.setChildrenCollapsible(False)
+        self.body.addWidget(pages)
+        self.body.addWidget(self.findings)
+        self.body.setStretchFactor(0, 1)
+        self.body.setSizes([650, 170])
+        self.setCentralWidget(self.body)
+
+        self.save_label = QLabel("已打开")
+        self.path_label = QLabel(f"数据库：{db.path}")
+        set_enum(self.path_label, "textInteractionFlags", TEXT_SELECTABLE_BY_MOUSE)
+        self.statusBar().addWidget(self.save_label, 1)
+        self.statusBar().addPermanentWidget(self.path_label)
+        self._connect_session()
+        self._save_failure_shown = False
+
+        self._build_menus()
+        self._rebuild_nav()
+        self.settings = settings_for(Path(db.path))
+        geometry = self.settings.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        panes = self.settings.value("window/panes")
+        if isinstance(panes, QByteArray):
+            self.body.restoreState(panes)
+        self.findings.setVisible(self.settings.value("window/findings_shown", "true") != "false")
+        self.findings_action.setChecked(self.findings.isVisibleTo(self))
+        # findings are computed just after the window is on screen, so start-up stays fast
+        QTimer.singleShot(STARTUP_VALIDATION_MS, self.session.revalidate)
+
+    def _connect_session(self) -> None:
+        self.session.save_state_changed.connect(self._save_state)
+        self.session.findings_changed.connect(self.refresh_states)
+        self.session.report_changed.connect(self._report_changed)
+        self.session.park_reloaded.connect(self._rebuild_nav)
+        self.session.value_changed.connect(self._value_changed)
+        self.session.save_failed.connect(self._save_failed)
+
+    def open_park(self, park_id: int) -> bool:
+        """Show park ``park_id`` (or the same park read again after an import or a restore): pending edits
+        are saved first, then the session, the undo history and the pages are built anew.
+        Returns False (and changes nothing) when the pending edits cannot be saved."""
+        self.commit_editing()
+        self.session.flush()
+        if self.session.dirty:
+            from PySide6.QtWidgets import QMessageBox
+
+            QMessageBox.critical(self, "无法切换", "有修改未能保存到数据库，请先处理保存问题再切换园区。")
+            return False
+        from storage import StorageError
+
+        try:
+            new_session = ParkSession(self.db, park_id, self)
+        except StorageError as exc:
+            from PySide6.QtWidgets import QMessageBox
+
+            QMessageBox.critical(self, "无法打开园区", str(exc))
+            return False
+        gc.unfreeze()  # the old park's pages were made at start-up (ui.shell.app.end_of_start_up): collectable again
+        self.findings.tree.setCurrentItem(None)  # leaves the explanation box of the old park
+        old_session = self.session
+        self.undo_stack.clear()
+        for page in self.pages.values():
+            self.stack.removeWidget(page)
+            page.deleteLater()
+        self.pages.clear()
+        self.session = new_session
+        self.tracker = EditTracker(self.session, self.undo_stack)
+        self.outline = effective_outline(self.session.park)
+        old_session.close()  # its timers must not reach the pages being deleted
+        old_session.deleteLater()
+        self._connect_session()
+        self.findings.session = self.session
+        self.session.findings_changed.connect(self.findings.refresh)
+        self.findings.refresh()
+        self.setWindowTitle(self._title())
+        self._rebuild_nav()  # on the page shown before, when the park has it
+        self.session.revalidate()
+        self._save_state(f"已打开园区“{self.session.park.name or '(未命名园区)'}”")
+        return True
+
+    def _save_state(self, text: str) -> None:
+        self.save_label.setText(text)
+        if text.startswith("已保存"):
+            self.save_label.setStyleSheet("")
+            self._save_failure_shown = False
+
+    def _title(self) -> str:
+        return f"园区双碳填报 — {self.session.park.name or '(未命名园区)'}"
+
+    # -- menus ------------------------------------------------------------------------------------
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("文件(&F)")
+        save = file_menu.addAction("立即保存(&S)")
+        save.setShortcuts(QKeySequence.StandardKey.Save)
+        save.triggered.connect(self.save_now)
+        file_menu.addAction("添加年份(&Y)…").triggered.connect(self.ask_add_year)
+        file_menu.addSeparator()
+        self._park_action(file_menu, "切换园区(&P)…", "switch_park")
+        self._park_action(file_menu, "新建园区(&N)…", "new_park")
+        file_menu.addSeparator()
+        self._park_action(file_menu, "导入园区文件或工作簿(&I)…", "import_park")
+        self._park_action(file_menu, "导出园区文件(&E)…", "export_park")
+        file_menu.addSeparator()
+        self._park_action(file_menu, "备份与恢复(&B)…", "show_backups")
+        file_menu.addSeparator()
+        quit_action = file_menu.addAction("退出(&Q)")
+        quit_action.setShortcuts(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        edit_menu = self.menuBar().addMenu("编辑(&E)")
+        undo = self.undo_stack.createUndoAction(self, "撤销")
+        undo.setShortcuts(QKeySequence.StandardKey.Undo)
+        redo = self.undo_stack.createRedoAction(self, "重做")
+        redo.setShortcuts(QKeySequence.StandardKey.Redo)
+        edit_menu.addAction(undo)
+        edit_menu.addAction(redo)
+        edit_menu.addSeparator()
+        self._park_action(edit_menu, "园区历史版本(&H)…", "show_versions")
+        view_menu = self.menuBar().addMenu("视图(&V)")
+        self.findings_action = view_menu.addAction("问题列表(&L)")
+        self.findings_action.setCheckable(True)
+        self.findings_action.setChecked(True)
+        self.findings_action.toggled.connect(self.findings.setVisible)
+
+    def _park_action(self, menu: QMenu, text: str, method: str) -> None:
+        """A menu entry calling ``ParkActions.<method>`` (that module is loaded at the first use).
+        Entries are made with ``menu.addAction(text)``: ``QAction(text, parent)`` would build QIcon's enums."""
+        menu.addAction(text).triggered.connect(lambda _checked=False: getattr(self.park_actions, method)())
+
+    @property
+    def park_actions(self) -> Any:
+        """Switching, creating, importing, exporting and restoring parks (ui.shell.park_actions.ParkActions)."""
+        if self._park_actions is None:
+            from ui.shell.park_actions import ParkActions
+
+            self._park_actions = ParkActions(self)
+        return self._park_actions
+
+    @property
+    def outline_menu(self) -> Any:
+        """The report entries' context menu (ui.report.outline_menu.OutlineMenu): rename, move, add, delete sections."""
+        if self._outline_menu is None:
+            from ui.report.outline_menu import OutlineMenu
+
+            self._outline_menu = OutlineMenu(self)
+        return self._outline_menu
+
+    def _nav_menu_requested(self, pos: QPoint) -> None:
+        self.outline_menu.show_at(pos)
+
+    # -- navigation -------------------------------------------------------------------------------
+    def _sync_section_pages(self) -> None:
+        """Pages of sections no longer in the outline are dropped; the others show their current heading."""
+        keys = {s.key for s in self.outline.sections()}
+        for page_key in [k for k in self.pages if k[0] == "section"]:
+            page = self.pages[page_key]
+            if page_key[1] in keys:
+                retitle = getattr(page, "retitle", None)
+                if retitle is not None:
+                    retitle(self.outline)
+            else:
+                del self.pages[page_key]
+                self.stack.removeWidget(page)
+                page.deleteLater()
+
+    def _item(self, parent: QTreeWidget | QTreeWidgetItem, text: str, key: PageKey) -> QTreeWidgetItem:
+        item = QTreeWidgetItem([text, ""])
+        item.setData(0, PAGE_ROLE, key)
+        if isinstance(parent, QTreeWidget):
+            parent.addTopLevelItem(item)
+        else:
+            parent.addChild(item)
+        self.nav_items[key] = item
+        return item
+
+    def _rebuild_nav(self) -> None:
+        current = self.current_page_key()
+        self.outline = effective_outline(self.session.park)  # with the park's renamed / added / moved sections
+        self._sync_section_pages()
+        self.nav.blockSignals(True)
+        self.nav.clear()
+        self.nav_items.clear()
+        self._item(self.nav, "园区信息", PARK_PAGE)
+        years = self._item(self.nav, "年度数据表", YEARS_NODE)
+        for y in self.session.years:
+            self._item(years, f"{y} 年", ("year", y))
+        add = self._item(years, "＋ 添加年份…", ADD_YEAR)
+        add.setData(0, FOREGROUND_ROLE, FillState.IN_PROGRESS.colour)  # a link's blue
+        report = self._item(self.nav, "专项报告", REPORT_NODE)
+        for chapter in self.outline.chapters:
+            ch = self._item(report, chapter.heading, ("chapter", chapter.key))
+            for i, section in enumerate(chapter.sections):
+                self._item(ch, f"{subsection_label(i)}{section.title}", ("section", section.key))
+        self._item(self.nav, "导出与报送", EXPORT_PAGE)
+        self.nav.expandItem(years)
+        self.nav.expandItem(report)
+        self.nav.blockSignals(False)
+        self.refresh_states()
+        target = current if current in self.nav_items else PARK_PAGE
+        self.show_page(target)  # also selects its nav item (with signals blocked: the page is shown once)
+
+    def current_page_key(self) -> PageKey | None:
+        item = self.nav.currentItem()
+        return item.data(0, PAGE_ROLE) if item else None
+
+    def _set_state(self, key: PageKey, state: FillState) -> None:
+        item = self.nav_items.get(key)
+        if item is None:
+            return
+        item.setData(0, DECORATION_ROLE, state_icon(state))
+        item.setText(1, state.value)
+        item.setData(1, FOREGROUND_ROLE, state.colour)
+        item.setToolTip(0, f"状态：{state.value}")
+
+    def refresh_states(self) -> None:
+        park = self.session.park
+        findings = self.session.findings
+        self._set_state(PARK_PAGE, park_state(park, findings))
+        year_states = [year_state(park, y, findings) for y in self.session.years]
+        for y, s in zip(self.session.years, year_states, strict=True):
+            self._set_state(("year", y), s)
+        self._set_state(YEARS_NODE, combined(year_states))
+        chapter_states = []
+        for chapter in self.outline.chapters:
+            states = [section_state(park, s) for s in chapter.sections]
+            for s, st in zip(chapter.sections, states, strict=True):
+                self._set_state(("section", s.key), st)
+            chapter_states.append(combined(states))
+            self._set_state(("chapter", chapter.key), chapter_states[-1])
+        self._set_state(REPORT_NODE, combined(chapter_states))
+        try:
+            events = list(self.db.submission_events(self.session.park_id))
+        except AttributeError:
+            events = []
+        self._set_state(EXPORT_PAGE, submission_state(events))
+
+    def _report_changed(self, section_key: str) -> None:
+        park = self.session.park
+        section = self.outline.section(section_key)
+        self._set_state(("section", section_key), section_state(park, section))
+        chapter = self.outline.chapter_of(section_key)
+        self._set_state(("chapter", chapter.key), combined(section_state(park, s) for s in chapter.sections))
+
+    def _value_changed(self, year: int | None, key: str) -> None:
+        if year is None and key == "park.name":
+            self.setWindowTitle(self._title())
+
+    def _nav_changed(self, item: QTreeWidgetItem | None, _previous: QTreeWidgetItem | None) -> None:
+        if item is None:
+            return
+        key: PageKey = item.data(0, PAGE_ROLE)
+        if key == ADD_YEAR:
+            QTimer.singleShot(0, self.ask_add_year)
+            return
+        if key == YEARS_NODE and self.session.years:
+            key = ("year", self.session.years[-1])
+        elif key == REPORT_NODE:
+            key = ("section", next(self.outline.sections()).key)
+        elif key[0] == "chapter":
+            chapter = next(c for c in self.outline.chapters if c.key == key[1])
+            key = ("section", chapter.sections[0].key)
+        self.show_page(key)
+
+    def page(self, key: PageKey) -> QWidget:
+        """The page for ``key``, built the first time it is shown."""
+        if key not in self.pages:
+            self.pages[key] = self._build_page(key)
+            self.stack.addWidget(self.pages[key])
+        return self.pages[key]
+
+    def _build_page(self, key: PageKey) -> QWidget:
+        if key == PARK_PAGE:
+            from ui.table.park_page import ParkPage
+
+            return ParkPage(self.session, self.tracker)
+        if key == EXPORT_PAGE:
+            from ui.submit.export_page import ExportPage
+
+            return ExportPage(self.session)
+        if key[0] == "year":
+            from ui.table.year_page import YearPage
+
+            return YearPage(self.session, self.tracker, key[1])
+        if key[0] == "section":
+            from ui.report.report_page import ReportSectionPage
+
+            return ReportSectionPage(self.session, self.outline, self.outline.section(key[1]))
+        raise KeyError(key)
+
+    def show_page(self, key: PageKey) -> QWidget:
+        self.commit_editing()
+        self.session.flush()
+        page = self.page(key)
+        self.stack.setCurrentWidget(page)
+        item = self.nav_items.get(key)
+        if item is not None and self.nav.currentItem() is not item:
+            self.nav.blockSignals(True)
+            self.nav.setCurrentItem(item)
+            self.nav.blockSignals(False)
+        return page
+
+    def go_to_field(self, year: int | None, key: str) -> None:
+        page = self.show_page(PARK_PAGE if year is None else ("year", year))
+        focus = getattr(page, "focus_field", None)
+        if focus is not None:
+            focus(key)
+
+    def ask_add_year(self) -> None:
+        from PySide6.QtWidgets import QInputDialog, QMessageBox
+
+        years = self.session.years
+        suggestion = (max(years) + 1) if years else 2016
+        year, ok = QInputDialog.getInt(self, "添加年份", "年份：", suggestion, 2016, LAST_YEAR)
+        if not ok:
+            self._rebuild_nav()
+            return
+        if year in years:
+            QMessageBox.information(self, "添加年份", f"{year} 年的数据表已经存在。")
+        else:
+            self.session.add_year(year)
+        self.show_page(("year", year))
+
+    # -- saving -----------------------------------------------------------------------------------
+    def commit_editing(self) -> None:
+        """Finish the edit under way (a cell editor, a focused field) so that it is saved now."""
+        widget = QApplication.focusWidget()
+        if widget is not None and self.isAncestorOf(widget):
+            widget.clearFocus()
+        self.findings.save_explanation()
+
+    def _save_failed(self, message: str) -> None:
+        self.save_label.setStyleSheet("color: #c62828; font-weight: bold;")
+        if self._save_failure_shown:
+            return
+        self._save_failure_shown = True  # one box; the status bar keeps saying it until a save succeeds
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.critical(self, "无法保存", f"{message}\n\n已填写的内容仍在窗口中，程序会继续尝试保存。")
+
+    def save_now(self) -> None:
+        self.commit_editing()
+        if self.session.flush() or not self.session.dirty:
+            self._save_state(f"已保存 {self._now()}")
+
+    @staticmethod
+    def _now() -> str:
+        import datetime as _dt
+
+        return _dt.datetime.now().strftime("%H:%M:%S")
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.commit_editing()
+        self.session.flush()
+        if self.session.dirty:  # the database refused the last edits: keep the window (and the text) open
+            from PySide6.QtWidgets import QMessageBox
+
+            answer = QMessageBox.question(self, "无法保存", "有修改未能保存到数据库。仍要关闭窗口并放弃这些修改吗？")
+            if answer != QMessageBox.StandardButton.Yes:
+                event.ignore()
+                return
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/panes", self.body.saveState())
+        self.settings.setValue("window/findings_shown", "true" if self.findings.isVisibleTo(self) else "false")
+        self.settings.sync()
+        self.session.close()
+        super().closeEvent(event)

@@ -1,0 +1,231 @@
+"""The 文件 menu's park commands (switch, new, import, export, backups) and 编辑 → 园区历史版本….
+
+Every command saves the pending edits first; an import or a restore is all or nothing, and whatever
+replaces data in the database makes a backup before it.  The window is rebuilt on the park afterwards.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+from forms.park.model import ParkData
+from forms.park.parkfile import ParkFileError, read_park_file, write_park_file
+from storage import StorageError
+
+if TYPE_CHECKING:
+    from ui.shell.main_window import MainWindow
+
+IMPORT_FILTER = "园区文件或工作簿 (*.json *.xlsx);;园区文件 (*.json);;Excel 工作簿 (*.xlsx)"
+EXPORT_FILTER = "园区文件 (*.json)"
+REPLACE, AS_NEW = 0, 1
+
+
+def ask_choice(parent: QWidget, title: str, text: str, options: list[str]) -> int | None:
+    """A question with Chinese buttons; the last option cancels (None)."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton, parent)
+    buttons = [box.addButton(o, QMessageBox.ButtonRole.AcceptRole) for o in options[:-1]]
+    cancel = box.addButton(options[-1], QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(cancel)
+    box.exec()
+    clicked = box.clickedButton()
+    return buttons.index(clicked) if clicked in buttons else None  # type: ignore[arg-type]
+
+
+def file_error_text(source: Path, exc: ParkFileError) -> str:
+    where = "".join(part for part in (f"，年份 {exc.year}" if exc.year else "", f"，键 {exc.key}" if exc.key else ""))
+    return f"文件“{source.name}”{where}：{exc}\n\n数据库没有任何改动。"
+
+
+class ParkActions(QObject):
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+
+    # -- helpers ------------------------------------------------------------------------------------
+    def _saved(self) -> bool:
+        """Save the pending edits; False (after saying so) when the database refuses them."""
+        window = self.window
+        window.commit_editing()
+        window.session.flush()
+        if window.session.dirty:
+            QMessageBox.critical(window, "无法保存", "有修改未能保存到数据库，请先处理保存问题(见状态栏)。")
+            return False
+        return True
+
+    def _status(self, text: str) -> None:
+        self.window.statusBar().showMessage(text, 10000)
+
+    # -- switching and creating ---------------------------------------------------------------------
+    def switch_park(self) -> int | None:
+        from ui.dialogs.park_list_dialog import ParkListDialog
+
+        window = self.window
+        if not self._saved():
+            return None
+        dialog = ParkListDialog(window.db.list_parks(), window.session.park_id, window)
+        if not dialog.exec() or dialog.chosen is None or dialog.chosen == window.session.park_id:
+            return None
+        return dialog.chosen if window.open_park(dialog.chosen) else None
+
+    def new_park(self) -> int | None:
+        from ui.dialogs.start_dialogs import NewParkDialog
+
+        window = self.window
+        if not self._saved():
+            return None
+        dialog = NewParkDialog(window.session.park.form, window)
+        if not dialog.exec():
+            return None
+        try:
+            park_id = int(window.db.create_park(dialog.profile(), form=window.session.park.form))
+        except StorageError as exc:
+            QMessageBox.critical(window, "新建园区", f"没有建立园区：{exc}")
+            return None
+        window.open_park(park_id)
+        return park_id
+
+    # -- import and export --------------------------------------------------------------------------
+    def import_park(self, path: str | Path | None = None) -> int | None:
+        """Import a park file (.json) or an exported workbook (.xlsx); returns the park id shown afterwards."""
+        window = self.window
+        if path is None:
+            chosen, _filter = QFileDialog.getOpenFileName(window, "导入园区文件或工作簿", "", IMPORT_FILTER)
+            if not chosen:
+                return None
+            path = chosen
+        source = Path(path)
+        if not self._saved():
+            return None
+        is_workbook = source.suffix.lower() == ".xlsx"
+        park = self._read_workbook(source) if is_workbook else self._read_park_file(source)
+        if park is None:
+            return None
+        name = park.name.strip()
+        if not name:
+            QMessageBox.critical(window, "导入失败", f"文件“{source.name}”中没有园区名称。\n\n数据库没有任何改动。")
+            return None
+        db = window.db
+        target = db.find_park(name)
+        if target is not None:
+            choice = ask_choice(window, "导入园区",
+                                f"数据库中已有园区“{name}”。\n\n替换：用文件中的数据替换它(替换前自动备份数据库，"
+                                "之后也可在“园区历史版本”中找回)。\n作为新园区：保留原有园区，另建一个同名园区。",
+                                ["替换该园区", "作为新园区导入", "取消"])  # fmt: skip
+            if choice is None:
+                return None
+            if choice == AS_NEW:
+                target = None
+            elif is_workbook:  # the workbook carries the tables, not the report nor years it does not list
+                current = db.load_park(target)
+                park.report = current.report
+                for year, ydata in current.years.items():
+                    park.years.setdefault(year, ydata)
+        try:
+            backup = db.backup_now("before-import")
+            park_id = int(db.replace_park(park, target))
+        except StorageError as exc:
+            QMessageBox.critical(window, "导入失败", f"{exc}\n\n数据库没有任何改动。")
+            return None
+        window.open_park(park_id)
+        replaced = f"原有数据已被替换；替换前的数据库已备份(“{backup.name}”)。" if target is not None else ""
+        QMessageBox.information(window, "导入完成", f"已导入园区“{name}”({len(park.years)} 个年度)。{replaced}")
+        return park_id
+
+    def _read_park_file(self, source: Path) -> ParkData | None:
+        try:
+            return read_park_file(source)
+        except ParkFileError as exc:
+            QMessageBox.critical(self.window, "导入失败", file_error_text(source, exc))
+            return None
+
+    def _read_workbook(self, source: Path) -> ParkData | None:
+        from export.xlsx.reader import WorkbookError, read_workbook
+        from ui.dialogs.import_report_dialog import ImportReportDialog
+
+        try:
+            result = read_workbook(source)
+        except WorkbookError as exc:
+            QMessageBox.critical(self.window, "导入失败", f"工作簿“{source.name}”：{exc}\n\n数据库没有任何改动。")
+            return None
+        dialog = ImportReportDialog(source.name, result, self.window)
+        if not dialog.exec() or not result.ok:
+            return None
+        return result.park
+
+    def export_park(self, path: str | Path | None = None) -> Path | None:
+        """Write the park as a park file (JSON, atomic: a half-written file never replaces a good one)."""
+        window = self.window
+        if path is None:
+            suggestion = f"{window.session.park.name or '园区'}.json"
+            chosen, _filter = QFileDialog.getSaveFileName(window, "导出园区文件", suggestion, EXPORT_FILTER)
+            if not chosen:
+                return None
+            path = chosen
+        target = Path(path)
+        if target.suffix.lower() != ".json":
+            target = target.with_name(target.name + ".json")
+        if not self._saved():
+            return None
+        try:
+            write_park_file(window.db.load_park(window.session.park_id), target)
+        except (OSError, StorageError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            QMessageBox.critical(window, "导出失败", f"无法写入文件“{target}”：{reason}")
+            return None
+        self._status(f"已导出园区文件：{target}")
+        return target
+
+    # -- backups and earlier versions ---------------------------------------------------------------
+    def show_backups(self) -> None:
+        from ui.dialogs.backup_dialog import BackupDialog
+
+        BackupDialog(self.window.db, self.restore_backup, self.window).exec()
+
+    def restore_backup(self, backup: Path) -> bool:
+        """Replace the whole database by ``backup`` (the current state is backed up first) and reload."""
+        from ui.shell.app import last_park
+
+        window = self.window
+        if not self._saved():
+            return False
+        db = window.db
+        try:
+            safety = db.restore(backup)
+        except StorageError as exc:
+            QMessageBox.critical(window, "恢复失败", f"没有恢复：{exc}\n\n数据库没有任何改动。")
+            return False
+        parks = db.list_parks()
+        current = window.session.park_id
+        target = current if any(p.id == current for p in parks) else last_park(db)
+        if target is None:  # e.g. the daily backup of the day the database was created
+            db.restore(safety)
+            QMessageBox.warning(window, "恢复备份", "所选备份中还没有任何园区(数据库刚建立时的备份)，已撤销这次恢复。")
+            return False
+        window.open_park(target)
+        return True
+
+    def show_versions(self) -> None:
+        from ui.dialogs.park_versions_dialog import ParkVersionsDialog
+
+        if not self._saved():
+            return
+        ParkVersionsDialog(self.window.db, self.window.session.park_id, self.restore_as_of, self.window).exec()
+
+    def restore_as_of(self, moment: dt.datetime) -> bool:
+        window = self.window
+        if not self._saved():
+            return False
+        park_id = window.session.park_id
+        try:
+            window.db.backup_now("before-restore")
+            window.db.restore_park_as_of(park_id, moment.isoformat())
+        except StorageError as exc:
+            QMessageBox.critical(window, "恢复失败", f"没有恢复：{exc}")
+            return False
+        window.open_park(park_id)
+        return True

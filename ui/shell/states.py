@@ -1,0 +1,149 @@
+"""Fill states of navigation entries (空 / 填写中 / 有错误 / 已完成) and their colours and icons."""
+
+from __future__ import annotations
+
+import math
+import sys
+from collections.abc import Iterable
+from enum import Enum
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QColor, QImage, QPixmap
+
+from forms.park.model import ParkData
+from forms.report.outline import Chapter, Outline, OutlineSection
+from forms.table.definition import ERROR
+from forms.table.numbers import is_blank
+
+if TYPE_CHECKING:
+    from forms.table.calc import ParkResult
+    from forms.table.validate import Finding
+
+COMPLETE_CHARS = 100  # a report section with at least this many Chinese characters counts as written
+
+
+class FillState(Enum):
+    EMPTY = "空"
+    IN_PROGRESS = "填写中"
+    ERRORS = "有错误"
+    COMPLETE = "已完成"
+
+    @property
+    def colour(self) -> QColor:
+        return QColor(_COLOURS[self])
+
+
+_COLOURS = {
+    FillState.EMPTY: "#9e9e9e",
+    FillState.IN_PROGRESS: "#1e6fd9",
+    FillState.ERRORS: "#d32f2f",
+    FillState.COMPLETE: "#2e7d32",
+}
+_ICONS: dict[FillState, QPixmap] = {}
+
+
+ICON_SIZE = 14
+_RADIUS = 5.5  # of the dot, in pixels
+_RING = 1.5  # width of the ring drawn for 空
+
+
+def _coverage(distance: float, hollow: bool) -> float:
+    """How much of the pixel at ``distance`` from the centre the dot (or ring) covers, for a smooth edge."""
+    cover = min(1.0, max(0.0, _RADIUS + 0.5 - distance))
+    if hollow:
+        cover = min(cover, max(0.0, distance - (_RADIUS - _RING) + 0.5))
+    return cover
+
+
+def state_icon(state: FillState) -> QPixmap:
+    """A coloured dot (a ring for 空), built from its pixels: QPainter's pen and brush calls (and QImage.fill)
+    would build the whole Qt namespace during start-up (see ui.common.qtconst)."""
+    if state not in _ICONS:
+        red, green, blue = state.colour.red(), state.colour.green(), state.colour.blue()
+        centre = (ICON_SIZE - 1) / 2
+        hollow = state is FillState.EMPTY
+        pixels = b"".join(  # native-endian 0xAARRGGBB words, as Format_ARGB32 stores them
+            (round(255 * _coverage(math.hypot(x - centre, y - centre), hollow)) << 24 | red << 16 | green << 8 | blue)
+            .to_bytes(4, sys.byteorder)
+            for y in range(ICON_SIZE) for x in range(ICON_SIZE))  # fmt: skip
+        image = QImage(pixels, ICON_SIZE, ICON_SIZE, QImage.Format.Format_ARGB32)
+        _ICONS[state] = QPixmap.fromImage(image)  # a copy (the bytes may go); the item's decoration, no QIcon
+    return _ICONS[state]
+
+
+def chinese_count(text: str) -> int:
+    """Word count of a Chinese text: its Chinese characters."""
+    # a loop, not a regular expression: compiling that character class costs ~3 ms at start-up
+    # unified ideographs, extension A, compatibility ideographs
+    return sum(
+        1 for ch in text if "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" or "\uf900" <= ch <= "\ufaff"
+    )
+
+
+def _from_findings(filled: bool, findings: Iterable[Finding]) -> FillState:
+    findings = list(findings)
+    if any(f.level == ERROR for f in findings):
+        return FillState.ERRORS
+    if not filled:
+        return FillState.EMPTY
+    if any(f.blocking for f in findings):
+        return FillState.IN_PROGRESS
+    return FillState.COMPLETE
+
+
+def year_state(park: ParkData, year: int, findings: Iterable[Finding]) -> FillState:
+    ydata = park.years.get(year)
+    filled = ydata is not None and any(not is_blank(v) for v in ydata.values.values())
+    return _from_findings(filled, (f for f in findings if f.year == year))
+
+
+def park_state(park: ParkData, findings: Iterable[Finding]) -> FillState:
+    filled = any(not is_blank(v) for v in park.park.values())
+    return _from_findings(filled, (f for f in findings if f.year is None))
+
+
+def missing_elements(park: ParkData, section: OutlineSection, result: ParkResult | None = None) -> list[str]:
+    """The section's required elements that are not there yet (forms.report.check), as Chinese messages."""
+    if not section.requirements:
+        return []
+    from forms.report.check import check_requirements
+    from forms.table.calc import compute_park
+
+    # an outline of just this section: only its requirements are checked
+    alone = Outline(park.report.outline, "", (Chapter("", "", "", (section,)),), ())
+    return [m.message for m in check_requirements(park, result or compute_park(park), alone)]
+
+
+def section_state(park: ParkData, section: OutlineSection, result: ParkResult | None = None) -> FillState:
+    """空 without text (or projects); 已完成 only with enough text AND every required element present."""
+    if section.kind == "projects":
+        if not park.report.projects:
+            return FillState.EMPTY
+    else:
+        text = park.report.sections.get(section.key, "")
+        if not text.strip():
+            return FillState.EMPTY
+        if chinese_count(text) < COMPLETE_CHARS:
+            return FillState.IN_PROGRESS
+    return FillState.IN_PROGRESS if missing_elements(park, section, result) else FillState.COMPLETE
+
+
+def combined(states: Iterable[FillState]) -> FillState:
+    states = list(states)
+    if not states:
+        return FillState.EMPTY
+    if FillState.ERRORS in states:
+        return FillState.ERRORS
+    if all(s is FillState.COMPLETE for s in states):
+        return FillState.COMPLETE
+    if all(s is FillState.EMPTY for s in states):
+        return FillState.EMPTY
+    return FillState.IN_PROGRESS
+
+
+def submission_state(events: Iterable[object]) -> FillState:
+    """导出与报送: empty before anything is logged, complete once the acknowledgement is in."""
+    kinds = {getattr(e, "kind", None) for e in events}
+    if not kinds:
+        return FillState.EMPTY
+    return FillState.COMPLETE if "acknowledged" in kinds else FillState.IN_PROGRESS

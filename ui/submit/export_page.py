@@ -1,0 +1,230 @@
+"""导出与报送: export buttons and the submission log (printed, sealed, posted, e-mailed, acknowledged)."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Any
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.shell.session import ParkSession
+from ui.shell.states import FillState, submission_state
+
+EVENT_KINDS = {
+    "printed": "打印",
+    "sealed": "盖章",
+    "posted": "寄送",
+    "emailed": "邮件发送",
+    "acknowledged": "收到回执",
+}
+DETAIL_LABELS = {"copies": "份数", "courier": "快递公司", "waybill": "运单号", "to": "收件邮箱", "note": "备注"}
+KIND_DETAILS = {
+    "printed": ("copies", "note"),
+    "sealed": ("note",),
+    "posted": ("courier", "waybill", "note"),
+    "emailed": ("to", "note"),
+    "acknowledged": ("note",),
+}
+DEFAULT_MAILBOX = "touzichu@mee.gov.cn"
+
+
+def _attr(obj: Any, name: str, default: Any = None) -> Any:
+    if isinstance(obj, dict):
+        return obj.get(name, default)
+    return getattr(obj, name, default)
+
+
+def details_text(details: dict[str, Any]) -> str:
+    parts = []
+    for key, value in details.items():
+        if value in (None, ""):
+            continue
+        label = DETAIL_LABELS.get(key, key)
+        parts.append(f"{label}：{value}{' 份' if key == 'copies' else ''}")
+    return "；".join(parts)
+
+
+class ExportPage(QWidget):
+    def __init__(self, session: ParkSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 6, 8, 6)
+        title = QLabel("导出与报送")
+        title.setStyleSheet("font-size: 15pt; font-weight: bold;")
+        layout.addWidget(title)
+        from ui.submit.final_gate_panel import FinalGatePanel  # 定稿 gate (issue 7)
+
+        self.final_panel = FinalGatePanel(session)
+        self.final_panel.navigate.connect(
+            lambda year, key: getattr(self.window(), "go_to_field", lambda *_: None)(year, key)
+        )
+        layout.addWidget(self.final_panel, 1)
+
+        export_box = QGroupBox("导出")
+        export_layout = QHBoxLayout(export_box)
+        self.package_button = QPushButton("导出电子报送包(工作簿、PDF、园区文件)…")
+        self.package_button.clicked.connect(lambda: self.export("package"))
+        self.xlsx_button = QPushButton("导出 Excel 工作簿…")
+        self.xlsx_button.clicked.connect(lambda: self.export("xlsx"))
+        self.template_button = QPushButton("导出空白模板…")
+        self.template_button.clicked.connect(lambda: self.export("template"))
+        for b in (self.package_button, self.xlsx_button, self.template_button):
+            export_layout.addWidget(b)
+        export_layout.addStretch(1)
+        layout.addWidget(export_box)
+        self.export_message = QLabel("")
+        self.export_message.setWordWrap(True)
+        self.export_message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.export_message)
+
+        log_box = QGroupBox("报送记录")
+        log_layout = QVBoxLayout(log_box)
+        self.log = QTableWidget(0, 3)
+        self.log.setHorizontalHeaderLabels(["日期", "事项", "详情"])
+        self.log.verticalHeader().hide()
+        self.log.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.log.setColumnWidth(0, 110)
+        self.log.setColumnWidth(1, 100)
+        self.log.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        log_layout.addWidget(self.log)
+
+        add_box = QGroupBox("登记一项报送事项")
+        form = QFormLayout(add_box)
+        self.kind = QComboBox()
+        for kind, label in EVENT_KINDS.items():
+            self.kind.addItem(label, kind)
+        self.kind.currentIndexChanged.connect(self._kind_changed)
+        self.date = QDateEdit(QDate.currentDate())
+        self.date.setCalendarPopup(True)
+        self.date.setDisplayFormat("yyyy-MM-dd")
+        form.addRow("事项：", self.kind)
+        form.addRow("日期：", self.date)
+        self.inputs: dict[str, QWidget] = {}
+        self.copies = QSpinBox()
+        self.copies.setRange(1, 99)
+        self.copies.setValue(3)
+        self.copies.setSuffix(" 份")
+        self.inputs["copies"] = self.copies
+        for key in ("courier", "waybill", "to", "note"):
+            self.inputs[key] = QLineEdit()
+        self.inputs["courier"].setPlaceholderText("例如：中国邮政 EMS")  # type: ignore[attr-defined]
+        self.inputs["to"].setText(DEFAULT_MAILBOX)  # type: ignore[attr-defined]
+        self.form_rows: dict[str, tuple[QLabel, QWidget]] = {}
+        for key, widget in self.inputs.items():
+            label = QLabel(f"{DETAIL_LABELS[key]}：")
+            form.addRow(label, widget)
+            self.form_rows[key] = (label, widget)
+        self.add_button = QPushButton("登记")
+        self.add_button.clicked.connect(self.add_event)
+        form.addRow("", self.add_button)
+        lower = QHBoxLayout()
+        lower.addWidget(log_box, 3)
+        lower.addWidget(add_box, 2)
+        layout.addLayout(lower, 1)
+        self._kind_changed()
+        self.refresh()
+
+    def _kind_changed(self) -> None:
+        wanted = KIND_DETAILS[self.kind.currentData()]
+        for key, (label, widget) in self.form_rows.items():
+            label.setVisible(key in wanted)
+            widget.setVisible(key in wanted)
+
+    def events(self) -> list[Any]:
+        return list(self.session.db.submission_events(self.session.park_id))
+
+    def refresh(self) -> None:
+        events = self.events()
+        self.log.setRowCount(len(events))
+        for r, e in enumerate(events):
+            kind = _attr(e, "kind", "")
+            details = _attr(e, "details", {}) or {}
+            cells = (str(_attr(e, "date", "")), EVENT_KINDS.get(kind, kind), details_text(details))
+            for c, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                self.log.setItem(r, c, item)
+
+    @property
+    def state(self) -> FillState:
+        return submission_state(self.events())
+
+    def add_event(self) -> None:
+        kind = self.kind.currentData()
+        details: dict[str, Any] = {}
+        for key in KIND_DETAILS[kind]:
+            widget = self.inputs[key]
+            if isinstance(widget, QSpinBox):
+                details[key] = widget.value()
+            elif isinstance(widget, QLineEdit) and widget.text().strip():
+                details[key] = widget.text().strip()
+        if kind == "posted" and not details.get("waybill"):
+            QMessageBox.warning(self, "登记报送事项", "寄送须填写运单号。")
+            return
+        date = self.date.date().toString("yyyy-MM-dd")
+        self.session.db.add_submission_event(self.session.park_id, kind, date, details)
+        self.inputs["note"].clear()  # type: ignore[attr-defined]
+        self.refresh()
+        self.session.findings_changed.emit()  # the navigation shows the new state
+
+    def export(self, what: str) -> None:
+        self.session.flush()
+        folder = QFileDialog.getExistingDirectory(self, "选择导出文件夹")
+        if not folder:
+            return
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            written = run_export(self.session, what, folder)
+        except ImportError:
+            self.export_message.setText("导出功能尚未安装(本版本缺少导出模块)。")
+            return
+        except Exception as exc:  # shown to the clerk: the export layer raises Chinese messages
+            QMessageBox.critical(self, "导出失败", str(exc))
+            return
+        finally:
+            QApplication.restoreOverrideCursor()
+        stamp = _dt.datetime.now().strftime("%H:%M:%S")
+        self.export_message.setText(f"{stamp} 已导出。\n{written}")
+
+
+def run_export(session: ParkSession, what: str, folder: str) -> str:
+    """Call the export layer (imported lazily: it is heavy and may not be installed yet)."""
+    park = session.park.copy()
+    if what == "package":
+        from export.package import export_package
+
+        result = export_package(park, folder)
+        lines = [f"电子报送包：{result.zip_path}", f"邮件草稿：{result.eml_path}", f"内部审核单：{result.review_path}",
+                 f"内容指纹：{result.fingerprint}{'' if result.final else '(草稿，未定稿)'}", *result.notes]  # fmt: skip
+        return "\n".join(lines)
+    if what == "template":
+        from export.package import export_template
+
+        return f"空白模板：{export_template(park, folder)}"
+    from pathlib import Path
+
+    from export.package import safe_name
+    from export.xlsx.workbook import write_workbook
+
+    path = Path(folder) / f"{safe_name(park.name)}_园区年度碳排放基础数据表.xlsx"
+    return f"工作簿：{write_workbook(park, path)}"

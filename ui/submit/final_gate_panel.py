@@ -1,0 +1,162 @@
+"""定稿: what still blocks marking the park final, and the button to mark it (forms.report.check)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QGroupBox,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from forms.report.check import (
+    FIGURES_KEY,
+    FINAL_KEY,
+    NOTES_KEY,
+    Blocker,
+    GateResult,
+    final_gate,
+    final_label,
+    final_record,
+    final_state,
+    update_figure_snapshot,
+)
+from forms.table.calc import compute_park
+from ui.shell.session import ParkSession
+
+BLOCKER_ROLE = Qt.ItemDataRole.UserRole
+KIND_ZH = {"data_error": "数据错误", "data_warning": "数据警告", "missing_element": "缺少内容",
+           "report_error": "报告错误", "report_warning": "报告警告"}  # fmt: skip
+
+
+def store_extra(session: ParkSession, key: str, value: Any) -> None:
+    session.flush()
+    session.db.set_report_extra(session.park_id, key, value)
+    if value is None:
+        session.park.report.extra.pop(key, None)
+    else:
+        session.park.report.extra[key] = value
+
+
+def refresh_figure_snapshot(session: ParkSession) -> None:
+    """Record which prose figures match the data now (so a later data change shows them as stale)."""
+    snapshot = update_figure_snapshot(session.park, compute_park(session.park))
+    if snapshot != (session.park.report.extra.get(FIGURES_KEY) or {}):
+        store_extra(session, FIGURES_KEY, snapshot or None)
+
+
+class FinalGatePanel(QGroupBox):
+    """Shows the state (草稿 / 已定稿), the list of blockers, and 标记为定稿 when nothing blocks."""
+
+    navigate = Signal(object, str)  # year, key of a data finding (the window jumps to the field)
+    final_changed = Signal(bool)
+
+    def __init__(self, session: ParkSession, parent: QWidget | None = None) -> None:
+        super().__init__("定稿", parent)
+        self.session = session
+        self.gate: GateResult | None = None
+        layout = QVBoxLayout(self)
+        self.state_label = QLabel("")
+        self.state_label.setObjectName("final_state")
+        self.state_label.setWordWrap(True)
+        layout.addWidget(self.state_label)
+        self.blockers = QListWidget()
+        self.blockers.setObjectName("final_blockers")
+        self.blockers.setWordWrap(True)
+        self.blockers.itemDoubleClicked.connect(self._activate)
+        layout.addWidget(self.blockers, 1)
+        buttons = QHBoxLayout()
+        self.check_button = QPushButton("重新检查")
+        self.check_button.clicked.connect(self.refresh)
+        self.explain_button = QPushButton("为所选报告警告填写说明…")
+        self.explain_button.clicked.connect(self.ask_explain)
+        self.mark_button = QPushButton("标记为定稿")
+        self.mark_button.setObjectName("mark_final")
+        self.mark_button.clicked.connect(self.mark_final)
+        self.unmark_button = QPushButton("撤销定稿")
+        self.unmark_button.clicked.connect(self.unmark_final)
+        for b in (self.check_button, self.explain_button, self.mark_button, self.unmark_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        session.findings_changed.connect(self.refresh)
+        session.report_changed.connect(self._report_changed)
+        self.refresh()
+
+    def refresh(self) -> None:
+        park = self.session.park
+        result = compute_park(park)
+        self.gate = final_gate(park, result, self.session.findings)
+        self.blockers.clear()
+        for b in self.gate.items:
+            item = QListWidgetItem(f"【{KIND_ZH.get(b.kind, b.kind)}】{b.message}")
+            item.setData(BLOCKER_ROLE, b)
+            self.blockers.addItem(item)
+        if self.gate.ok:
+            self.blockers.addItem(QListWidgetItem("没有妨碍定稿的问题。"))
+        state = final_state(park)
+        colour = {"final": "#2e7d32", "changed": "#b26a00"}.get(state, "#555555")
+        summary = "可以定稿" if self.gate.ok else f"尚有 {len(self.gate.items)} 项妨碍定稿"
+        self.state_label.setText(f"状态：<b style='color:{colour}'>{final_label(park)}</b>　{summary}。"
+                                 "未定稿时导出的材料每页带“草稿”水印。")  # fmt: skip
+        self.mark_button.setEnabled(self.gate.ok and state != "final")
+        self.unmark_button.setEnabled(state != "draft")
+
+    def _report_changed(self, _section_key: str) -> None:
+        self.refresh()
+
+    def mark_final(self) -> bool:
+        self.session.flush()
+        self.session.revalidate()  # the findings must be current, not the debounced ones
+        self.refresh()
+        if self.gate is None or not self.gate.ok:
+            return False
+        park = self.session.park
+        result = compute_park(park)
+        store_extra(self.session, FIGURES_KEY, update_figure_snapshot(park, result) or None)
+        store_extra(self.session, FINAL_KEY, final_record(park, result))
+        self.refresh()
+        self.final_changed.emit(True)
+        return True
+
+    def unmark_final(self) -> None:
+        store_extra(self.session, FINAL_KEY, None)
+        self.refresh()
+        self.final_changed.emit(False)
+
+    def selected_blocker(self) -> Blocker | None:
+        item = self.blockers.currentItem()
+        value = item.data(BLOCKER_ROLE) if item else None
+        return value if isinstance(value, Blocker) else None
+
+    def explain(self, blocker: Blocker, text: str) -> None:
+        notes = dict(self.session.park.report.extra.get(NOTES_KEY) or {})
+        if text.strip():
+            notes[blocker.ref] = text.strip()
+        else:
+            notes.pop(blocker.ref, None)
+        store_extra(self.session, NOTES_KEY, notes or None)
+        self.refresh()
+
+    def ask_explain(self) -> None:
+        b = self.selected_blocker()
+        if b is None or not b.ref:
+            return
+        text, ok = QInputDialog.getMultiLineText(self, "填写说明", f"{b.message}\n\n说明：")
+        if ok:
+            self.explain(b, text)
+
+    def _activate(self, item: QListWidgetItem) -> None:
+        b = item.data(BLOCKER_ROLE)
+        if isinstance(b, Blocker) and b.kind in ("data_error", "data_warning"):
+            self.navigate.emit(b.year, b.key)
+        elif isinstance(b, Blocker) and b.ref:
+            self.ask_explain()

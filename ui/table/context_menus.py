@@ -1,0 +1,68 @@
+"""Right-click menus of field editors: the editor's usual edit menu with extra actions below it.
+
+Installed on every field at start-up, so this module stays light: the history dialog behind
+查看修改历史… is imported only when a menu is opened.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QPoint
+from PySide6.QtWidgets import QComboBox, QLineEdit, QMenu, QPlainTextEdit, QWidget
+
+from ui.common.qtconst import CUSTOM_CONTEXT_MENU, set_enum
+
+if TYPE_CHECKING:
+    from ui.shell.session import ParkSession
+    from ui.shell.undo import EditTracker
+
+EXTRA_ATTRIBUTE = "history_menu_extra"
+
+
+def _text_widget(widget: QWidget) -> QLineEdit | QPlainTextEdit | None:
+    if isinstance(widget, QComboBox):
+        return widget.lineEdit()
+    return widget if isinstance(widget, QLineEdit | QPlainTextEdit) else None
+
+
+def history_menu(widget: QWidget, extra: Callable[[QMenu], None]) -> QMenu:
+    """The widget's usual edit menu (撤销/复制/粘贴 …) with ``extra`` actions below it."""
+    target = _text_widget(widget)
+    menu = target.createStandardContextMenu() if target is not None else QMenu(widget)
+    menu.setParent(widget, menu.windowFlags())
+    menu.addSeparator()
+    extra(menu)
+    return menu
+
+
+def context_menu_of(widget: QWidget) -> QMenu:
+    """The right-click menu of a widget set up by :func:`install_context_menu` (built anew each time)."""
+    return history_menu(widget, getattr(widget, EXTRA_ATTRIBUTE))
+
+
+def install_context_menu(widget: QWidget, extra: Callable[[QMenu], None]) -> None:
+    target = _text_widget(widget) or widget
+    set_enum(target, "contextMenuPolicy", CUSTOM_CONTEXT_MENU)
+    setattr(widget, EXTRA_ATTRIBUTE, extra)
+
+    def show(point: QPoint) -> None:
+        menu = context_menu_of(widget)
+        anchor = target.viewport() if isinstance(target, QPlainTextEdit) else target
+        menu.exec(anchor.mapToGlobal(point))
+        menu.deleteLater()
+
+    target.customContextMenuRequested.connect(show)
+
+
+def install_field_history(widget: QWidget, session: ParkSession, tracker: EditTracker, year: int | None,
+                          key: str) -> None:  # fmt: skip
+    """Right-click on a field editor offers 查看修改历史… beside the usual edit actions."""
+
+    def extra(menu: QMenu) -> None:
+        from ui.dialogs.history_dialog import add_history_action
+
+        add_history_action(menu, widget, session, tracker, year, key)
+
+    install_context_menu(widget, extra)

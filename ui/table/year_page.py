@@ -1,0 +1,164 @@
+"""A year's page: header fields, the summary block, the generated table and the year's written notes."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QGroupBox,
+    QLabel,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from forms.table.definition import META, Field, FormDefinition
+from forms.table.kinds import display
+from ui.shell.session import ParkSession
+from ui.shell.undo import EditTracker
+from ui.table.explain_bar import ExplainBar
+from ui.table.factor_dialog import FactorDialog
+from ui.table.fields_form import LONG_KINDS, FieldsForm
+from ui.table.year_table import YearTable
+
+SUMMARY_COLUMNS = 3
+
+
+def summary_fields(form: FormDefinition) -> list[Field]:
+    """The summary block: the main column of the section holding the total, then energy and intensity."""
+    section = form.row_of[form.emissions_key][0]
+    keys = [r.main_key for r in section.rows if r.indent == 0]
+    for key in (form.energy_key, form.intensity_key):
+        if key not in keys:
+            keys.append(key)
+    return [form.field(k) for k in keys]
+
+
+class SummaryBox(QGroupBox):
+    def __init__(self, session: ParkSession, year: int, parent: QWidget | None = None) -> None:
+        super().__init__(f"{year} 年汇总", parent)
+        self.session = session
+        self.year = year
+        self.fields = summary_fields(session.form_of(year))
+        self.values: dict[str, QLabel] = {}
+        grid = QGridLayout(self)
+        grid.setHorizontalSpacing(8)
+        grid.setVerticalSpacing(2)
+        for i, f in enumerate(self.fields):
+            r, c = divmod(i, SUMMARY_COLUMNS)
+            name = QLabel(f"{f.label}：")
+            name.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            value = QLabel("—")
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            if f.key == session.form_of(year).emissions_key:
+                value.setStyleSheet("font-weight: bold; color: #0d47a1;")
+            self.values[f.key] = value
+            grid.addWidget(name, r, c * 2)
+            grid.addWidget(value, r, c * 2 + 1)
+        for c in range(SUMMARY_COLUMNS):
+            grid.setColumnStretch(c * 2 + 1, 1)
+
+    def refresh(self) -> None:
+        result = self.session.result(self.year)
+        for f in self.fields:
+            text = display(f.kind, result.value(f.key), f.decimals)
+            self.values[f.key].setText(f"{text} {f.unit}" if text != "—" else text)
+
+
+class YearPage(QWidget):
+    def __init__(self, session: ParkSession, tracker: EditTracker, year: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.year = year
+        form = session.form_of(year)
+        meta = list(form.fields_in(META))
+        short = [f for f in meta if f.kind not in LONG_KINDS]
+        long = [f for f in meta if f.kind in LONG_KINDS]
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 6, 8, 6)
+        title = QLabel(f"{year} 年 · {form.title}")
+        title.setStyleSheet("font-size: 15pt; font-weight: bold;")
+        layout.addWidget(title)
+        self.summary = SummaryBox(session, year)
+        layout.addWidget(self.summary)
+        self.table = YearTable(session, tracker, year)
+        self.table.factor_requested.connect(self.edit_factor)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        table_box = QWidget()
+        table_layout = QVBoxLayout(table_box)
+        table_layout.setContentsMargins(0, 0, 0, 0)
+        table_layout.setSpacing(2)
+        table_layout.addWidget(self.table, 1)
+        self.explain = ExplainBar(session, year)
+        table_layout.addWidget(self.explain)
+        self.table.currentCellChanged.connect(lambda r, c, _r, _c: self.explain.show_key(self.table.key_at(r, c)))
+        splitter.addWidget(table_box)
+        self.notes = QTabWidget()
+        self.header = FieldsForm(session, tracker, year, short, columns=3)
+        header_page = QWidget()
+        header_layout = QVBoxLayout(header_page)
+        header_layout.addWidget(self.header)
+        header_layout.addStretch(1)
+        self.notes.addTab(header_page, "表头信息")
+        self.long_forms: dict[str, FieldsForm] = {}
+        for f in long:
+            page = FieldsForm(session, tracker, year, [f], columns=1, labels=False)
+            self.long_forms[f.key] = page
+            self.notes.addTab(page, f.label)
+        splitter.addWidget(self.notes)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 0)
+        splitter.setCollapsible(0, False)
+        splitter.setSizes([600, 120])
+        self.notes.setMinimumHeight(90)
+        self.notes.setMaximumHeight(180)
+        layout.addWidget(splitter, 1)
+        self._refresh_timer = QTimer(self, singleShot=True, interval=0)
+        self._refresh_timer.timeout.connect(self.refresh)
+        session.results_changed.connect(self._results_changed)
+        session.factors_changed.connect(self._results_changed)
+        session.findings_changed.connect(self.refresh)
+        self.header.show_findings()
+        for page in self.long_forms.values():
+            page.show_findings()
+        self.summary.refresh()
+
+    def _results_changed(self, year: int) -> None:
+        if year == self.year:
+            self._refresh_timer.start()
+
+    def refresh(self) -> None:
+        self._refresh_timer.stop()
+        if self.year not in self.session.park.years:
+            return
+        self.table.refresh()
+        self.summary.refresh()
+        self.explain.show_key(self.table.key_at(self.table.currentRow(), self.table.currentColumn()))
+
+    def focus_field(self, key: str) -> bool:
+        if self.header.focus_field(key):
+            self.notes.setCurrentIndex(0)
+            return True
+        for i, (k, page) in enumerate(self.long_forms.items()):
+            if k == key:
+                self.notes.setCurrentIndex(i + 1)
+                return page.focus_field(key)
+        return self.table.select_key(key)
+
+    def edit_factor(self, key: str) -> None:
+        form = self.session.form_of(self.year)
+        f = form.field(key)
+        result = self.session.result(self.year)
+        from forms.table.factors import library
+
+        province = self.session.park.park.get("park.province")
+        province = province if isinstance(province, str) else None
+        default = library().default(f, province, self.year)
+        dialog = FactorDialog(f, result.factors[key], default, province, self.year, self)
+        if dialog.exec() and dialog.result_value is not None:
+            value, source = dialog.result_value
+            self.session.set_factor(self.year, key, value, source)
+
+
+__all__ = ["SummaryBox", "YearPage", "summary_fields"]
