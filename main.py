@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import gc
 import sys
 from typing import NoReturn
 
@@ -64,16 +63,9 @@ def window_database(argv: list[str]) -> tuple[bool, str | None]:
 def main(argv: list[str] | None = None) -> int:
     window, window_db = window_database(sys.argv[1:] if argv is None else argv)
     if window:
-        # Start-up makes ~30 000 long-lived objects (modules, classes, Qt wrappers, the form definition) and the
-        # cyclic garbage collector would pass over them a dozen times (~4 ms): it is off until the window is
-        # up, when ui.shell.app.end_of_start_up sets those objects aside and switches it back on.
-        gc.disable()
-        try:
-            from ui.shell.app import run_app
+        from ui.shell.app import run_app
 
-            return run_app(window_db)
-        finally:
-            gc.enable()
+        return run_app(window_db)
     args = build_parser().parse_args(argv)
     db = getattr(args, "sub_db", None) or args.db
     if args.command == "calc":

@@ -7,8 +7,8 @@ where the field allows it, a trailing ``%``.  Blank text (and the placeholders `
 message; unparseable text never becomes a number.
 """
 
-# No ``from __future__ import annotations`` in this module: with it, typing.NamedTuple turns every field
-# annotation into a compiled forward reference, ~0.4 ms a class at every start of the window.
+from __future__ import annotations
+
 import math
 import re
 from typing import NamedTuple

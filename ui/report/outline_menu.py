@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QPoint
+from PySide6.QtCore import QObject, QPoint, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QMenu, QMessageBox
 
@@ -28,7 +28,6 @@ from forms.report.customisation import (
     stored_value,
 )
 from forms.report.outline import Outline, outline_for
-from ui.common.qtconst import USER_ROLE
 
 if TYPE_CHECKING:
     from ui.shell.main_window import MainWindow
@@ -96,7 +95,7 @@ class OutlineMenu(QObject):
         item = self.window.nav.itemAt(pos)
         if item is None:
             return
-        menu = self.menu_for(item.data(0, USER_ROLE))
+        menu = self.menu_for(item.data(0, Qt.ItemDataRole.UserRole))
         if menu is not None:
             menu.exec(self.window.nav.viewport().mapToGlobal(pos))
             menu.deleteLater()

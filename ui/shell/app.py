@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import gc
 import os
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-# The pure core is imported before Qt on purpose: PySide6 replaces builtins.__import__ with a hook that runs on
-# every import statement executed after it is loaded; importing the core first keeps its many imports off that
-# path (measured: 7 ms less to start).
-import forms.report.outline  # noqa: F401
 import storage
 
 if TYPE_CHECKING:
@@ -64,17 +59,6 @@ def _fail(message: str) -> int:
     return 1
 
 
-def end_of_start_up() -> None:
-    """Once the window is up: the objects made during start-up (modules, classes, the definition, the first
-    pages) are set aside from the cyclic garbage collector (gc.freeze: they live as long as the program) and the
-    collector, switched off by main.py while starting, runs again for everything made from now on.
-    MainWindow.open_park returns them to it (gc.unfreeze) when the first park's pages are dropped."""
-    if gc.isenabled():
-        return  # not started by main.py (tests, tools): the collector was never switched off
-    gc.freeze()
-    gc.enable()
-
-
 def _report_shown_and_quit() -> None:
     from PySide6.QtWidgets import QApplication
 
@@ -111,7 +95,6 @@ def run_app(db: str | None, *, on_shown: Callable[[], None] | None = None) -> in
 
         window = MainWindow(database, park_id)
         window.show()
-        end_of_start_up()
         _close_on_signals(window)
         if on_shown is None and os.environ.get(SMOKE_TEST_ENV) == "1":
             on_shown = _report_shown_and_quit

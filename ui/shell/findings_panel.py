@@ -1,12 +1,11 @@
 """The findings panel below the pages: every error and warning of the park; click to jump, explain a warning
-in place.  It is a plain widget in the window's splitter (not a dock: docking needs the Qt namespace at
-start-up, see ui.common.qtconst); 视图 → 问题列表 shows and hides it."""
+in place.  It is a plain widget in the window's splitter, below the pages; 视图 → 问题列表 shows and hides it."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -22,11 +21,10 @@ from forms.table.definition import ERROR, WARNING
 
 if TYPE_CHECKING:
     from forms.table.validate import Finding
-from ui.common.qtconst import BACKGROUND_ROLE, USER_ROLE
 from ui.common.widgets import ERROR_BG, EXPLAINED_BG, WARNING_BG
 from ui.shell.session import ParkSession
 
-FINDING_ROLE = USER_ROLE
+FINDING_ROLE = Qt.ItemDataRole.UserRole
 TITLE = "问题列表"
 EXPLAIN_SAVE_MS = 600
 
@@ -96,7 +94,7 @@ class FindingsPanel(QWidget):
             item = QTreeWidgetItem([level, "园区" if f.year is None else str(f.year), self._label(f), f.message])
             item.setToolTip(3, f.message + (f"\n说明：{f.explanation}" if f.explanation else ""))
             colour = ERROR_BG if f.level == ERROR else (EXPLAINED_BG if f.explained else WARNING_BG)
-            item.setData(0, BACKGROUND_ROLE, colour)
+            item.setData(0, Qt.ItemDataRole.BackgroundRole, colour)
             item.setData(0, FINDING_ROLE, f)
             self.tree.addTopLevelItem(item)
             if current and (f.level, f.year, f.key, f.code) == (current.level, current.year, current.key, current.code):

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import gc
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QPoint, QSettings, QTimer
+from PySide6.QtCore import QByteArray, QPoint, QSettings, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
@@ -22,15 +21,6 @@ from PySide6.QtWidgets import (
 )
 
 from forms.report.outline import Outline, effective_outline, subsection_label
-from ui.common.qtconst import (
-    CUSTOM_CONTEXT_MENU,
-    DECORATION_ROLE,
-    FOREGROUND_ROLE,
-    TEXT_SELECTABLE_BY_MOUSE,
-    USER_ROLE,
-    VERTICAL,
-    set_enum,
-)
 from ui.shell.findings_panel import FindingsPanel
 from ui.shell.session import ParkSession
 from ui.shell.states import FillState, combined, park_state, section_state, state_icon, submission_state, year_state
@@ -40,7 +30,7 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent
 
 PageKey = tuple[Any, ...]
-PAGE_ROLE = USER_ROLE
+PAGE_ROLE = Qt.ItemDataRole.UserRole
 PARK_PAGE: PageKey = ("park",)
 EXPORT_PAGE: PageKey = ("export",)
 ADD_YEAR: PageKey = ("add_year",)
@@ -76,7 +66,7 @@ class MainWindow(QMainWindow):
         self.nav.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.nav.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.nav.currentItemChanged.connect(self._nav_changed)
-        set_enum(self.nav, "contextMenuPolicy", CUSTOM_CONTEXT_MENU)
+        self.nav.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.nav.customContextMenuRequested.connect(self._nav_menu_requested)
         self._outline_menu: Any = None  # ui.report.outline_menu.OutlineMenu, made at the first right-click
         self._park_actions: Any = None  # ui.shell.park_actions.ParkActions, made at the first use
@@ -89,8 +79,7 @@ class MainWindow(QMainWindow):
 
         self.findings = FindingsPanel(self.session)
         self.findings.navigate.connect(self.go_to_field)
-        self.body = QSplitter()
-        set_enum(self.body, "orientation", VERTICAL)  # the pages above, the findings panel below
+        self.body = QSplitter(Qt.Orientation.Vertical)  # the pages above, the findings panel below
         self.body.setChildrenCollapsible(False)
         self.body.addWidget(pages)
         self.body.addWidget(self.findings)
@@ -100,7 +89,7 @@ class MainWindow(QMainWindow):
 
         self.save_label = QLabel("已打开")
         self.path_label = QLabel(f"数据库：{db.path}")
-        set_enum(self.path_label, "textInteractionFlags", TEXT_SELECTABLE_BY_MOUSE)
+        self.path_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.statusBar().addWidget(self.save_label, 1)
         self.statusBar().addPermanentWidget(self.path_label)
         self._connect_session()
@@ -148,7 +137,6 @@ class MainWindow(QMainWindow):
 
             QMessageBox.critical(self, "无法打开园区", str(exc))
             return False
-        gc.unfreeze()  # the old park's pages were made at start-up (ui.shell.app.end_of_start_up): collectable again
         self.findings.tree.setCurrentItem(None)  # leaves the explanation box of the old park
         old_session = self.session
         self.undo_stack.clear()
@@ -277,7 +265,7 @@ class MainWindow(QMainWindow):
         for y in self.session.years:
             self._item(years, f"{y} 年", ("year", y))
         add = self._item(years, "＋ 添加年份…", ADD_YEAR)
-        add.setData(0, FOREGROUND_ROLE, FillState.IN_PROGRESS.colour)  # a link's blue
+        add.setData(0, Qt.ItemDataRole.ForegroundRole, FillState.IN_PROGRESS.colour)  # a link's blue
         report = self._item(self.nav, "专项报告", REPORT_NODE)
         for chapter in self.outline.chapters:
             ch = self._item(report, chapter.heading, ("chapter", chapter.key))
@@ -299,9 +287,9 @@ class MainWindow(QMainWindow):
         item = self.nav_items.get(key)
         if item is None:
             return
-        item.setData(0, DECORATION_ROLE, state_icon(state))
+        item.setData(0, Qt.ItemDataRole.DecorationRole, state_icon(state))
         item.setText(1, state.value)
-        item.setData(1, FOREGROUND_ROLE, state.colour)
+        item.setData(1, Qt.ItemDataRole.ForegroundRole, state.colour)
         item.setToolTip(0, f"状态：{state.value}")
 
     def refresh_states(self) -> None:

@@ -56,8 +56,7 @@ def _coverage(distance: float, hollow: bool) -> float:
 
 
 def state_icon(state: FillState) -> QPixmap:
-    """A coloured dot (a ring for 空), built from its pixels: QPainter's pen and brush calls (and QImage.fill)
-    would build the whole Qt namespace during start-up (see ui.common.qtconst)."""
+    """A coloured dot (a ring for 空), built from its pixels with a smooth edge."""
     if state not in _ICONS:
         red, green, blue = state.colour.red(), state.colour.green(), state.colour.blue()
         centre = (ICON_SIZE - 1) / 2

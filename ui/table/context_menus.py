@@ -9,10 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPoint
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QComboBox, QLineEdit, QMenu, QPlainTextEdit, QWidget
-
-from ui.common.qtconst import CUSTOM_CONTEXT_MENU, set_enum
 
 if TYPE_CHECKING:
     from ui.shell.session import ParkSession
@@ -44,7 +42,7 @@ def context_menu_of(widget: QWidget) -> QMenu:
 
 def install_context_menu(widget: QWidget, extra: Callable[[QMenu], None]) -> None:
     target = _text_widget(widget) or widget
-    set_enum(target, "contextMenuPolicy", CUSTOM_CONTEXT_MENU)
+    target.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
     setattr(widget, EXTRA_ATTRIBUTE, extra)
 
     def show(point: QPoint) -> None:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QWidget
 
 from forms.table.definition import Field
-from ui.common.qtconst import ALIGN_RIGHT_TOP, ALIGN_RIGHT_VCENTER, set_enum
 from ui.common.widgets import CommitLineEdit, CommitPlainTextEdit, finding_colour, finding_tooltip, style_for
 from ui.shell.session import ParkSession, raw_from_text, text_from_raw
 from ui.shell.undo import EditTracker
@@ -33,7 +33,7 @@ class FieldsForm(QWidget):
         row = col = 0
         for f in self.fields:
             label = QLabel(f"{f.label}{'(' + f.unit + ')' if f.unit else ''}：")
-            set_enum(label, "alignment", ALIGN_RIGHT_VCENTER)
+            label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             editor = self._make_editor(f)
             if f.help:
                 label.setToolTip(f.help)
@@ -49,7 +49,7 @@ class FieldsForm(QWidget):
             if f.kind in LONG_KINDS:
                 if col:
                     row, col = row + 1, 0
-                set_enum(label, "alignment", ALIGN_RIGHT_TOP)
+                label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
                 grid.addWidget(label, row, 0)
                 grid.addWidget(editor, row, 1, 1, columns * 2 - 1)
                 row += 1

@@ -1,4 +1,4 @@
-"""The hand-written records of forms.park.model and forms.table.definition behave as the dataclasses they replace."""
+"""The records of forms.park.model and forms.table.definition: fresh defaults, equality, repr, read-only definitions."""
 
 from __future__ import annotations
 
