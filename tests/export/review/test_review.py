@@ -1,0 +1,229 @@
+"""The reviewer's desk: each tampered or hostile package gets exactly the expected findings; good ones none."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import io
+import json
+import re
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from export.package import build_package
+from export.review.run import run_review
+from export.review.summary import RESULTS_FILE, lookup
+from forms.park.model import ParkData
+from forms.table.calc import compute_park
+from tests.export.pdf_support import demo_with_text
+
+NOW = _dt.datetime(2026, 11, 20, 10, 0, tzinfo=_dt.timezone(_dt.timedelta(hours=8)))
+TODAY = _dt.date(2026, 12, 1)
+
+
+def _park(name: str, province: str, scale: float = 1.0) -> ParkData:
+    park = demo_with_text()
+    park.park["park.name"] = name
+    park.park["park.province"] = province
+    if scale != 1.0:
+        for ydata in park.years.values():
+            for key, raw in list(ydata.values.items()):
+                if key.startswith("energy.") and isinstance(raw, int | float):
+                    ydata.values[key] = raw * scale
+    return park
+
+
+def _members(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        return {n: zf.read(n) for n in zf.namelist()}
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, body in members.items():
+            zf.writestr(name, body)
+    return buf.getvalue()
+
+
+def _rehash(members: dict[str, bytes], name: str) -> None:
+    """Update the manifest's hash of ``name``, as a careful forger would."""
+    import hashlib
+
+    manifest = json.loads(members["manifest.json"])
+    for entry in manifest["files"]:
+        if entry["name"] == name:
+            entry["sha256"] = hashlib.sha256(members[name]).hexdigest()
+    members["manifest.json"] = json.dumps(manifest, ensure_ascii=False).encode("utf-8")
+
+
+def _edit_cached_value(xlsx: bytes, sheet_index: int, ref: str, value: float) -> bytes:
+    """Change one cell's stored value in the sheet XML, as Excel would after a hand edit (formula kept)."""
+    parts = _members(xlsx)
+    name = f"xl/worksheets/sheet{sheet_index}.xml"
+    xml = parts[name].decode("utf-8")
+    pattern = re.compile(rf'(<c r="{ref}"[^>]*>(?:<f>[^<]*</f>)?<v>)([^<]*)(</v>)')
+    assert pattern.search(xml), ref
+    parts[name] = pattern.sub(lambda m: f"{m.group(1)}{value}{m.group(3)}", xml, count=1).encode("utf-8")
+    return _zip(parts)
+
+
+def _name(members: dict[str, bytes], suffix: str) -> str:
+    return next(n for n in members if n.endswith(suffix))
+
+
+@pytest.fixture(scope="module")
+def inbox(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    root = tmp_path_factory.mktemp("inbox")
+    folder = root / "收件"
+    folder.mkdir()
+    good_a = build_package(_park("甲园区", "江苏省"), now=NOW, today=TODAY)
+    good_b = build_package(_park("乙园区", "浙江省", 1.3), now=NOW, today=TODAY)
+    (folder / "a.zip").write_bytes(good_a.zip_data)
+    (folder / "b.eml").write_bytes(good_b.eml_data)  # arrives by e-mail: the attachment is taken
+
+    # a workbook cell edited after export (emissions total of 2018), nothing else touched
+    edited = _members(build_package(_park("丙园区", "山东省"), now=NOW, today=TODAY).zip_data)
+    xname = _name(edited, ".xlsx")
+    wb = openpyxl.load_workbook(io.BytesIO(edited[xname]))
+    sheet_index = wb.sheetnames.index("2018年") + 1
+    from export.xlsx.layout import plan_year_sheet
+
+    park_c = _park("丙园区", "山东省")
+    ref = plan_year_sheet(compute_park(park_c).form).cell_of["emissions.total"]
+    edited[xname] = _edit_cached_value(edited[xname], sheet_index, ref, 123.0)
+    (folder / "c.zip").write_bytes(_zip(edited))
+
+    # a file replaced: the workbook of another export of the same content (different bytes)
+    replaced = _members(build_package(_park("丁园区", "河北省"), now=NOW, today=TODAY).zip_data)
+    other = _members(build_package(_park("丁园区", "河北省"), now=NOW + _dt.timedelta(days=1), today=TODAY).zip_data)
+    xname_d = _name(replaced, ".xlsx")
+    replaced[xname_d] = other[xname_d]
+    (folder / "d.zip").write_bytes(_zip(replaced))
+
+    # a PDF from another version of the data, with the manifest hash updated to match it
+    mixed = _members(build_package(_park("戊园区", "安徽省"), now=NOW, today=TODAY).zip_data)
+    newer = _members(build_package(_park("戊园区", "安徽省", 1.1), now=NOW, today=TODAY).zip_data)
+    report = _name(mixed, "专项报告.pdf")
+    mixed[report] = newer[report]
+    _rehash(mixed, report)
+    (folder / "e.zip").write_bytes(_zip(mixed))
+
+    # a zip bomb and a path-traversal zip
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("manifest.json", b"{}")
+        zf.writestr("big.bin", b"\0" * (20 * 1024 * 1024))
+    (folder / "bomb.zip").write_bytes(bomb.getvalue())
+    evil = io.BytesIO()
+    with zipfile.ZipFile(evil, "w") as zf:
+        zf.writestr("../../evil.txt", b"owned")
+        zf.writestr("manifest.json", b"{}")
+    (folder / "traversal.zip").write_bytes(evil.getvalue())
+    out = root / "审核"
+    stdout, stderr = io.StringIO(), io.StringIO()
+    code = run_review([str(folder)], str(out), out=stdout, err=stderr, today=TODAY)
+    results = json.loads((out / RESULTS_FILE).read_text(encoding="utf-8"))
+    by_label = {Path(p["label"].split(" → ")[0]).name: p for p in results["packages"]}
+    return {"root": root, "out": out, "code": code, "stdout": stdout.getvalue(), "by": by_label,
+            "ref": ref, "fp_a": good_a.fingerprint, "results": results}  # fmt: skip
+
+
+INTEGRITY_CODES = {"manifest_missing", "manifest_invalid", "manifest_format", "file_missing", "file_unlisted",
+                   "hash_mismatch", "parkfile_missing", "parkfile_invalid", "fingerprint_manifest", "fingerprint_pdf",
+                   "pdf_invalid", "workbook_missing", "workbook_invalid", "workbook_sheet", "workbook_cell",
+                   "final_forged", "data_error", "years_missing"}  # fmt: skip
+
+
+def _codes(entry: dict[str, object]) -> list[str]:
+    return sorted(f["code"] for f in entry["findings"] if f["code"] in INTEGRITY_CODES)  # type: ignore[index,union-attr]
+
+
+def test_good_packages_have_no_findings(inbox: dict[str, object]) -> None:
+    by = inbox["by"]
+    assert _codes(by["a.zip"]) == [] and by["a.zip"]["refused"] == ""
+    assert _codes(by["b.eml"]) == [] and by["b.eml"]["park"] == "乙园区"
+
+
+def test_workbook_edited_after_export_names_sheet_and_cell(inbox: dict[str, object]) -> None:
+    entry = inbox["by"]["c.zip"]
+    assert _codes(entry) == ["hash_mismatch", "workbook_cell"]
+    message = next(f["message"] for f in entry["findings"] if f["code"] == "workbook_cell")
+    assert "“2018年”工作表" in message and f"{inbox['ref']} 单元格" in message and "123" in message
+
+
+def test_replaced_file_is_a_hash_mismatch_only(inbox: dict[str, object]) -> None:
+    entry = inbox["by"]["d.zip"]
+    assert _codes(entry) == ["hash_mismatch"]
+    assert "工作簿" not in entry["findings"][0]["message"] or ".xlsx" in entry["findings"][0]["message"]
+
+
+def test_pdf_of_another_data_version_is_a_fingerprint_mismatch(inbox: dict[str, object]) -> None:
+    entry = inbox["by"]["e.zip"]
+    codes = _codes(entry)
+    assert set(codes) == {"fingerprint_pdf"}
+    assert "另一版数据" in next(f["message"] for f in entry["findings"] if f["code"] == "fingerprint_pdf")
+
+
+def test_hostile_zips_are_refused_and_nothing_escapes(inbox: dict[str, object]) -> None:
+    by = inbox["by"]
+    assert "压缩" in by["bomb.zip"]["refused"]
+    assert "不安全" in by["traversal.zip"]["refused"]
+    root: Path = inbox["root"]  # type: ignore[assignment]
+    assert not (root / "evil.txt").exists() and not (root.parent / "evil.txt").exists()
+    written = sorted(p.name for p in inbox["out"].iterdir())  # type: ignore[attr-defined]
+    assert written == sorted([RESULTS_FILE, "材料包审核汇总_20261201.pdf", "材料包审核汇总_20261201.xlsx"])
+
+
+def test_exit_code_one_when_any_package_has_hard_findings(inbox: dict[str, object]) -> None:
+    assert inbox["code"] == 1
+    assert "共审核 7 个材料包" in inbox["stdout"]  # type: ignore[operator]
+
+
+def test_summary_workbook_has_calc_values_per_valid_package(inbox: dict[str, object]) -> None:
+    out: Path = inbox["out"]  # type: ignore[assignment]
+    wb = openpyxl.load_workbook(out / "材料包审核汇总_20261201.xlsx")
+    ws = wb["汇总"]
+    header = [c.value for c in ws[1]]
+    rows = {r[1]: dict(zip(header, r, strict=False)) for r in ws.iter_rows(min_row=2, values_only=True)}
+    assert sorted(rows) == sorted(["甲园区", "乙园区", "丙园区", "丁园区", "戊园区"])
+    for name, scale in (("甲园区", 1.0), ("乙园区", 1.3)):
+        result = compute_park(_park(name, "江苏省", scale))
+        for year, yres in result.years.items():
+            assert rows[name][f"{year}年排放总量(tCO2)"] == pytest.approx(yres.computed["emissions.total"], rel=1e-12)
+    assert rows["乙园区"]["省份"] == "浙江省"
+    assert any(title.startswith("审核意见-甲园区") for title in wb.sheetnames)
+    opinions = wb[next(t for t in wb.sheetnames if t.startswith("审核意见-丙园区"))]
+    texts = [c.value for c in opinions["C"] if isinstance(c.value, str)]
+    assert any("2018年" in t for t in texts)
+
+
+def test_paper_fingerprint_lookup(inbox: dict[str, object]) -> None:
+    entries = inbox["results"]["packages"]  # type: ignore[index]
+    fp = str(inbox["fp_a"])
+    spaced = " ".join(fp[i : i + 4] for i in range(0, len(fp), 4)).upper()
+    hits = lookup(entries, f"校验码 {spaced}")
+    assert [h["park"] for h in hits] == ["甲园区"]
+    assert lookup(entries, "0123456789ab") == []
+    stdout = io.StringIO()
+    assert run_review([], str(inbox["out"]), find="0123 4567 89ab", out=stdout) == 1
+    assert "不属于" in stdout.getvalue()
+
+
+def test_newer_package_of_same_park_supersedes(tmp_path: Path) -> None:
+    old = build_package(_park("甲园区", "江苏省"), now=NOW, today=TODAY)
+    new = build_package(_park("甲园区", "江苏省", 1.2), now=NOW + _dt.timedelta(days=3), today=TODAY)
+    (tmp_path / "old.zip").write_bytes(old.zip_data)
+    (tmp_path / "new.zip").write_bytes(new.zip_data)
+    (tmp_path / "same-as-new.eml").write_bytes(new.eml_data)
+    out = tmp_path / "out"
+    assert run_review([str(tmp_path)], str(out), out=io.StringIO(), today=TODAY) == 0
+    ws = openpyxl.load_workbook(out / "材料包审核汇总_20261201.xlsx")["材料包核对"]
+    outcome = {Path(str(r[0]).split(" → ")[0]).name: (r[4], r[7]) for r in ws.iter_rows(min_row=2, values_only=True)}
+    assert outcome["old.zip"][0] == "已被取代" and "new.zip" in outcome["old.zip"][1]
+    assert outcome["new.zip"][0] == "通过"
+    assert outcome["same-as-new.eml"][0] == "重复"
+    summary = openpyxl.load_workbook(out / "材料包审核汇总_20261201.xlsx")["汇总"]
+    assert [r[1] for r in summary.iter_rows(min_row=2, values_only=True)] == ["甲园区"]
