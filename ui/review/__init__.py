@@ -1,0 +1,1 @@
+"""The 审核台 (reviewer's desk) window."""
