@@ -41,6 +41,15 @@ def run_calc(path: str, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> i
         pass
     else:
         doc["projection"] = project_park(park, result)
+    if park.targets:
+        from forms.table.targets import evaluate_targets
+
+        doc["targets"] = [t.to_json() for t in evaluate_targets(park.targets, result)]
+    from forms.report.measures import measures
+
+    figures = measures(park.report.projects)
+    if figures:
+        doc["measures"] = figures
     _dump(doc, out)
     return EXIT_OK
 

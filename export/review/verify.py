@@ -357,14 +357,16 @@ def _check_content(review: PackageReview) -> None:
     findings = validate_park(park, result)
     errors = [f for f in findings if f.level == "error"]
     unexplained = [f for f in findings if f.level != "error" and not f.explained]
+
+    def where(f: Any) -> str:
+        place = f"{f.year}年" if f.year else "园区信息"
+        label = form.field(f.key).label if f.key in form else f.key
+        return place if f.message.startswith(label) else f"{place} {label}"
+
     for f in errors[:20]:
-        where = f"{f.year}年" if f.year else "园区信息"
-        label = form.field(f.key).label if f.key in form else f.key
-        review.add(ERROR, "data_error", f"{where} {label}：{f.message}")
+        review.add(ERROR, "data_error", f"{where(f)}：{f.message}")
     for f in unexplained[:20]:
-        where = f"{f.year}年" if f.year else "园区信息"
-        label = form.field(f.key).label if f.key in form else f.key
-        review.add(WARNING, "data_warning", f"{where} {label}：警告未说明：{f.message}")
+        review.add(WARNING, "data_warning", f"{where(f)}：警告未说明：{f.message}")
     missing_years = [y for y in _required_years(form) if y not in park.years]
     if missing_years:
         review.add(ERROR, "years_missing", "缺少必报年度：" + "、".join(f"{y}年" for y in missing_years))

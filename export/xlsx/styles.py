@@ -51,6 +51,8 @@ def number_format(field: Field) -> str:
         return "0"
     if field.kind in ("text", "longtext", "enum", "phone", "email", "date"):
         return TEXT_FORMAT
+    if field.kind == "boolean":
+        return '"是";"是";"否"'  # stored as 1 / 0, shown as 是 / 否
     decimals = 0 if field.kind == "integer" else field.decimals
     return "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
 

@@ -605,11 +605,12 @@ def _same_number(written: object, default: float | None) -> bool:
 
 
 def _maybe_unavailable(form: FormDefinition) -> frozenset[str]:
-    """Computed keys whose formula can give "—" (a ratio or a division, directly or through another key)."""
-    out: set[str] = set()
+    """Keys that can hold "—": inputs whose blank means "not reported", and computed keys whose formula can
+    give it (a ratio, a division, a tier …, directly or through another such key)."""
+    out: set[str] = {f.key for f in form.fields if f.blank_is_missing}
     for f in form.computed_order:
         assert f.expr is not None
-        if f.expr.denominators() or f.expr.names() & out:
+        if f.expr.partial() or f.expr.names() & out:
             out.add(f.key)
     return frozenset(out)
 

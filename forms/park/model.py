@@ -67,6 +67,7 @@ class ParkData:
     years: dict[int, YearData] = field(default_factory=dict)
     report: ReportData = field(default_factory=ReportData)
     form: str = "eip-2021"
+    targets: list[dict[str, Any]] = field(default_factory=list)  # 碳达峰碳中和目标 (park file)
 
     @property
     def name(self) -> str:

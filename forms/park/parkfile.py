@@ -13,6 +13,7 @@ from typing import Any
 
 from forms.park.atomic import atomic_write_bytes
 from forms.park.model import FactorOverride, ParkData, ReportData, YearData
+from forms.table.definition import FormDefinition
 from forms.table.registry import FORM_VERSIONS, form_for
 
 FORMAT = "parkcarbon/1"
@@ -52,7 +53,7 @@ def park_from_json(doc: Any) -> ParkData:
     if version not in FORM_VERSIONS:
         raise ParkFileError(f"未知的表格版本“{version}”(支持：{'、'.join(FORM_VERSIONS)})", key="form")
     form = form_for(version)
-    unknown_top = set(doc) - {"format", "form", "park", "years", "report"}
+    unknown_top = set(doc) - {"format", "form", "park", "years", "report", "targets"}
     if unknown_top:
         raise ParkFileError(f"未知的顶层键：{'、'.join(sorted(unknown_top))}", key=sorted(unknown_top)[0])
 
@@ -68,10 +69,40 @@ def park_from_json(doc: Any) -> ParkData:
     for ytext, ydoc in _dict(doc.get("years"), "years").items():
         if not (isinstance(ytext, str) and ytext.isdigit() and len(ytext) == 4):
             raise ParkFileError(f"年份“{ytext}”不是四位数字年份", year=str(ytext))
-        years[int(ytext)] = _year_from_json(form.input_keys, form.meta_keys, form.factor_keys, ytext, ydoc, version)
+        yform = _year_form(ytext, ydoc, version)
+        years[int(ytext)] = _year_from_json(yform.input_keys, yform.meta_keys, yform.factor_keys, ytext, ydoc,
+                                            yform.version)  # fmt: skip
 
     report = _report_from_json(doc.get("report"))
-    return ParkData(park=park, years=years, report=report, form=version)
+    targets = read_targets(doc.get("targets"), form, years)
+    return ParkData(park=park, years=years, report=report, form=version, targets=targets)
+
+
+def _year_form(year: str, ydoc: Any, version: str) -> FormDefinition:
+    """The form version a year was filled against: the file's, unless the year states another."""
+    stated = ydoc.get("form", version) if isinstance(ydoc, dict) else version
+    if stated not in FORM_VERSIONS:
+        raise ParkFileError(f"{year} 年的表格版本“{stated}”未知(支持：{'、'.join(FORM_VERSIONS)})", year=year,
+                            key="form")  # fmt: skip
+    return form_for(stated)
+
+
+def read_targets(doc: Any, form: FormDefinition, years: dict[int, YearData]) -> list[dict[str, Any]]:
+    """The park's targets as given (validated for structure; the evaluation is forms.park.targets')."""
+    from forms.table.targets import TargetError, parse_target
+
+    if doc is None:
+        return []
+    if not isinstance(doc, list):
+        raise ParkFileError("targets 应为目标对象的列表", key="targets")
+    forms = [form, *(form_for(y.form) for y in years.values() if y.form != form.version)]
+    out = []
+    for n, item in enumerate(doc, start=1):
+        try:
+            out.append(parse_target(item, forms))
+        except TargetError as exc:
+            raise ParkFileError(f"第 {n} 个目标：{exc}", key=f"targets[{n}]") from None
+    return out
 
 
 def _year_from_json(
@@ -81,9 +112,7 @@ def _year_from_json(
     unknown = set(ydoc) - {"values", "factors", "explanations", "meta", "form"}
     if unknown:
         raise ParkFileError(f"{year} 年有未知的键：{'、'.join(sorted(unknown))}", year=year, key=sorted(unknown)[0])
-    out = YearData(form=ydoc.get("form", form))
-    if out.form != form:
-        raise ParkFileError(f"{year} 年的表格版本“{out.form}”与文件的表格版本“{form}”不一致", year=year, key="form")
+    out = YearData(form=form)
     for key, value in _dict(ydoc.get("values"), f"{year} 年 values").items():
         if key in metas:
             out.meta[key] = value
@@ -157,8 +186,13 @@ def park_to_json(park: ParkData) -> dict[str, Any]:
             "explanations": dict(y.explanations),
             "meta": dict(y.meta),
         }
-    return {"format": FORMAT, "form": park.form, "park": dict(park.park), "years": years,
-            "report": park.report.to_json()}  # fmt: skip
+        if y.form != park.form:
+            years[str(year)]["form"] = y.form
+    doc = {"format": FORMAT, "form": park.form, "park": dict(park.park), "years": years,
+           "report": park.report.to_json()}  # fmt: skip
+    if park.targets:
+        doc["targets"] = [dict(t) for t in park.targets]
+    return doc
 
 
 def dumps(park: ParkData) -> str:

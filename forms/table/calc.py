@@ -10,7 +10,7 @@ from forms.table.definition import FormDefinition
 from forms.table.factors import FactorLibrary, FactorValue, library
 from forms.table.kinds import parse
 from forms.table.registry import form_for
-from forms.table.trend import compute_trend
+from forms.table.trend import compute_synergy, compute_trend
 
 
 @dataclass
@@ -36,12 +36,28 @@ class ParkResult:
     form: FormDefinition
     years: dict[int, YearResult]
     trend: dict[str, object]
+    year_forms: dict[int, FormDefinition] = field(default_factory=dict)  # where a year's version differs
 
     def to_json(self) -> dict[str, object]:
         return {
-            "years": {str(y): dict(r.computed) for y, r in sorted(self.years.items())},
+            "years": {str(y): _year_json(self.form_of(y), r.computed) for y, r in sorted(self.years.items())},
             "trend": self.trend,
         }
+
+    def form_of(self, year: int) -> FormDefinition:
+        """The form version the year was filled against (a park may move years to a newer version)."""
+        return self.year_forms.get(year, self.form)
+
+
+def _year_json(form: FormDefinition, computed: Mapping[str, float | None]) -> dict[str, object]:
+    """Computed values as calc prints them: yes/no values as JSON true/false, the rest as numbers."""
+    out: dict[str, object] = {}
+    for key, value in computed.items():
+        if value is not None and key in form and form.field(key).kind == "boolean":
+            out[key] = bool(value)
+        else:
+            out[key] = value
+    return out
 
 
 def parse_inputs(form: FormDefinition, ydata: YearData) -> tuple[dict[str, float | None], dict[str, str]]:
@@ -64,7 +80,10 @@ def parse_inputs(form: FormDefinition, ydata: YearData) -> tuple[dict[str, float
 
 def evaluate(form: FormDefinition, env: Mapping[str, float | None]) -> dict[str, float | None]:
     """Evaluate every computed field over ``env`` (inputs and factor values; missing counts as 0)."""
-    scope: dict[str, float | None] = {k: (0.0 if v is None else v) for k, v in env.items()}
+    missing = form.blank_missing_keys
+    scope: dict[str, float | None] = {k: (0.0 if v is None and k not in missing else v) for k, v in env.items()}
+    for key in missing:
+        scope.setdefault(key, None)  # not reported: formulas using it are unavailable, not computed from 0
     out: dict[str, float | None] = {}
     for f in form.computed_order:
         assert f.expr is not None
@@ -91,4 +110,13 @@ def compute_park(park: ParkData, lib: FactorLibrary | None = None) -> ParkResult
     lib = lib or library()
     years = {y: compute_year(park, y, lib) for y in park.sorted_years()}
     trend = compute_trend(form, {y: r.computed for y, r in years.items()}, {y: r.inputs for y, r in years.items()})
-    return ParkResult(form, years, trend)
+    year_forms = {y: form_for(park.years[y].form) for y in years if park.years[y].form != park.form}
+    if not form.pollutant_keys:
+        for other in year_forms.values():  # a baseline park with years moved to a version that tracks pollutants
+            if other.pollutant_keys:
+                form = other
+                break
+    trend.update(
+        compute_synergy(form, {y: r.computed for y, r in years.items()}, {y: r.inputs for y, r in years.items()})
+    )
+    return ParkResult(form_for(park.form), years, trend, year_forms)

@@ -60,6 +60,7 @@ class Field(NamedTuple):
     decimals: int = 2
     default_ref: str | None = None  # for factors: where the shipped default comes from
     indicative: bool = False  # shown as 示意值 (indicative only)
+    blank_is_missing: bool = False  # an input left blank is "not reported" (not 0): formulas using it give None
 
     @property
     def expr(self) -> Expr | None:
@@ -148,12 +149,14 @@ class FormDefinition:
         yoy_warning_keys: tuple[str, ...],
         year_rules: tuple[Rule, ...],
         first_year: int = 2016,
+        pollutant_keys: tuple[str, ...] = (),
     ) -> None:
         put = self.__dict__.update  # past the read-only guard below
         put(version=version, title=title, columns=columns, sections=sections, fields=fields)
         put(yoy_keys=yoy_keys, trend_metrics=trend_metrics, intensity_key=intensity_key)
         put(value_added_key=value_added_key, energy_key=energy_key, emissions_key=emissions_key)
         put(yoy_warning_keys=yoy_warning_keys, year_rules=year_rules, first_year=first_year)
+        put(pollutant_keys=pollutant_keys)
 
     version: str
     title: str
@@ -169,6 +172,17 @@ class FormDefinition:
     yoy_warning_keys: tuple[str, ...]
     year_rules: tuple[Rule, ...]
     first_year: int
+    pollutant_keys: tuple[str, ...]  # 减污降碳: pollutants whose year-on-year change and synergy are tracked
+
+    _ARGS = ("version", "title", "columns", "sections", "fields", "yoy_keys", "trend_metrics", "intensity_key",
+             "value_added_key", "energy_key", "emissions_key", "yoy_warning_keys", "year_rules", "first_year",
+             "pollutant_keys")  # fmt: skip
+
+    def extended(self, **changes: object) -> "FormDefinition":
+        """A new form version built on this one: the same definition with ``changes`` applied."""
+        args = {name: getattr(self, name) for name in self._ARGS}
+        args.update(changes)
+        return FormDefinition(**args)  # type: ignore[arg-type]
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"FormDefinition is read-only (tried to set {name!r})")
@@ -197,6 +211,11 @@ class FormDefinition:
     @cached_property
     def input_keys(self) -> frozenset[str]:
         return frozenset(f.key for f in self.fields if f.role == INPUT and f.group == VALUES)
+
+    @cached_property
+    def blank_missing_keys(self) -> frozenset[str]:
+        """Inputs whose blank means "not reported" rather than 0."""
+        return frozenset(f.key for f in self.fields if f.blank_is_missing)
 
     @cached_property
     def meta_keys(self) -> frozenset[str]:

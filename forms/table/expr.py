@@ -7,6 +7,8 @@ window, the PDF and Excel can never disagree.
 
 Semantics: a missing input counts as 0 in sums and products; ``ratio(a, b)`` is unavailable (None)
 when ``b`` is 0 or missing; an unavailable operand makes the result unavailable.
+``tier(x, t1, v1, t2, v2, …)`` is the value ``v`` of the highest threshold ``t`` (ascending) that ``x`` reaches,
+unavailable below the first; ``le(a, b)`` is 1 when a ≤ b, else 0 (a yes/no value).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from dataclasses import dataclass
 __all__ = ["BinOp", "Call", "Expr", "FormulaError", "Name", "Num", "parse_formula"]
 
 _TOKEN = re.compile(r"\s*(?:(\d+(?:\.\d*)?(?:[eE][+-]?\d+)?)|([A-Za-z_][A-Za-z0-9_.]*)|(.))")
-FUNCTIONS = ("sum", "ratio")
+FUNCTIONS = ("sum", "ratio", "tier", "le")
 
 
 class FormulaError(ValueError):
@@ -43,6 +45,13 @@ class Expr:
     def denominators(self) -> list[Expr]:
         """Divisors that make the result unavailable when they are 0 (ratio denominators, ``/`` by a name)."""
         return []
+
+    def partial(self) -> bool:
+        """Whether the result can be unavailable for available operands (a ratio, a division, a tier …)."""
+        return bool(self.denominators()) or any(getattr(a, "partial", lambda: False)() for a in self._operands())
+
+    def _operands(self) -> tuple[Expr, ...]:
+        return ()
 
 
 @dataclass(frozen=True)
@@ -84,6 +93,9 @@ class BinOp(Expr):
     def names(self) -> set[str]:
         return self.left.names() | self.right.names()
 
+    def _operands(self) -> tuple[Expr, ...]:
+        return (self.left, self.right)
+
     def evaluate(self, env: Mapping[str, float | None]) -> float | None:
         a = self.left.evaluate(env)
         b = self.right.evaluate(env)
@@ -124,8 +136,23 @@ class Call(Expr):
             out |= arg.names()
         return out
 
+    def _operands(self) -> tuple[Expr, ...]:
+        return self.args
+
     def evaluate(self, env: Mapping[str, float | None]) -> float | None:
         values = [arg.evaluate(env) for arg in self.args]
+        if self.func in ("tier", "le") and values[0] is None:
+            return None
+        if self.func == "tier":
+            chosen: float | None = None
+            for threshold, value in zip(values[1::2], values[2::2], strict=True):
+                if threshold is not None and values[0] >= threshold:  # type: ignore[operator]
+                    chosen = value
+            return chosen
+        if self.func == "le":
+            if values[1] is None:
+                return None
+            return 1.0 if values[0] <= values[1] else 0.0  # type: ignore[operator]
         if self.func == "sum":
             if any(v is None for v in values):
                 return None
@@ -146,8 +173,20 @@ class Call(Expr):
             out.append(self.args[1])
         return out
 
+    def partial(self) -> bool:
+        return self.func in ("tier", "le") or super().partial()
+
     def to_excel(self, ref: Callable[[str], str], *, bare: bool = False) -> str:
         parts = [arg.to_excel(ref, bare=bare) for arg in self.args]
+        if self.func == "tier":
+            x, pairs = parts[0], list(zip(parts[1::2], parts[2::2], strict=True))
+            text = '"—"'
+            for threshold, value in pairs:
+                text = f"IF(N({x})>={threshold},{value},{text})"
+            return f'IF(ISNUMBER({x}),{text},"—")'
+        if self.func == "le":
+            a, b = parts
+            return f'IF(AND(ISNUMBER({a}),ISNUMBER({b})),IF({a}<={b},1,0),"—")'
         if self.func == "sum":
             return "SUM(" + ",".join(parts) + ")"
         num, den = parts
@@ -219,8 +258,10 @@ class _Parser:
                     self.pos += 1
                     args.append(self.expression())
                 self.expect(")")
-                if text == "ratio" and len(args) != 2:
-                    raise FormulaError(f"ratio takes two arguments in {self.text!r}")
+                if text in ("ratio", "le") and len(args) != 2:
+                    raise FormulaError(f"{text} takes two arguments in {self.text!r}")
+                if text == "tier" and (len(args) < 3 or len(args) % 2 == 0):
+                    raise FormulaError(f"tier takes a value and threshold/value pairs in {self.text!r}")
                 return Call(text, tuple(args))
             return Name(text)
         raise FormulaError(f"unexpected {text!r} in {self.text!r}")

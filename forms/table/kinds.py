@@ -86,4 +86,6 @@ def display(kind: str, value: float | str | None, decimals: int = 2) -> str:
         return value
     if kind in ("integer", "year"):
         return format_number(value, 0, grouping=kind == "integer")
+    if kind == "boolean":  # computed yes/no values (stored as 1 / 0)
+        return "是" if value else "否"
     return format_number(value, decimals)

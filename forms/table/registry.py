@@ -7,7 +7,7 @@ from functools import cache
 from forms.table.definition import FormDefinition
 
 DEFAULT_FORM = "eip-2021"
-FORM_VERSIONS = ("eip-2021",)
+FORM_VERSIONS = ("eip-2021", "eip-2026")
 
 
 class UnknownFormError(KeyError):
@@ -25,4 +25,8 @@ def form_for(version: str = DEFAULT_FORM) -> FormDefinition:
         from forms.table.versions import eip2021
 
         return eip2021.build()
+    if version == "eip-2026":
+        from forms.table.versions import eip2026
+
+        return eip2026.build()
     raise UnknownFormError(version)

@@ -59,3 +59,51 @@ def compute_trend(form: FormDefinition, computed: Series, inputs: Series) -> dic
             best, peak = total, y
     out["trend.peak_year"] = peak
     return out
+
+
+QUADRANTS = {(-1, -1): "协同减排", (-1, 1): "减碳增污", (1, -1): "减污增碳", (1, 1): "协同增排"}
+
+
+def synergy_type(co2_change: float | None, pollutant_change: float | None) -> str | None:
+    """协同控制效应坐标系: the quadrant of (ΔC, ΔP); unavailable when either is; 无变化 when either is 0."""
+    if co2_change is None or pollutant_change is None:
+        return None
+    if co2_change == 0 or pollutant_change == 0:
+        return "无变化"
+    return QUADRANTS[(1 if co2_change > 0 else -1, 1 if pollutant_change > 0 else -1)]
+
+
+def compute_synergy(form: FormDefinition, computed: Series, inputs: Series) -> dict[str, object]:
+    """减污降碳 over the filed years: each pollutant's yoy change, its cross elasticity with CO2 and the type.
+
+    A pollutant not reported in a year (blank, or a year filed against a version without pollutants) makes
+    that year's and the next year's change unavailable, as does a previous year not filed.
+    """
+    if not form.pollutant_keys:
+        return {}
+    years = sorted(computed)
+    co2 = {
+        y: growth_pct(
+            _value(form.emissions_key, y, computed, inputs), _value(form.emissions_key, y - 1, computed, inputs)
+        )
+        if y - 1 in computed
+        else None
+        for y in years[1:]
+    }
+    out: dict[str, object] = {}
+    for key in form.pollutant_keys:
+        name = key.split(".", 1)[1]
+        yoy = {
+            y: growth_pct(inputs.get(y, {}).get(key), inputs.get(y - 1, {}).get(key)) if y - 1 in computed else None
+            for y in years[1:]
+        }
+        out[f"trend.{key}.yoy"] = {str(y): v for y, v in yoy.items()}
+        elasticity: dict[str, float | None] = {}
+        kinds: dict[str, str | None] = {}
+        for y in years[1:]:
+            c, p = co2[y], yoy[y]
+            elasticity[str(y)] = None if c is None or p is None or c == 0 else p / c
+            kinds[str(y)] = synergy_type(c, p)
+        out[f"synergy.{name}.elasticity"] = elasticity
+        out[f"synergy.{name}.quadrant"] = kinds
+    return out

@@ -166,11 +166,14 @@ def _yoy_change(r: Rule, ctx: Context) -> Iterator[tuple[str, str]]:
     if ctx.previous is None or ctx.result is None:
         return
     limit = float(r.params.get("limit", 30))  # type: ignore[arg-type]
-    for key in ctx.form.yoy_warning_keys:
+    keys: tuple[str, ...] = r.params.get("keys", ctx.form.yoy_warning_keys)  # type: ignore[assignment]
+    for key in keys:
         cur, prev = ctx.value(key), ctx.previous.value(key)
         if cur is None or prev is None or (cur == 0 and prev == 0) or cur < 0 or prev < 0:
             continue  # a negative quantity is already a hard error; a percentage of it means nothing
         label = ctx.label(key)
+        if prev == 0 and not r.params.get("from_zero", True):
+            continue  # the change from 0 is not a percentage (the pollutants' rule follows the yoy literally)
         if prev == 0:
             yield key, f"{label}由上年的 0 变为 {_fmt(cur)}，变化超过 ±{_fmt(limit)}%：请说明原因"
             continue
@@ -235,14 +238,30 @@ def validate_park(park: ParkData, result: ParkResult | None = None) -> list[Find
     findings += _check_fields(form.fields_in(PARK), ctx)
     for year in park.sorted_years():
         ydata = park.years[year]
-        ctx = Context(form, park, year, ydata, result.years[year], result.years.get(year - 1))
-        fields = (f for f in form.fields if f.group != PARK)
+        yform = result.form_of(year)
+        ctx = Context(yform, park, year, ydata, result.years[year], result.years.get(year - 1))
+        fields = (f for f in yform.fields if f.group != PARK)
         findings += _check_fields(fields, ctx)
-        for rule in form.year_rules:
+        for rule in yform.year_rules:
             for key, message in YEAR_CHECKS[rule.check](rule, ctx):
                 explanation = ydata.explanations.get(key, "") if rule.level == WARNING else ""
                 findings.append(Finding(rule.level, year, key, message, rule.check, explanation))
+    findings += _target_findings(park, result)
     return _dedupe(findings)
+
+
+def _target_findings(park: ParkData, result: ParkResult) -> list[Finding]:
+    """A target due in a filed year and not achieved is a soft warning; its explanation is kept with it."""
+    from forms.table.targets import MISSED, describe, evaluate_targets
+
+    out = []
+    for target, evaluated in zip(park.targets, evaluate_targets(park.targets, result), strict=True):
+        if evaluated.status == MISSED and evaluated.year in result.years:
+            words = describe(target, result.form_of(evaluated.year))
+            message = f"目标“{words}”未达成：请说明原因及拟采取的措施"
+            explanation = str(target.get("explanation") or "")
+            out.append(Finding(WARNING, evaluated.year, evaluated.indicator, message, "target_missed", explanation))
+    return out
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:

@@ -13,7 +13,7 @@ from forms.table.kinds import parse
 from forms.table.registry import FORM_VERSIONS, form_for
 from forms.table.validate import FIELD_CHECKS, YEAR_CHECKS
 
-KINDS = {"number", "integer", "percent", "year", "text", "longtext", "enum", "phone", "email", "date"}
+KINDS = {"number", "integer", "percent", "year", "text", "longtext", "enum", "phone", "email", "date", "boolean"}
 
 
 @pytest.fixture(params=FORM_VERSIONS)
@@ -33,6 +33,8 @@ def test_fields_are_well_formed(form) -> None:  # type: ignore[no-untyped-def]
         assert f.group in (PARK, META, VALUES), f.key
         assert f.label.strip(), f.key
         assert (f.formula is not None) == (f.role == COMPUTED), f.key
+        if f.kind == "boolean":
+            assert f.role == COMPUTED, f"{f.key}: a yes/no value is computed, never typed"
         if f.kind == "enum":
             assert f.options, f.key
         if f.group == VALUES and f.kind in ("number", "percent"):
