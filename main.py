@@ -41,6 +41,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="输出目录")
     p.add_argument("--template", action="store_true", help="只导出空白模板工作簿")
     p.add_argument("--db", dest="sub_db", help="数据库文件路径")
+    p = sub.add_parser("review", help="审核收到的材料包(.zip)、邮件(.eml)或其文件夹，写出汇总；有错误时退出码为 1")
+    p.add_argument("inputs", nargs="*", metavar="材料包", help="材料包、邮件或文件夹(可多个)")
+    p.add_argument("--out", required=True, metavar="目录", help="汇总工作簿、PDF 和审核结果的输出目录")
+    p.add_argument("--find", metavar="校验码", help="查找纸质材料页脚所印校验码属于哪个材料包")
+    p = sub.add_parser("desk", help="打开审核台窗口(可同时给出要审核的材料包或文件夹)")
+    p.add_argument("inputs", nargs="*", metavar="材料包", help="材料包、邮件或文件夹")
     return parser
 
 
@@ -80,10 +86,21 @@ def main(argv: list[str] | None = None) -> int:
         from export.commands import run_command
 
         return run_command(args.command, args, db)
+    if args.command == "review":
+        from export.review.run import run_review
+
+        return run_review(args.inputs, args.out, args.find)
+    if args.command == "desk":
+        from ui.review.desk import run_desk
+
+        return run_desk(args.inputs)
     from ui.shell.app import run_app
 
     return run_app(db)
 
 
 if __name__ == "__main__":
+    import multiprocessing
+
+    multiprocessing.freeze_support()  # the reviewer's desk checks packages in worker processes (frozen builds too)
     sys.exit(main())

@@ -150,13 +150,17 @@ class FormDefinition:
         year_rules: tuple[Rule, ...],
         first_year: int = 2016,
         pollutant_keys: tuple[str, ...] = (),
+        province_key: str = "",
+        park_type_key: str = "",
+        energy_intensity_key: str = "",
     ) -> None:
         put = self.__dict__.update  # past the read-only guard below
         put(version=version, title=title, columns=columns, sections=sections, fields=fields)
         put(yoy_keys=yoy_keys, trend_metrics=trend_metrics, intensity_key=intensity_key)
         put(value_added_key=value_added_key, energy_key=energy_key, emissions_key=emissions_key)
         put(yoy_warning_keys=yoy_warning_keys, year_rules=year_rules, first_year=first_year)
-        put(pollutant_keys=pollutant_keys)
+        put(pollutant_keys=pollutant_keys, province_key=province_key, park_type_key=park_type_key)
+        put(energy_intensity_key=energy_intensity_key)
 
     version: str
     title: str
@@ -173,10 +177,13 @@ class FormDefinition:
     year_rules: tuple[Rule, ...]
     first_year: int
     pollutant_keys: tuple[str, ...]  # 减污降碳: pollutants whose year-on-year change and synergy are tracked
+    province_key: str  # roles: the park's province, its type, its energy intensity (code asks, never spells)
+    park_type_key: str
+    energy_intensity_key: str
 
     _ARGS = ("version", "title", "columns", "sections", "fields", "yoy_keys", "trend_metrics", "intensity_key",
              "value_added_key", "energy_key", "emissions_key", "yoy_warning_keys", "year_rules", "first_year",
-             "pollutant_keys")  # fmt: skip
+             "pollutant_keys", "province_key", "park_type_key", "energy_intensity_key")  # fmt: skip
 
     def extended(self, **changes: object) -> "FormDefinition":
         """A new form version built on this one: the same definition with ``changes`` applied."""

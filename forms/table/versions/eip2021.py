@@ -390,6 +390,9 @@ def build() -> FormDefinition:
         value_added_key="basic.industrial_value_added",
         energy_key="energy.total_tce",
         emissions_key="emissions.total",
+        province_key="park.province",
+        park_type_key="park.type",
+        energy_intensity_key="intensity.energy_per_iva",
         yoy_warning_keys=("emissions.total", *fuel_keys),
         year_rules=(
             Rule("year_range"),

@@ -227,3 +227,19 @@ def test_newer_package_of_same_park_supersedes(tmp_path: Path) -> None:
     assert outcome["same-as-new.eml"][0] == "重复"
     summary = openpyxl.load_workbook(out / "材料包审核汇总_20261201.xlsx")["汇总"]
     assert [r[1] for r in summary.iter_rows(min_row=2, values_only=True)] == ["甲园区"]
+
+
+def test_review_command_line(inbox: dict[str, object], tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from tests.export.pdf_support import REPO
+
+    folder = Path(str(inbox["root"])) / "收件"
+    proc = subprocess.run([sys.executable, "main.py", "review", str(folder / "a.zip"), str(folder / "bomb.zip"),
+                           "--out", str(tmp_path)], cwd=REPO, capture_output=True, text=True, check=False)  # fmt: skip
+    assert proc.returncode == 1, proc.stderr
+    assert "拒收" in proc.stdout and "Traceback" not in proc.stdout + proc.stderr
+    found = subprocess.run([sys.executable, "main.py", "review", "--out", str(tmp_path), "--find", str(inbox["fp_a"])],
+                           cwd=REPO, capture_output=True, text=True, check=False)  # fmt: skip
+    assert found.returncode == 0 and "甲园区" in found.stdout
