@@ -185,7 +185,7 @@ class FormDefinition:
              "value_added_key", "energy_key", "emissions_key", "yoy_warning_keys", "year_rules", "first_year",
              "pollutant_keys", "province_key", "park_type_key", "energy_intensity_key")  # fmt: skip
 
-    def extended(self, **changes: object) -> "FormDefinition":
+    def extended(self, **changes: object) -> FormDefinition:
         """A new form version built on this one: the same definition with ``changes`` applied."""
         args = {name: getattr(self, name) for name in self._ARGS}
         args.update(changes)
