@@ -225,8 +225,10 @@ class Database:
         Only the differences are written, each with its history row."""
         target = cells.park_to_cells(park)
         form = self._form_definition(park.form)
+        year_forms = {c[1]: self._form_definition(str(v)) for c, v in target.items() if c[0] == cells.YEAR}
         for cell, value in target.items():
-            cell_store.check_cell(form, cell, value)
+            in_year = cell[0] in YEAR_KINDS and cell[1] in year_forms
+            cell_store.check_cell(year_forms[cell[1]] if in_year else form, cell, value)
         name = str(park.park.get("park.name") or "")
         with self._transaction():
             at = self._stamp()
@@ -276,7 +278,7 @@ class Database:
     def set_value(self, park_id: int, year: int | None, key: str, raw: Raw) -> None:
         """Save one field as typed.  ``year=None`` for ``park.*`` profile keys; a year's ``meta.*`` and
         values keys go by the form definition.  ``raw=None`` clears the field (it is no longer stored)."""
-        form = self._form_definition(self._form_of(park_id))
+        form = self._form_definition(self._form_of(park_id) if year is None else self._year_form(park_id, int(year)))
         if year is None:
             if key not in form.park_keys:
                 raise InvalidDataError(f"“{key}”不是园区概况中的项目(填写年度数据时请给出年份)")
@@ -510,9 +512,36 @@ class Database:
         except UnknownFormError as exc:
             raise InvalidDataError(str(exc)) from None
 
+    def _year_form(self, park_id: int, year: int) -> str:
+        """The form version a year was filled against (the park's when the year is not there)."""
+        row = self._conn.execute("SELECT form FROM years WHERE park_id = ? AND year = ?", (park_id, year)).fetchone()
+        return str(row[0]) if row is not None else self._form_of(park_id)
+
+    def _cell_form(self, park_id: int, cell: CellKey) -> FormDefinition:
+        kind, year, _key = cell
+        if kind in YEAR_KINDS and year is not None:
+            return self._form_definition(self._year_form(park_id, int(year)))
+        return self._form_definition(self._form_of(park_id))
+
+    @_guarded
+    def move_year_form(self, park_id: int, year: int, version: str) -> None:
+        """Fill a year against another form version (e.g. eip-2021 → eip-2026): one history entry, and only
+        when every value already typed has its place in the new version, so nothing is lost."""
+        new_form = self._form_definition(version)
+        if not self._has_year(park_id, int(year)):
+            raise InvalidDataError(f"园区还没有 {year} 年的表格")
+        stored = cell_store.read_cells(self._conn, park_id)
+        for cell, value in stored.items():
+            if cell[1] == int(year) and cell[0] in YEAR_KINDS:
+                try:
+                    cell_store.check_cell(new_form, cell, value)
+                except InvalidDataError as exc:
+                    raise InvalidDataError(f"{year} 年不能改按表格版本“{version}”填写：{exc}") from None
+        self._change(park_id, (cells.YEAR, int(year), ""), version)
+
     def _change(self, park_id: int, cell: CellKey, new: Any) -> bool:
         """Set one cell in its own small transaction (or the open one) with its history row."""
-        form = self._form_definition(self._form_of(park_id))
+        form = self._cell_form(park_id, cell)
         cell_store.check_cell(form, cell, new)
         with self._transaction():
             kind, year, _key = cell
@@ -541,7 +570,7 @@ class Database:
 
     def _apply(self, park_id: int, cell: CellKey, old: Any, new: Any, at: str) -> None:
         """Write one cell and its history row (inside the caller's transaction)."""
-        form = self._form_definition(self._form_of(park_id))
+        form = self._cell_form(park_id, cell)
         cell_store.write_cell(self._conn, form, park_id, cell, new, at)
         kind, year, key = cell
         self._conn.execute(
