@@ -23,6 +23,8 @@ SECTION = "section"
 PROJECTS = "projects"
 SCENARIOS = "scenarios"
 EXTRA = "report_extra"
+TARGETS_KEY = "~targets"  # the park's targets (ParkData.targets) live among the extra cells, under a key no
+# report setting can have (report keys are identifiers), so no table of their own is needed
 KINDS = (PARK, YEAR, VALUE, META, FACTOR, EXPLANATION, SECTION, PROJECTS, SCENARIOS, EXTRA)
 
 CellKey = tuple[str, int | None, str]
@@ -61,6 +63,8 @@ def park_to_cells(park: ParkData) -> dict[CellKey, Any]:
         cells[(SCENARIOS, None, "")] = dict(report.scenarios)
     for key, value in report.extra.items():
         cells[(EXTRA, None, key)] = value
+    if park.targets:
+        cells[(EXTRA, None, TARGETS_KEY)] = [dict(t) for t in park.targets]
     return cells
 
 
@@ -92,6 +96,8 @@ def cells_to_park(cells: dict[CellKey, Any], form: str, outline: str) -> ParkDat
             park.report.projects = [dict(p) for p in value]
         elif kind == SCENARIOS:
             park.report.scenarios = dict(value)
+        elif kind == EXTRA and key == TARGETS_KEY:
+            park.targets = [dict(t) for t in value]
         elif kind == EXTRA:
             park.report.extra[key] = value
     return park

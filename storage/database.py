@@ -340,6 +340,13 @@ class Database:
         """Store a JSON value under ``report.<key>`` (e.g. "final", "outline_custom"); ``None`` removes it."""
         self._change(park_id, (cells.EXTRA, None, key), ABSENT if value is None else value)
 
+    @_guarded
+    def set_targets(self, park_id: int, targets: list[dict[str, Any]]) -> None:
+        """Store the park's targets (park file ``targets``) as one change; an empty list removes them."""
+        if not isinstance(targets, list) or not all(isinstance(t, dict) for t in targets):
+            raise InvalidDataError("目标应为目标对象的列表")
+        self._change(park_id, (cells.EXTRA, None, cells.TARGETS_KEY), [dict(t) for t in targets] or ABSENT)
+
     # ------------------------------------------------------------------ history
 
     @_guarded

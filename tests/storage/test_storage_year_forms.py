@@ -38,3 +38,19 @@ def test_a_park_file_with_mixed_versions_round_trips_through_the_database(db: Da
     text = dumps(db.load_park(park_id))
     again = db.replace_park(loads(text))
     assert dumps(db.load_park(again)) == text
+
+
+def test_targets_are_stored_with_history_and_survive_reopen(db: Database, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    park_id = db.create_park({"park.name": "丙园区"}, years=[2020])
+    target = {"indicator": "emissions.total", "year": 2030, "kind": "peak", "source": "园区碳达峰实施方案"}
+    db.set_targets(park_id, [target])
+    assert db.load_park(park_id).targets == [target]
+    assert db.load_park(park_id).report.extra == {}
+    db.set_targets(park_id, [])
+    assert db.load_park(park_id).targets == []
+    entries = db.history(park_id)
+    assert [e.new_raw for e in entries[:2]] == [None, [target]]
+    db.restore_history(entries[1].id)
+    assert db.load_park(park_id).targets == [target]
+    again = loads(dumps(db.load_park(park_id)))
+    assert again.targets == [target]
