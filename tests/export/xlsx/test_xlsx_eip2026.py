@@ -1,0 +1,74 @@
+"""The eip-2026 workbook: LibreOffice recalculates the 减污降碳 and 零碳园区 cells to calc's values, and the
+workbook imports back unchanged (blank pollutants stay "not reported")."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+import export.xlsx.workbook as xlsx_module
+from export.xlsx.layout import plan_year_sheet
+from export.xlsx.reader import read_workbook
+from export.xlsx.workbook import write_workbook
+from forms.park.model import ParkData
+from forms.park.parkfile import park_from_json, park_to_json
+from forms.table.calc import compute_park
+from tests.export.xlsx.test_xlsx_recalc import _profile
+from tests.export.xlsx_support import convert, soffice
+from tests.forms.table.test_eip2026 import _doc
+
+
+def _park() -> ParkData:
+    doc = _doc()
+    doc["years"]["2018"]["values"]["power.green_purchased"] = 1000
+    doc["years"]["2019"]["values"]["zero.clean_energy_share"] = 35.5
+    return park_from_json(doc)
+
+
+def test_eip2026_workbook_imports_back_unchanged(tmp_path: Path) -> None:
+    park = _park()
+    src = write_workbook(park, tmp_path / "p.xlsx")
+    result = read_workbook(src)
+    assert result.ok, [r.text() for r in result.rejected]
+    got, want = park_to_json(result.park), park_to_json(park)
+    got.pop("report")
+    want.pop("report")
+    for ydoc in want["years"].values():  # a blank typed as "" is a blank cell, read back as not typed
+        ydoc["values"] = {k: v for k, v in ydoc["values"].items() if v != ""}
+    assert got == want
+    ws = openpyxl.load_workbook(src)["2019年"]
+    plan = plan_year_sheet(compute_park(park).form)
+    assert str(ws[plan.cell_of["zero.meets"]].value).startswith("=")
+    assert ws[plan.cell_of["zero.meets"]].number_format == '"是";"是";"否"'
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(soffice() is None, reason="LibreOffice (soffice) 未安装：跳过由电子表格程序重新计算的检验")
+def test_libreoffice_recalculates_the_new_sections(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    park = _park()
+    result = compute_park(park)
+    monkeypatch.setattr(xlsx_module, "inject_cached_values", lambda data, sheets, cached: data)
+    src = write_workbook(park, tmp_path / "uncached.xlsx")
+    out = convert(src, "xlsx", tmp_path / "out", _profile(tmp_path))
+    wb = openpyxl.load_workbook(out, data_only=True)
+    plan = plan_year_sheet(result.form)
+    wrong = []
+    checked = 0
+    for year, yres in result.years.items():
+        ws = wb[f"{year}年"]
+        for key, expected in yres.computed.items():
+            if not key.startswith(("zero.", "intensity.")):
+                continue
+            got = ws[plan.cell_of[key]].value
+            checked += 1
+            if expected is None:
+                ok = got == "—"
+            else:
+                ok = isinstance(got, int | float) and math.isclose(got, expected, rel_tol=1e-9, abs_tol=1e-9)
+            if not ok:
+                wrong.append(f"{year} {key}: LibreOffice {got!r}, calc {expected!r}")
+    assert checked >= 5 * 14
+    assert not wrong, "\n".join(wrong)
