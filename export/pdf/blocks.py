@@ -24,7 +24,16 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 from export.pdf.fonts import BUNDLED_NAME
 from export.pdf.style import GRID, HEADER_FILL, TABLE_SIZE, Styles, covers, para
 from forms.park.model import ParkData
-from forms.report.markers import Block, ChartBlock, MissingBlock, Series, TableBlock, ValueBlock
+from forms.report.markers import (
+    QUADRANT_NAMES,
+    Block,
+    ChartBlock,
+    MissingBlock,
+    Series,
+    TableBlock,
+    ValueBlock,
+    quadrant_points,
+)
 from forms.table.calc import ParkResult
 
 PALETTE = tuple(
@@ -227,6 +236,9 @@ def chart_drawing(block: ChartBlock, styles: Styles, width: float) -> Drawing:
         names = [c for c, _ in pairs]
         _legend(d, names, colors, font, width)
         return d
+    if block.kind == "quadrant":
+        _quadrant(d, block, font, width, height, bottom, colors)
+        return d
     data = [_clean(s.values) for s in block.series]
     chart: HorizontalLineChart | VerticalBarChart
     if block.kind == "line":
@@ -270,6 +282,38 @@ def chart_drawing(block: ChartBlock, styles: Styles, width: float) -> Drawing:
     if len(block.series) > 1:
         _legend(d, [s.name for s in block.series], colors, font, width)
     return d
+
+
+def _quadrant(d: Drawing, block: ChartBlock, font: str, width: float, height: float, bottom: float,
+              colors: Sequence[Color]) -> None:  # fmt: skip
+    """协同控制效应坐标系: CO2 change on x, pollutant change on y, axes through 0, a point per year."""
+    from reportlab.graphics.shapes import Circle, Line, Rect
+
+    points = quadrant_points(block)
+    span_x = max([abs(x) for _, _, x, _ in points] + [1.0]) * 1.15
+    span_y = max([abs(y) for _, _, _, y in points] + [1.0]) * 1.15
+    left, right, top = 40.0, width - 12.0, height - 18.0
+    cx, cy = (left + right) / 2, (bottom + top) / 2
+
+    def at(x: float, y: float) -> tuple[float, float]:
+        return cx + x / span_x * (right - left) / 2, cy + y / span_y * (top - bottom) / 2
+
+    d.add(Rect(left, bottom, right - left, top - bottom, strokeColor=Color(0.7, 0.7, 0.7), fillColor=None,
+               strokeWidth=0.4))  # fmt: skip
+    d.add(Line(left, cy, right, cy, strokeColor=Color(0.2, 0.2, 0.2), strokeWidth=0.6))
+    d.add(Line(cx, bottom, cx, top, strokeColor=Color(0.2, 0.2, 0.2), strokeWidth=0.6))
+    for name, sx, sy in QUADRANT_NAMES:
+        x = left + 6 if sx < 0 else right - 6
+        d.add(String(x, top - 12 if sy > 0 else bottom + 5, name, fontName=font, fontSize=8,
+                     fillColor=Color(0.45, 0.45, 0.45), textAnchor="start" if sx < 0 else "end"))  # fmt: skip
+    d.add(String(right, cy + 3, "ΔCO2 →", fontName=font, fontSize=7.5, textAnchor="end"))
+    d.add(String(cx + 3, top - 4, "Δ污染物 ↑", fontName=font, fontSize=7.5))
+    for j, year, x, y in points:
+        px, py = at(x, y)
+        d.add(Circle(px, py, 2.6, fillColor=colors[j % len(colors)], strokeColor=colors[j % len(colors)]))
+        d.add(String(px + 3.5, py + 2.5, year, fontName=font, fontSize=6.5))
+    names = [s.name for s in block.series[1:]]
+    _legend(d, names, colors[1:], font, width)
 
 
 LEGEND_SIZE = 8.5

@@ -54,6 +54,25 @@ class ChartBlock:
     note: str = ""
 
 
+# the quadrants of the 协同控制效应坐标系: (type, sign of the CO2 change, sign of the pollutant change)
+QUADRANT_NAMES = (("减碳增污", -1, 1), ("协同增排", 1, 1), ("协同减排", -1, -1), ("减污增碳", 1, -1))
+
+
+def quadrant_points(block: ChartBlock) -> list[tuple[int, str, float, float]]:
+    """(series index, category, x, y) of every point of a ``quadrant`` chart: the first series is the x value
+    (the CO2 change), each further series a y value (a pollutant's change) per category (year)."""
+    if not block.series:
+        return []
+    xs = block.series[0].values
+    out = []
+    for j, s in enumerate(block.series[1:], start=1):
+        for i, y in enumerate(s.values):
+            x = xs[i] if i < len(xs) else None
+            if x is not None and y is not None and i < len(block.categories):
+                out.append((j, block.categories[i], float(x), float(y)))
+    return out
+
+
 @dataclass(frozen=True)
 class MissingBlock:
     id: str

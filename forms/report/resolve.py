@@ -148,7 +148,13 @@ BLOCK_LABELS: dict[str, str] = {
     "chart.projection": "碳排放趋势预测图",
     "table.targets": "碳达峰目标指标表",
     "table.projects": "重点项目清单",
+    "table.pollution": "减污降碳协同情况表",
+    "chart.synergy": "减污降碳协同控制效应坐标图",
+    "table.zero": "零碳园区指标表",
+    "table.target_eval": "目标落实情况表",
+    "table.progress": "重点项目进展表",
 }
+NO_POLLUTION = "本园区的年度表格版本不含减污降碳数据(需按 eip-2026 版填写)"
 
 
 def block_catalog(outline_version: str = "eip-2021", form_version: str = "eip-2021") -> dict[str, str]:
@@ -335,7 +341,12 @@ class BlockResolver:
         builder: Callable[[], Block] | None = getattr(self, "_" + block_id.replace(".", "_"), None)
         if builder is None or block_id not in BLOCK_LABELS:
             return MissingBlock(block_id, f"未知的数据块“{block_id}”")
-        if not self.years and block_id not in ("table.profile", "table.projects"):
+        if not self.years and block_id not in (
+            "table.profile",
+            "table.projects",
+            "table.target_eval",
+            "table.progress",
+        ):
             return MissingBlock(block_id, "尚无年度数据")
         return builder()
 
@@ -667,6 +678,142 @@ class BlockResolver:
         series = tuple(self._series(k, f"{self.form.field(k).label}({shown_unit(self.form, k)})") for k in keys)
         return ChartBlock("chart.intensity", BLOCK_LABELS["chart.intensity"], "line", self._year_categories(),
                           series, "", self._avg_reduction_note())  # fmt: skip
+
+    # -- 减污降碳, 零碳园区, targets, progress (eip-2026, annual-cycle.md) ------------------------------
+    @cached_property
+    def pollution_form(self) -> FormDefinition | None:
+        """The form that declares the pollutants: the park's, or that of a year moved to a newer version."""
+        if self.form.pollutant_keys:
+            return self.form
+        for year in self.years:
+            other = self.result.form_of(year)
+            if other.pollutant_keys:
+                return other
+        return None
+
+    def _trend_row(self, label: str, series: object, unit: str, decimals: int, text: bool = False) -> tuple[str, ...]:
+        values = series if isinstance(series, dict) else {}
+        cells = []
+        for y in self.years:
+            v = values.get(str(y))
+            cells.append("—" if v is None else str(v) if text else format_number(v, decimals))
+        return (label, unit, *cells)
+
+    def _table_pollution(self) -> Block:
+        form = self.pollution_form
+        if form is None:
+            return MissingBlock("table.pollution", NO_POLLUTION)
+        rows: list[tuple[str, ...]] = []
+        co2 = self.result.trend.get(f"trend.{form.emissions_key}.yoy")
+        rows.append(self._trend_row("二氧化碳排放总量同比变化", co2, "%", 2))
+        for key in form.pollutant_keys:
+            f = form.field(key)
+            name = key.split(".", 1)[1]
+            rows.append((f.label, f.unit, *(shown_field(form, key, self.value(key, y)).number for y in self.years)))
+            rows.append(self._trend_row("　同比变化", self.result.trend.get(f"trend.{key}.yoy"), "%", 2))
+            rows.append(
+                self._trend_row("　协同控制交叉弹性", self.result.trend.get(f"synergy.{name}.elasticity"), "", 2)
+            )
+            rows.append(self._trend_row("　协同效应类型", self.result.trend.get(f"synergy.{name}.quadrant"), "", 0,
+                                        text=True))  # fmt: skip
+        note = "交叉弹性 = 污染物排放量同比变化率 ÷ 二氧化碳排放总量同比变化率；“—”表示数据不全或无法计算。"
+        return TableBlock("table.pollution", BLOCK_LABELS["table.pollution"], self._year_columns(), tuple(rows),
+                          self._numeric(), note)  # fmt: skip
+
+    def _chart_synergy(self) -> Block:
+        form = self.pollution_form
+        if form is None:
+            return MissingBlock("chart.synergy", NO_POLLUTION)
+        years = self.years[1:]
+        co2 = self.result.trend.get(f"trend.{form.emissions_key}.yoy")
+        co2_map = co2 if isinstance(co2, dict) else {}
+        series = [Series("二氧化碳排放总量同比变化(%)", tuple(co2_map.get(str(y)) for y in years))]
+        for key in form.pollutant_keys:
+            yoy = self.result.trend.get(f"trend.{key}.yoy")
+            yoy_map = yoy if isinstance(yoy, dict) else {}
+            values = tuple(yoy_map.get(str(y)) for y in years)
+            if any(v is not None for v in values):
+                series.append(Series(form.field(key).label.removesuffix("排放量"), values))
+        note = "横轴：二氧化碳排放总量同比变化(%)；纵轴：污染物排放量同比变化(%)。第三象限为协同减排。"
+        return ChartBlock("chart.synergy", BLOCK_LABELS["chart.synergy"], "quadrant",
+                          tuple(str(y) for y in years), tuple(series), "%", note)  # fmt: skip
+
+    def _table_zero(self) -> Block:
+        form = self.pollution_form
+        keys = [f.key for s in (form.sections if form else ()) if s.id == "J" for r in s.rows for f in
+                (form.field(r.main_key),)] if form else []  # fmt: skip
+        if not keys:
+            return MissingBlock("table.zero", NO_POLLUTION)
+        from forms.table.kinds import display
+
+        rows = []
+        for key in keys:
+            f = form.field(key)  # type: ignore[union-attr]
+            cells = []
+            for y in self.years:
+                v = self.value(key, y)
+                cells.append(display(f.kind, v, f.decimals) if f.kind == "boolean" or v is None
+                             else shown_field(form, key, v).number)  # type: ignore[arg-type]  # fmt: skip
+            rows.append((f.label, shown_unit(form, key) if f.kind != "boolean" else "", *cells))  # type: ignore[arg-type]
+        return TableBlock("table.zero", BLOCK_LABELS["table.zero"], self._year_columns(), tuple(rows), self._numeric(),
+                          form.section_note("J") if form else "")  # type: ignore[union-attr]  # fmt: skip
+
+    def _table_target_eval(self) -> Block:
+        from forms.table.targets import describe, evaluate_targets
+
+        targets = self.park.targets
+        if not targets:
+            return TableBlock("table.target_eval", BLOCK_LABELS["table.target_eval"],
+                              ("序号", "目标", "目标值", "实际值", "差距", "状态"), (), (False,) * 6, "尚未设置目标。")  # fmt: skip
+        rows = []
+        for n, (target, ev) in enumerate(zip(targets, evaluate_targets(targets, self.result), strict=True), start=1):
+            form = self.result.form_of(ev.year) if ev.year in self.result.years else self.form
+            key = ev.indicator
+            unit = "%" if ev.kind == "reduction" else (form.field(key).unit if key in form else "")
+            decimals = 2 if ev.kind == "reduction" else form.field(key).decimals if key in form else 2
+
+            def num(v: float | int | None, dec: int = decimals) -> str:
+                return "—" if v is None else format_number(float(v), dec)
+
+            if ev.kind == "peak":
+                actual, target_text = ("—" if ev.actual is None else f"{int(ev.actual)}年"), "—"
+            else:
+                actual = num(ev.actual) + (unit if ev.actual is not None and unit == "%" else "")
+                target_text = num(ev.target) + (unit if ev.target is not None and unit == "%" else "")
+            rows.append((str(n), describe(target, form), target_text, actual,
+                         "—" if ev.gap is None else num(ev.gap), ev.status))  # fmt: skip
+        return TableBlock("table.target_eval", BLOCK_LABELS["table.target_eval"],
+                          ("序号", "目标", "目标值", "实际值", "差距", "状态"), tuple(rows),
+                          (False, False, True, True, True, False),
+                          "碳达峰目标的实际值为已观测排放峰值年份；待评估：目标年份(或基准年)尚未填报或数据不全。")  # fmt: skip
+
+    def _table_progress(self) -> Block:
+        from forms.report.measures import STATUSES, measures
+
+        projects = filled_projects(self.park.report.projects)
+        figures = measures(projects)
+        years = sorted(figures)
+        columns = ("项目名称", "预计年减排量(tCO2)", *(f"{y}年进展" for y in years))
+        rows = []
+        for p in projects:
+            progress = p.get("progress") if isinstance(p.get("progress"), dict) else {}
+            cells = []
+            for y in years:
+                entry = progress.get(y) if isinstance(progress, dict) else None
+                if isinstance(entry, dict):
+                    red = entry.get("reduction")
+                    cells.append(f"{entry.get('status', '')}" + (f"，减排 {red} tCO2" if red not in (None, "") else ""))
+                else:
+                    cells.append("")
+            rows.append((str(p.get("name", "")), format_cell(p, PROJECT_COLUMNS[4]), *cells))
+        for label, key in (("实际减排量合计(tCO2)", "reduction_actual"), ("计划减排量合计(tCO2)", "reduction_planned"),
+                           ("减排目标完成率(%)", "achievement")):  # fmt: skip
+            rows.append((label, "", *("—" if figures[y][key] is None else format_number(figures[y][key], 1)
+                                      for y in years)))  # type: ignore[arg-type]  # fmt: skip
+        counts = "；".join(f"{y}年：" + "、".join(f"{s} {int(figures[y][f'count.{s}'] or 0)} 个" for s in STATUSES)
+                          for y in years)  # fmt: skip
+        return TableBlock("table.progress", BLOCK_LABELS["table.progress"], columns, tuple(rows),
+                          (False, True, *([False] * len(years))), counts or "尚未填写项目进展。")  # fmt: skip
 
     # -- projects -------------------------------------------------------------------------------------
     def _table_projects(self) -> Block:

@@ -261,6 +261,9 @@ class FormDefinition:
             visit(key, ())
         return tuple(order)
 
+    def section_note(self, section_id: str) -> str:
+        return next((s.note for s in self.sections if s.id == section_id), "")
+
     @cached_property
     def row_of(self) -> Mapping[str, tuple[Section, Row, str]]:
         """Field key -> (section, row, column id) for every field placed in the table."""

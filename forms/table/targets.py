@@ -135,7 +135,10 @@ def describe(target: dict[str, Any], form: FormDefinition) -> str:
     label = form.field(indicator).label if indicator in form else indicator
     unit = form.field(indicator).unit if indicator in form else ""
     year, kind, value = target.get("year"), target.get("kind"), target.get("value")
-    shown = "—" if value is None else f"{value:g}"
+    from forms.table.numbers import format_number
+
+    decimals = 0 if isinstance(value, int) or (isinstance(value, float) and value.is_integer()) else 2
+    shown = "—" if value is None else format_number(float(value), decimals)
     if kind == "peak":
         return f"{year} 年前实现碳达峰"
     if kind == "reduction":

@@ -15,7 +15,15 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPen, 
 from PySide6.QtWidgets import QApplication, QTextBrowser
 
 from forms.park.model import ParkData
-from forms.report.markers import Block, ChartBlock, MissingBlock, TableBlock, ValueBlock
+from forms.report.markers import (
+    QUADRANT_NAMES,
+    Block,
+    ChartBlock,
+    MissingBlock,
+    TableBlock,
+    ValueBlock,
+    quadrant_points,
+)
 from forms.report.resolve import BlockResolver, resolve_text
 from forms.table.calc import ParkResult
 
@@ -143,6 +151,8 @@ def chart_image(block: ChartBlock, width: int = CHART_W, height: int = CHART_H, 
     legend_h = 18 * math.ceil(len(block.series) / _legend_columns(block, width - 20, fm)) + 4
     if block.kind == "pie":
         _pie(p, block, QRectF(10, 10, width - 20, height - 20 - legend_h), fm)
+    elif block.kind == "quadrant":
+        _quadrant(p, block, QRectF(0, 0, width, height - legend_h), fm)
     else:
         _xy(p, block, QRectF(0, 0, width, height - legend_h), fm)
     _legend(p, block, QRectF(10, height - legend_h, width - 20, legend_h), fm)
@@ -162,8 +172,13 @@ def _legend(p: QPainter, block: ChartBlock, area: QRectF, fm: QFontMetricsF) -> 
     cols = _legend_columns(block, area.width(), fm)
     col_w = area.width() / cols
     for i, s in enumerate(block.series):
-        x = area.left() + (i % cols) * col_w
-        y = area.top() + (i // cols) * 18 + 4
+        pos = i
+        if block.kind == "quadrant":
+            if i == 0:
+                continue  # the x values (CO2 change) are the axis, not a plotted series
+            pos = i - 1
+        x = area.left() + (pos % cols) * col_w
+        y = area.top() + (pos // cols) * 18 + 4
         p.fillRect(QRectF(x, y + 3, 12, 8), QColor(PALETTE[i % len(PALETTE)]))
         p.setPen(QColor("#222"))
         text = fm.elidedText(s.name, Qt.TextElideMode.ElideRight, col_w - 20)
@@ -248,6 +263,42 @@ def _xy(p: QPainter, block: ChartBlock, area: QRectF, fm: QFontMetricsF) -> None
                 if n <= 12:
                     p.drawEllipse(pt, 2.5, 2.5)
                 prev = pt
+
+
+def _quadrant(p: QPainter, block: ChartBlock, area: QRectF, fm: QFontMetricsF) -> None:
+    """协同控制效应坐标系: CO2 change (first series) on x, each pollutant's change on y, a point per year."""
+    points = quadrant_points(block)
+    span_x = max([abs(x) for _, _, x, _ in points] + [1.0]) * 1.15
+    span_y = max([abs(y) for _, _, _, y in points] + [1.0]) * 1.15
+    plot = QRectF(area.left() + 30, area.top() + 12, area.width() - 44, area.height() - 24)
+    centre = plot.center()
+
+    def at(x: float, y: float) -> QPointF:
+        return QPointF(centre.x() + x / span_x * plot.width() / 2, centre.y() - y / span_y * plot.height() / 2)
+
+    p.setPen(QPen(QColor("#bbbbbb"), 1))
+    p.drawRect(plot)
+    p.setPen(QPen(QColor("#333333"), 1))
+    p.drawLine(QPointF(plot.left(), centre.y()), QPointF(plot.right(), centre.y()))
+    p.drawLine(QPointF(centre.x(), plot.top()), QPointF(centre.x(), plot.bottom()))
+    p.setPen(QColor("#777777"))
+    for name, sx, sy in QUADRANT_NAMES:
+        w = fm.horizontalAdvance(name)
+        x = plot.left() + 6 if sx < 0 else plot.right() - 6 - w
+        y = plot.top() + 16 if sy > 0 else plot.bottom() - 6
+        p.drawText(QPointF(x, y), name)
+    p.setPen(QColor("#333333"))
+    p.drawText(QPointF(plot.right() - fm.horizontalAdvance("ΔCO2 →") - 2, centre.y() - 4), "ΔCO2 →")
+    p.drawText(QPointF(centre.x() + 4, plot.top() + 30), "Δ污染物 ↑")
+    for j, year, x, y in points:
+        colour = QColor(PALETTE[j % len(PALETTE)])
+        pt = at(x, y)
+        p.setPen(colour)
+        p.setBrush(colour)
+        p.drawEllipse(pt, 3.5, 3.5)
+        p.setPen(QColor("#333333"))
+        p.drawText(QPointF(pt.x() + 5, pt.y() - 4), year)
+    p.setBrush(Qt.BrushStyle.NoBrush)
 
 
 def _pie(p: QPainter, block: ChartBlock, area: QRectF, fm: QFontMetricsF) -> None:
