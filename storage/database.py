@@ -201,6 +201,13 @@ class Database:
         ).fetchall()
         return [ParkSummary(r[0], r[1], r[2], [int(y) for y in r[3].split(",")] if r[3] else []) for r in rows]
 
+    def last_updated_park(self) -> int | None:
+        """The park updated most recently, or None when the database holds none (the one the window opens)."""
+        parks = self.list_parks()
+        if not parks:
+            return None
+        return int(max(parks, key=lambda p: (p.updated_at or "", p.id)).id)
+
     @_guarded
     def find_park(self, name: str) -> int | None:
         row = self._conn.execute(
@@ -418,6 +425,34 @@ class Database:
                 (park_id, kind, str(date), cells.encode(dict(details)), now_stamp()),
             )
         return int(cur.lastrowid or 0)
+
+    @_guarded
+    def remove_submission_event(self, park_id: int, event_id: int) -> None:
+        """Take one line out of the park's submission log (undoing its entry)."""
+        with self._transaction():
+            cur = self._conn.execute("DELETE FROM submission_events WHERE id = ? AND park_id = ?", (event_id, park_id))
+        if cur.rowcount != 1:
+            raise StorageError(f"报送记录 {event_id} 不存在")
+
+    @_guarded
+    def put_submission_event(self, event: SubmissionEvent) -> None:
+        """Put a line taken out by :meth:`remove_submission_event` back, as it was (same id, same times)."""
+        if event.kind not in SUBMISSION_KINDS:
+            raise InvalidDataError(f"未知的报送记录类型“{event.kind}”(可选：{'、'.join(SUBMISSION_KINDS)})")
+        self._park_row(event.park_id)
+        with self._transaction():
+            self._conn.execute(
+                "INSERT INTO submission_events (id, park_id, kind, date, details_json, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    event.id,
+                    event.park_id,
+                    event.kind,
+                    str(event.date),
+                    cells.encode(dict(event.details)),
+                    event.created_at,
+                ),
+            )
 
     @_guarded
     def submission_events(self, park_id: int) -> list[SubmissionEvent]:

@@ -248,3 +248,30 @@ def test_delete_park_backs_up_first(db: Database) -> None:
         conn.close()
     with pytest.raises(ParkNotFoundError):
         db.load_park(doomed)
+
+
+def test_a_submission_event_taken_out_is_put_back_as_it_was(db: Database) -> None:
+    park_id = db.create_park({"park.name": "甲园区"})
+    other = db.create_park({"park.name": "乙园区"})
+    kept = db.add_submission_event(park_id, "sealed", "2021-09-20", {})
+    taken = db.add_submission_event(park_id, "posted", "2021-09-22", {"waybill": "EMS123", "courier": "EMS"})
+    [event] = [e for e in db.submission_events(park_id) if e.id == taken]
+    with pytest.raises(StorageError, match=str(taken)):
+        db.remove_submission_event(other, taken)  # only the park's own lines
+    db.remove_submission_event(park_id, taken)
+    assert [e.id for e in db.submission_events(park_id)] == [kept]
+    with pytest.raises(StorageError, match=str(taken)):
+        db.remove_submission_event(park_id, taken)
+    db.put_submission_event(event)
+    events = db.submission_events(park_id)
+    assert [e.id for e in events] == [kept, taken]
+    assert events[1] == event  # same id, kind, date, details and time of entry
+
+
+def test_last_updated_park_is_the_one_changed_most_recently(db: Database) -> None:
+    assert db.last_updated_park() is None
+    first = db.create_park({"park.name": "甲园区"})
+    second = db.create_park({"park.name": "乙园区"})
+    assert db.last_updated_park() == second
+    db.set_value(first, 2016, "energy.coke", 7)
+    assert db.last_updated_park() == first

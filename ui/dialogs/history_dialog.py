@@ -188,6 +188,12 @@ def add_history_action(menu: QMenu, parent: QWidget, session: ParkSession, track
     menu.addAction(HISTORY_ACTION, lambda: show_history(parent, session, ref, field_restorer(session, tracker, ref)))
 
 
+def install_field_history(widget: QWidget, session: ParkSession, tracker: EditTracker, year: int | None,
+                          key: str) -> None:  # fmt: skip
+    """Right-click on a field editor offers 查看修改历史… beside the usual edit actions."""
+    install_context_menu(widget, lambda menu: add_history_action(menu, widget, session, tracker, year, key))
+
+
 def install_section_history(editor: QPlainTextEdit, session: ParkSession, section_key: str, title: str) -> None:
     """Right-click in a report section's text offers its history; a restored text goes into the editor."""
     ref = FieldRef(None, section_key, SECTION, f"专项报告 · {title}")

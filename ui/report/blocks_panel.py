@@ -9,14 +9,18 @@ project or scenario changes.
 from __future__ import annotations
 
 from html import escape as html_escape
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QGroupBox,
+    QHBoxLayout,
     QLabel,
+    QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPushButton,
     QTextBrowser,
     QVBoxLayout,
@@ -27,15 +31,32 @@ from forms.park.model import ParkData
 from forms.report.check import check_report, check_requirements
 from forms.report.drafting import Draft, can_draft, draft_paragraph
 from forms.report.markers import marker
+from forms.report.outline import OutlineSection
 from forms.report.resolve import BlockResolver, available_blocks
 from forms.table.calc import ParkResult, compute_park
+from ui.common.widgets import CommitPlainTextEdit
 from ui.report.block_view import render_into
-from ui.submit.final_gate_panel import refresh_figure_snapshot
-
-if TYPE_CHECKING:
-    from ui.report.report_page import ReportSectionPage
+from ui.report.projects_editor import ProjectsEditor
+from ui.report.scenario_editor import ScenarioEditor
+from ui.shell.changes import Changes
+from ui.shell.session import ParkSession
 
 PREVIEW_DELAY_MS = 150
+BLOCK_ROLE = Qt.ItemDataRole.UserRole
+
+
+class SectionPage(Protocol):
+    """What the tools use of a report section page (ui.report.report_page.ReportSectionPage, which builds them)."""
+
+    session: ParkSession
+    section: OutlineSection
+    block_list: QListWidget
+    block_tools: QHBoxLayout
+    projects_host: QGroupBox | None
+    editor: CommitPlainTextEdit
+    preview: QTextBrowser
+
+    def isVisible(self) -> bool: ...
 
 
 class DraftDialog(QDialog):
@@ -63,15 +84,16 @@ class DraftDialog(QDialog):
 class BlockTools(QObject):
     """Controller living on one report section page."""
 
-    def __init__(self, page: ReportSectionPage) -> None:
-        super().__init__(page)
+    def __init__(self, page: SectionPage, owner: QWidget) -> None:
+        super().__init__(owner)
         self.page = page
+        self.owner = owner  # the page as a widget: parent of the dialogs
         self.session = page.session
         self.section = page.section
         self._timer = QTimer(self, singleShot=True, interval=PREVIEW_DELAY_MS)
         self._timer.timeout.connect(self.render)
         self._stale = False
-        page.installEventFilter(self)
+        owner.installEventFilter(self)
         self._relabel()
         page.block_list.itemDoubleClicked.connect(self._insert_item)
         self.insert_button = QPushButton("插入到光标处")
@@ -89,8 +111,6 @@ class BlockTools(QObject):
         page.block_tools.addStretch(1)
         self.projects_editor = None
         if page.projects_host is not None:
-            from ui.report.projects_editor import ProjectsEditor
-
             host_layout = page.projects_host.layout()
             placeholder = page.projects_host.findChild(QLabel, "projects_placeholder")
             if placeholder is not None:
@@ -102,10 +122,6 @@ class BlockTools(QObject):
                 outer.setStretchFactor(page.projects_host, 3)
         self.scenario_editor = None
         if any(r.check == "projection" for r in self.section.requirements):
-            from PySide6.QtWidgets import QGroupBox
-
-            from ui.report.scenario_editor import ScenarioEditor
-
             box = QGroupBox("情景设置(基准年起各时段年均变化)")
             box.setObjectName("scenario_host")
             box_layout = QVBoxLayout(box)
@@ -120,11 +136,7 @@ class BlockTools(QObject):
         preview_layout = page.preview.parentWidget().layout()
         if preview_layout is not None:
             preview_layout.addWidget(self.check_label)
-        for signal in (self.session.results_changed, self.session.factors_changed):
-            signal.connect(self.schedule)
-        self.session.value_changed.connect(self._value_changed)
-        self.session.park_reloaded.connect(self.schedule)
-        self.session.report_changed.connect(self._report_changed)
+        self.session.changed.connect(self._changed)
         page.editor.focus_left.connect(self._text_left)
 
     def _relabel(self) -> None:
@@ -143,8 +155,6 @@ class BlockTools(QObject):
 
     @staticmethod
     def _role() -> int:
-        from ui.report.report_page import BLOCK_ROLE
-
         return int(BLOCK_ROLE)
 
     # -- inserting ----------------------------------------------------------------------------------
@@ -182,11 +192,9 @@ class BlockTools(QObject):
     def propose_draft(self) -> None:
         draft = self.current_draft()
         if not draft.text:
-            from PySide6.QtWidgets import QMessageBox
-
-            QMessageBox.information(self.page, "生成段落", draft.problem)
+            QMessageBox.information(self.owner, "生成段落", draft.problem)
             return
-        dialog = DraftDialog(draft, self.page)
+        dialog = DraftDialog(draft, self.owner)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.insert_draft(draft)
 
@@ -199,19 +207,19 @@ class BlockTools(QObject):
             self._stale = True
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.page and event.type() == QEvent.Type.Show and self._stale:
+        if watched is self.parent() and event.type() == QEvent.Type.Show and self._stale:
             self._timer.start()
         return False
 
-    def _value_changed(self, _year: object, _key: str) -> None:
-        self.schedule()
-
-    def _report_changed(self, key: str) -> None:
-        if key != self.section.key:  # projects/scenarios of another page feed this page's blocks
+    def _changed(self, changes: Changes) -> None:
+        """Data, projects, scenarios, the outline or another section's text feed this page's blocks (its own
+        text re-renders as it is typed)."""
+        others = changes.sections - {self.section.key}
+        if changes.data or changes.projects or changes.scenarios or changes.outline or changes.final or others:
             self.schedule()
 
     def _text_left(self) -> None:
-        refresh_figure_snapshot(self.session)
+        self.session.refresh_figure_snapshot()
 
     def render(self) -> str:
         self._timer.stop()
@@ -247,20 +255,4 @@ def section_checks(park: ParkData, result: ParkResult, section_key: str,
     return out
 
 
-def attach_block_tools(page: ReportSectionPage) -> BlockTools:
-    tools = BlockTools(page)
-    page.block_tools_controller = tools  # type: ignore[attr-defined]
-    return tools
-
-
-def render_section_preview(page: ReportSectionPage) -> None:
-    """The page's preview: text with its data blocks rendered from current data."""
-    tools = getattr(page, "block_tools_controller", None)
-    if isinstance(tools, BlockTools):
-        tools.render()
-    else:
-        text = page.editor.toPlainText()
-        page.preview.setPlainText(text if text.strip() else "(本节尚未撰写)")
-
-
-__all__ = ["BlockTools", "DraftDialog", "attach_block_tools", "render_section_preview"]
+__all__ = ["BLOCK_ROLE", "BlockTools", "DraftDialog", "SectionPage"]

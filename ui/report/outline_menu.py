@@ -2,8 +2,8 @@
 Loaded at the first right-click on the navigation (``MainWindow.outline_menu``).
 
 Every change is a pure operation of forms.report.customisation on ``report.extra["outline_custom"]``, stored at
-once with ``db.set_report_extra`` (through the window's session); the window then rebuilds its navigation
-from the new effective outline and re-titles the open section pages.
+once by the session operation ``ParkSession.edit_outline`` (one undo step); the window then rebuilds its
+navigation from the new effective outline and re-titles the open section pages (MainWindow.apply_changes).
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from forms.report.customisation import (
     stored_value,
 )
 from forms.report.outline import Outline, outline_for
+from storage.errors import StorageError
 
 if TYPE_CHECKING:
     from ui.shell.main_window import MainWindow
@@ -159,9 +160,6 @@ class OutlineMenu(QObject):
     def apply(self, change: Change, focus: str | None, *, clear: Sequence[str] = (),
               focus_new: list[str] | None = None) -> bool:  # fmt: skip
         """Store ``change`` of the customisation, clear the text of deleted sections, rebuild the navigation."""
-        from storage.errors import StorageError
-        from ui.submit.final_gate_panel import store_extra
-
         window = self.window
         session = window.session
         try:
@@ -170,21 +168,16 @@ class OutlineMenu(QObject):
             QMessageBox.warning(window, "报告提纲", str(exc))
             return False
         window.commit_editing()
-        try:
-            for key in clear:  # the text stays in the history of the database
-                if session.park.report.sections.get(key):
-                    session.set_section_text(key, "")
-            store_extra(session, CUSTOM_KEY, value)
+        try:  # one undo step; the window rebuilds its navigation from the Changes (ParkSession.changed)
+            session.edit_outline(value, [key for key in clear if session.park.report.sections.get(key)])
         except StorageError as exc:
             QMessageBox.critical(window, "无法保存", f"报告提纲的修改未能保存：{exc}")
             return False
-        window._rebuild_nav()
         if focus_new:
             focus = focus_new[0]
         if focus is None or ("section", focus) not in window.nav_items:
             focus = next(window.outline.sections()).key
         window.show_page(("section", focus))
-        session.report_changed.emit(focus)  # headings and numbering changed: checks and previews follow
         return True
 
 

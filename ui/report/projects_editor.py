@@ -21,9 +21,8 @@ from forms.park.model import Raw
 from forms.report.projects import PROJECT_COLUMNS, TOTAL_KEYS, is_empty_project, project_totals, validate_projects
 from forms.table.numbers import format_number
 from ui.common.widgets import ERROR_BG
-from ui.shell.session import ParkSession, raw_from_text, text_from_raw
+from ui.shell.session import Changes, ParkSession, raw_from_text, text_from_raw
 
-PROJECTS_SECTION = "ch6.9"
 RAW_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
@@ -45,16 +44,9 @@ def item_raw(item: QTableWidgetItem | None) -> Raw:
     return raw_from_text(text)
 
 
-def store_projects(session: ParkSession, projects: list[dict[str, Raw]]) -> None:
-    """Write the project list at once (one database change) and tell the window."""
-    session.flush()
-    session.db.set_projects(session.park_id, projects)
-    session.park.report.projects = [dict(p) for p in projects]
-    session.report_changed.emit(PROJECTS_SECTION)
-
-
 class ProjectsEditor(QWidget):
-    """Rows of projects; every edit is saved at once; invalid cells stay as typed and are marked."""
+    """Rows of projects; every edit is saved at once (ParkSession.set_projects, one undo step); invalid cells
+    stay as typed and are marked.  An undo or redo shows the list again."""
 
     projects_changed = Signal()
 
@@ -90,6 +82,7 @@ class ProjectsEditor(QWidget):
         layout.addWidget(self.issues_label)
         self._loading = False
         self.load()
+        session.changed.connect(self._changed)
 
     # -- data ---------------------------------------------------------------------------------------
     def load(self) -> None:
@@ -114,10 +107,16 @@ class ProjectsEditor(QWidget):
             out.append(p)
         return out
 
+    def filled(self) -> list[dict[str, Raw]]:
+        return [p for p in self.projects() if not is_empty_project(p)]
+
     def _save(self) -> None:
-        projects = [p for p in self.projects() if not is_empty_project(p)]
-        store_projects(self.session, projects)
+        self.session.set_projects(self.filled())
         self.projects_changed.emit()
+
+    def _changed(self, changes: Changes) -> None:
+        if changes.projects and self.filled() != self.session.park.report.projects:
+            self.load()  # an undo / redo
 
     def _item_changed(self, _item: QTableWidgetItem) -> None:
         if self._loading:

@@ -21,12 +21,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from forms.report.outline import Outline, OutlineSection
+from forms.report.outline import Outline, OutlineSection, subsection_label
 from ui.common.widgets import CommitPlainTextEdit
-from ui.shell.session import ParkSession
+from ui.dialogs.history_dialog import install_section_history
+from ui.report.blocks_panel import BLOCK_ROLE, BlockTools
+from ui.shell.session import Changes, ParkSession
 from ui.shell.states import FillState, chinese_count, section_state
-
-BLOCK_ROLE = Qt.ItemDataRole.UserRole
 
 
 def block_label(block_id: str) -> str:
@@ -38,8 +38,6 @@ def block_label(block_id: str) -> str:
 
 def page_heading(outline: Outline, key: str) -> str:
     """二、“十三五”碳减排工作回顾 · （二）取得的成效 — as numbered and titled in the (customised) outline."""
-    from forms.report.outline import subsection_label
-
     chapter = outline.chapter_of(key)
     index = [s.key for s in chapter.sections].index(key)
     return f"{chapter.heading} · {subsection_label(index)}{chapter.sections[index].title}"
@@ -71,7 +69,7 @@ class ReportSectionPage(QWidget):
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
-        self.projects_host: QWidget | None = None
+        self.projects_host: QGroupBox | None = None
         if section.kind == "projects":
             self.projects_host = QGroupBox("重点项目清单")
             self.projects_host.setObjectName("projects_host")
@@ -88,8 +86,6 @@ class ReportSectionPage(QWidget):
         self.editor.setPlainText(session.park.report.sections.get(section.key, ""))
         self.editor.textChanged.connect(self._edited)
         self.editor.focus_left.connect(session.flush)
-        from ui.dialogs.history_dialog import install_section_history
-
         install_section_history(self.editor, session, section.key, section.title)
         left_layout.addWidget(self.editor, 2)
         splitter.addWidget(left)
@@ -135,11 +131,18 @@ class ReportSectionPage(QWidget):
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         layout.addWidget(splitter, 1)
-        from ui.report.blocks_panel import attach_block_tools
-
-        attach_block_tools(self)  # data blocks, drafting, projects and scenario editors (issue 7)
+        # data blocks, drafting, projects and scenario editors (issue 7)
+        self.block_tools_controller = BlockTools(self, self)
+        session.changed.connect(self._changed)
         self._update_status()
         self.render_preview()
+
+    def _changed(self, changes: Changes) -> None:
+        """An undo / redo (or a restore from the history) of this section's text shows the stored text."""
+        if self.section.key in changes.sections:
+            text = self.session.park.report.sections.get(self.section.key, "")
+            if text != self.editor.toPlainText():
+                self.editor.setPlainText(text)
 
     def retitle(self, outline: Outline) -> None:
         """Show the heading of ``outline`` (after the section was renamed or moved)."""
@@ -163,6 +166,4 @@ class ReportSectionPage(QWidget):
 
     def render_preview(self) -> None:
         """The text with its data blocks rendered from current data (ui.report.blocks_panel)."""
-        from ui.report.blocks_panel import render_section_preview
-
-        render_section_preview(self)
+        self.block_tools_controller.render()

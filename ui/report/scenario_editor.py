@@ -27,16 +27,7 @@ from forms.report.projection import PARAMS, ScenarioError, default_scenarios, pa
 from forms.report.resolve import shown, shown_field
 from forms.table.calc import compute_park
 from ui.report.projects_editor import item_raw, raw_item
-from ui.shell.session import ParkSession
-
-PROJECTION_SECTION = "ch4.2"
-
-
-def store_scenarios(session: ParkSession, scenarios: dict[str, Any]) -> None:
-    session.flush()
-    session.db.set_scenarios(session.park_id, scenarios)
-    session.park.report.scenarios = {k: dict(v) for k, v in scenarios.items()}
-    session.report_changed.emit(PROJECTION_SECTION)
+from ui.shell.session import Changes, ParkSession
 
 
 class ScenarioEditor(QWidget):
@@ -77,6 +68,7 @@ class ScenarioEditor(QWidget):
         layout.addWidget(self.results)
         self._loading = False
         self.load()
+        session.changed.connect(self._changed)
 
     # -- model --------------------------------------------------------------------------------------
     def _table(self) -> QTableWidget:
@@ -150,11 +142,18 @@ class ScenarioEditor(QWidget):
         if problems:
             self.results.setText("<span style='color:#b00020'>未保存：" + "；".join(problems) + "</span>")
             return False
-        store_scenarios(self.session, scenarios)
+        self.session.set_scenarios(scenarios)
         self.note.setText("")
         self.refresh_results()
         self.scenarios_changed.emit()
         return True
+
+    def _changed(self, changes: Changes) -> None:
+        if not changes.scenarios:
+            return
+        shown, problems = self.collect()
+        if problems or shown != (self.session.park.report.scenarios or default_scenarios()):
+            self.load()  # an undo / redo
 
     # -- actions ------------------------------------------------------------------------------------
     def current_table(self) -> QTableWidget | None:
@@ -213,7 +212,7 @@ class ScenarioEditor(QWidget):
             self.save()
 
     def use_defaults(self) -> None:
-        store_scenarios(self.session, default_scenarios())
+        self.session.set_scenarios(default_scenarios())
         self.load()
         self.scenarios_changed.emit()
 

@@ -68,10 +68,7 @@ def _report_shown_and_quit() -> None:
 
 def last_park(database: Any) -> int | None:
     """The park updated most recently, or None when the database holds none."""
-    parks = database.list_parks()
-    if not parks:
-        return None
-    return int(max(parks, key=lambda p: (p.updated_at or "", p.id)).id)
+    return database.last_updated_park()  # type: ignore[no-any-return]
 
 
 def run_app(db: str | None, *, on_shown: Callable[[], None] | None = None) -> int:

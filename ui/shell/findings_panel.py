@@ -3,6 +3,7 @@ in place.  It is a plain widget in the window's splitter, below the pages; 视�
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -22,7 +23,7 @@ from forms.table.definition import ERROR, WARNING
 if TYPE_CHECKING:
     from forms.table.validate import Finding
 from ui.common.widgets import ERROR_BG, EXPLAINED_BG, WARNING_BG
-from ui.shell.session import ParkSession
+from ui.shell.session import Changes, ParkSession
 
 FINDING_ROLE = Qt.ItemDataRole.UserRole
 TITLE = "问题列表"
@@ -75,6 +76,7 @@ class FindingsPanel(QWidget):
         self._save_timer = QTimer(self, singleShot=True, interval=EXPLAIN_SAVE_MS)
         self._save_timer.timeout.connect(self.save_explanation)
         session.findings_changed.connect(self.refresh)
+        session.changed.connect(self.apply_changes)
 
     def _label(self, f: Finding) -> str:
         form = self.session.form if f.year is None else self.session.form_of(f.year)
@@ -136,6 +138,21 @@ class FindingsPanel(QWidget):
             )
         self.explanation.blockSignals(False)
 
+    def apply_changes(self, changes: Changes) -> None:
+        """An undo / redo of the explanation being shown puts the stored text in the box."""
+        f = self._current
+        if f is None or f.year is None or (f.year, f.key) not in changes.explanations:
+            return
+        ydata = self.session.park.years.get(f.year)
+        text = ydata.explanations.get(f.key, "") if ydata else ""
+        if text == self.explanation.toPlainText():
+            return
+        self._save_timer.stop()
+        self.explanation.blockSignals(True)
+        self.explanation.setPlainText(text)
+        self.explanation.blockSignals(False)
+        self._current = replace(f, explanation=text)
+
     def _explanation_edited(self) -> None:
         self._save_timer.start()
 
@@ -149,6 +166,4 @@ class FindingsPanel(QWidget):
             return
         self.session.set_explanation(f.year, f.key, text)
         self.session.flush()
-        from dataclasses import replace  # findings are dataclasses of forms.table.validate, loaded after start-up
-
         self._current = replace(f, explanation=text)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +22,10 @@ from PySide6.QtWidgets import (
 )
 
 from forms.report.outline import Outline, effective_outline, subsection_label
+from ui.report.outline_menu import OutlineMenu
+from ui.shell.changes import Changes
 from ui.shell.findings_panel import FindingsPanel
+from ui.shell.park_actions import ParkActions
 from ui.shell.session import ParkSession
 from ui.shell.states import FillState, combined, park_state, section_state, state_icon, submission_state, year_state
 from ui.shell.undo import EditTracker
@@ -49,9 +53,9 @@ class MainWindow(QMainWindow):
     def __init__(self, db: Any, park_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.db = db
-        self.session = ParkSession(db, park_id, self)
         self.undo_stack = QUndoStack(self)
-        self.tracker = EditTracker(self.session, self.undo_stack)
+        self.session = ParkSession(db, park_id, self, self.undo_stack)
+        self.tracker = EditTracker(self.session)
         self.outline: Outline = effective_outline(self.session.park)
         self.pages: dict[PageKey, QWidget] = {}
         self.nav_items: dict[PageKey, QTreeWidgetItem] = {}
@@ -68,8 +72,8 @@ class MainWindow(QMainWindow):
         self.nav.currentItemChanged.connect(self._nav_changed)
         self.nav.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.nav.customContextMenuRequested.connect(self._nav_menu_requested)
-        self._outline_menu: Any = None  # ui.report.outline_menu.OutlineMenu, made at the first right-click
-        self._park_actions: Any = None  # ui.shell.park_actions.ParkActions, made at the first use
+        self._outline_menu: OutlineMenu | None = None  # made at the first right-click
+        self._park_actions: ParkActions | None = None  # made at the first use
         self.stack = QStackedWidget()
         pages = QSplitter()  # side by side (the default orientation)
         pages.addWidget(self.nav)
@@ -112,9 +116,7 @@ class MainWindow(QMainWindow):
     def _connect_session(self) -> None:
         self.session.save_state_changed.connect(self._save_state)
         self.session.findings_changed.connect(self.refresh_states)
-        self.session.report_changed.connect(self._report_changed)
-        self.session.park_reloaded.connect(self._rebuild_nav)
-        self.session.value_changed.connect(self._value_changed)
+        self.session.changed.connect(self.apply_changes)
         self.session.save_failed.connect(self._save_failed)
 
     def open_park(self, park_id: int) -> bool:
@@ -131,7 +133,7 @@ class MainWindow(QMainWindow):
         from storage import StorageError
 
         try:
-            new_session = ParkSession(self.db, park_id, self)
+            new_session = ParkSession(self.db, park_id, self, self.undo_stack)
         except StorageError as exc:
             from PySide6.QtWidgets import QMessageBox
 
@@ -145,13 +147,14 @@ class MainWindow(QMainWindow):
             page.deleteLater()
         self.pages.clear()
         self.session = new_session
-        self.tracker = EditTracker(self.session, self.undo_stack)
+        self.tracker = EditTracker(self.session)
         self.outline = effective_outline(self.session.park)
         old_session.close()  # its timers must not reach the pages being deleted
         old_session.deleteLater()
         self._connect_session()
         self.findings.session = self.session
         self.session.findings_changed.connect(self.findings.refresh)
+        self.session.changed.connect(self.findings.apply_changes)
         self.findings.refresh()
         self.setWindowTitle(self._title())
         self._rebuild_nav()  # on the page shown before, when the park has it
@@ -176,13 +179,13 @@ class MainWindow(QMainWindow):
         save.triggered.connect(self.save_now)
         file_menu.addAction("添加年份(&Y)…").triggered.connect(self.ask_add_year)
         file_menu.addSeparator()
-        self._park_action(file_menu, "切换园区(&P)…", "switch_park")
-        self._park_action(file_menu, "新建园区(&N)…", "new_park")
+        self._park_action(file_menu, "切换园区(&P)…", ParkActions.switch_park)
+        self._park_action(file_menu, "新建园区(&N)…", ParkActions.new_park)
         file_menu.addSeparator()
-        self._park_action(file_menu, "导入园区文件或工作簿(&I)…", "import_park")
-        self._park_action(file_menu, "导出园区文件(&E)…", "export_park")
+        self._park_action(file_menu, "导入园区文件或工作簿(&I)…", ParkActions.import_park)
+        self._park_action(file_menu, "导出园区文件(&E)…", ParkActions.export_park)
         file_menu.addSeparator()
-        self._park_action(file_menu, "备份与恢复(&B)…", "show_backups")
+        self._park_action(file_menu, "备份与恢复(&B)…", ParkActions.show_backups)
         file_menu.addSeparator()
         quit_action = file_menu.addAction("退出(&Q)")
         quit_action.setShortcuts(QKeySequence.StandardKey.Quit)
@@ -195,33 +198,29 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(undo)
         edit_menu.addAction(redo)
         edit_menu.addSeparator()
-        self._park_action(edit_menu, "园区历史版本(&H)…", "show_versions")
+        self._park_action(edit_menu, "园区历史版本(&H)…", ParkActions.show_versions)
         view_menu = self.menuBar().addMenu("视图(&V)")
         self.findings_action = view_menu.addAction("问题列表(&L)")
         self.findings_action.setCheckable(True)
         self.findings_action.setChecked(True)
         self.findings_action.toggled.connect(self.findings.setVisible)
 
-    def _park_action(self, menu: QMenu, text: str, method: str) -> None:
-        """A menu entry calling ``ParkActions.<method>`` (that module is loaded at the first use).
+    def _park_action(self, menu: QMenu, text: str, command: Callable[[ParkActions], object]) -> None:
+        """A menu entry calling ``command`` (a ParkActions method) on :attr:`park_actions`, made at the first use.
         Entries are made with ``menu.addAction(text)``: ``QAction(text, parent)`` would build QIcon's enums."""
-        menu.addAction(text).triggered.connect(lambda _checked=False: getattr(self.park_actions, method)())
+        menu.addAction(text).triggered.connect(lambda _checked=False: command(self.park_actions))
 
     @property
-    def park_actions(self) -> Any:
-        """Switching, creating, importing, exporting and restoring parks (ui.shell.park_actions.ParkActions)."""
+    def park_actions(self) -> ParkActions:
+        """Switching, creating, importing, exporting and restoring parks."""
         if self._park_actions is None:
-            from ui.shell.park_actions import ParkActions
-
             self._park_actions = ParkActions(self)
         return self._park_actions
 
     @property
-    def outline_menu(self) -> Any:
-        """The report entries' context menu (ui.report.outline_menu.OutlineMenu): rename, move, add, delete sections."""
+    def outline_menu(self) -> OutlineMenu:
+        """The report entries' context menu: rename, move, add, delete sections."""
         if self._outline_menu is None:
-            from ui.report.outline_menu import OutlineMenu
-
             self._outline_menu = OutlineMenu(self)
         return self._outline_menu
 
@@ -314,15 +313,14 @@ class MainWindow(QMainWindow):
             events = []
         self._set_state(EXPORT_PAGE, submission_state(events))
 
-    def _report_changed(self, section_key: str) -> None:
-        park = self.session.park
-        section = self.outline.section(section_key)
-        self._set_state(("section", section_key), section_state(park, section))
-        chapter = self.outline.chapter_of(section_key)
-        self._set_state(("chapter", chapter.key), combined(section_state(park, s) for s in chapter.sections))
-
-    def _value_changed(self, year: int | None, key: str) -> None:
-        if year is None and key == "park.name":
+    def apply_changes(self, changes: Changes) -> None:
+        """Refresh what an operation (or its undo / redo) changed: the navigation when years or the outline
+        changed, the states of the report and export entries, the title."""
+        if changes.years or changes.outline:
+            self._rebuild_nav()
+        elif changes.report or changes.submissions:
+            self.refresh_states()
+        if (None, "park.name") in changes.values:
             self.setWindowTitle(self._title())
 
     def _nav_changed(self, item: QTreeWidgetItem | None, _previous: QTreeWidgetItem | None) -> None:

@@ -188,8 +188,6 @@ class ParkActions(QObject):
 
     def restore_backup(self, backup: Path) -> bool:
         """Replace the whole database by ``backup`` (the current state is backed up first) and reload."""
-        from ui.shell.app import last_park
-
         window = self.window
         if not self._saved():
             return False
@@ -201,7 +199,7 @@ class ParkActions(QObject):
             return False
         parks = db.list_parks()
         current = window.session.park_id
-        target = current if any(p.id == current for p in parks) else last_park(db)
+        target = current if any(p.id == current for p in parks) else db.last_updated_park()
         if target is None:  # e.g. the daily backup of the day the database was created
             db.restore(safety)
             QMessageBox.warning(window, "恢复备份", "所选备份中还没有任何园区(数据库刚建立时的备份)，已撤销这次恢复。")

@@ -7,16 +7,23 @@ and at once when the clerk leaves a field, changes page or closes the window.
 
 from __future__ import annotations
 
+import copy
 import datetime as _dt
+from collections.abc import Callable, Hashable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QUndoStack
 
 from forms.park.model import FactorOverride, ParkData, Raw, YearData
+from forms.report.outline import CUSTOM_KEY
 from forms.table.definition import META, PARK, FormDefinition
 from forms.table.registry import form_for
+from ui.shell.changes import EVERYTHING, NOTHING, Changes, OperationCommand
 
-if TYPE_CHECKING:  # calculation and validation are imported when first needed (after the window shows)
+if TYPE_CHECKING:  # calculation, validation and the report checks are imported when first needed (after the
+    # window shows)
     from forms.table.calc import YearResult
     from forms.table.validate import Finding
 
@@ -46,23 +53,26 @@ def text_from_raw(raw: Raw) -> str:
 
 
 class ParkSession(QObject):
-    """One park opened for editing."""
+    """One park opened for editing.
 
-    value_changed = Signal(object, str)  # year (None for park profile), key
-    factors_changed = Signal(int)
-    results_changed = Signal(int)  # year
+    Every mutation is an operation below: it changes :attr:`park`, writes through storage (field values,
+    explanations and section text after a short debounce, everything else at once), records one undo step on
+    :attr:`undo_stack` and returns a :class:`~ui.shell.changes.Changes` that is also emitted on
+    :attr:`changed`, so the window and the pages refresh only what it names."""
+
+    changed = Signal(object)  # Changes: what an operation (or its undo / redo) changed
     findings_changed = Signal()
     save_state_changed = Signal(str)  # "已保存 14:03:27" or "正在保存…"
-    report_changed = Signal(str)  # section key
     save_failed = Signal(str)  # the storage layer's Chinese message
-    park_reloaded = Signal()
 
-    def __init__(self, db: Any, park_id: int, parent: QObject | None = None) -> None:
+    def __init__(self, db: Any, park_id: int, parent: QObject | None = None,
+                 undo_stack: QUndoStack | None = None) -> None:  # fmt: skip
         super().__init__(parent)
         self.db = db
         self.park_id = park_id
         self.park: ParkData = db.load_park(park_id)
         self.form: FormDefinition = form_for(self.park.form)
+        self.undo_stack = undo_stack if undo_stack is not None else QUndoStack(self)
         self._pending: dict[tuple[str, int | None, str], Any] = {}
         self._results: dict[int, YearResult] = {}
         self.findings: list[Finding] = []
@@ -88,6 +98,10 @@ class ParkSession(QObject):
         ydata = self.park.years.get(year)
         return ydata.raw(key) if ydata else None
 
+    def label(self, year: int | None, key: str) -> str:
+        form = self.form if year is None else self.form_of(year)
+        return form.field(key).label if key in form else key
+
     def result(self, year: int) -> YearResult:
         if year not in self._results:
             from forms.table.calc import compute_year
@@ -102,31 +116,55 @@ class ParkSession(QObject):
     def dirty(self) -> bool:
         return bool(self._pending)
 
-    # -- editing ----------------------------------------------------------------------------------
-    def set_raw(self, year: int | None, key: str, raw: Raw, *, save_now: bool = False) -> None:
-        """Change one field in memory at once and queue its database write."""
+    # -- recording --------------------------------------------------------------------------------
+    def _done(self, changes: Changes) -> Changes:
+        """Tell the window what changed; the return value of every operation."""
+        self.changed.emit(changes)
+        return changes
+
+    def _record(self, text: str, apply: Callable[[Any], object], old: Any, new: Any,
+                merge_key: Hashable | None = None) -> None:  # fmt: skip
+        """One undo step for an operation that has just happened; undo and redo are written at once."""
+
+        def again(value: Any) -> None:
+            apply(value)
+            self.flush()
+
+        self.undo_stack.push(OperationCommand(text, again, old, new, merge_key))
+
+    @contextmanager
+    def _step(self, text: str) -> Iterator[None]:
+        """Several operations as one undo step."""
+        self.undo_stack.beginMacro(text)
+        try:
+            yield
+        finally:
+            self.undo_stack.endMacro()
+
+    # -- field values -----------------------------------------------------------------------------
+    def set_raw(self, year: int | None, key: str, raw: Raw, *, save_now: bool = False) -> Changes:
+        """Change one field in memory at once and queue its database write.  Live typing: the undo step is
+        recorded by :class:`ui.shell.undo.EditTracker` when the edit is committed."""
         if self.raw(year, key) == raw and type(self.raw(year, key)) is type(raw):
             if save_now:
                 self.flush()
-            return
+            return NOTHING
         if year is None:
             self._assign(self.park.park, key, raw)
             self._results.clear()  # the province decides grid factors of every year
+            stale = frozenset(self.years)
         else:
             ydata = self.park.years.setdefault(year, YearData(form=self.park.form))
             target = ydata.meta if self.form_of(year).field(key).group == META else ydata.values
             self._assign(target, key, raw)
             self._results.pop(year, None)
             self._results.pop(year + 1, None)
+            stale = frozenset({year})  # (the next year's comparisons follow with the findings)
         self._queue((_VALUE, year, key), raw)
-        self.value_changed.emit(year, key)
-        if year is not None:
-            self.results_changed.emit(year)
-        else:
-            for y in self.years:
-                self.results_changed.emit(y)
+        changes = self._done(Changes(values=frozenset({(year, key)}), results=stale))
         if save_now:
             self.flush()
+        return changes
 
     @staticmethod
     def _assign(target: dict[str, Raw], key: str, raw: Raw) -> None:
@@ -135,50 +173,186 @@ class ParkSession(QObject):
         else:
             target[key] = raw
 
-    def set_factor(self, year: int, key: str, value: Raw, source: str) -> None:
+    def set_factor(self, year: int, key: str, value: Raw, source: str, *, record: bool = True) -> Changes:
         """Override a factor (value None = back to the default); written at once."""
         self.flush()
-        self.db.set_factor(self.park_id, year, key, value, source)
         ydata = self.park.years[year]
+        before = ydata.factors.get(key)
+        old = (before.value, before.source) if before is not None else (None, "")
+        self.db.set_factor(self.park_id, year, key, value, source)
         if value is None or (isinstance(value, str) and not value.strip()):
             ydata.factors.pop(key, None)
         else:
             ydata.factors[key] = FactorOverride(value, source)
         self._results.pop(year, None)
         self._mark_saved()
-        self.factors_changed.emit(year)
-        self.results_changed.emit(year)
+        if record:
+            self._record(f"修改“{self.label(year, key)}”", lambda v: self.set_factor(year, key, *v, record=False),
+                         old, (value, source))  # fmt: skip
         self.schedule_validation()
+        return self._done(Changes(factors=frozenset({(year, key)}), results=frozenset({year})))
 
-    def set_explanation(self, year: int, key: str, text: str) -> None:
+    def set_explanation(self, year: int, key: str, text: str, *, record: bool = True) -> Changes:
+        """The clerk's explanation of a warning (as typed: consecutive edits of one make one undo step)."""
         ydata = self.park.years[year]
+        old = ydata.explanations.get(key, "")
+        if old == text:
+            return NOTHING
         if text.strip():
             ydata.explanations[key] = text
         else:
             ydata.explanations.pop(key, None)
         self._queue((_EXPLANATION, year, key), text)
+        if record:
+            self._record(f"修改“{self.label(year, key)}”的说明",
+                         lambda v: self.set_explanation(year, key, v, record=False), old, text,
+                         ("explanation", year, key))  # fmt: skip
+        return self._done(Changes(explanations=frozenset({(year, key)})))
 
-    def set_section_text(self, section_key: str, text: str) -> None:
-        if self.park.report.sections.get(section_key, "") == text:
-            return
-        self.park.report.sections[section_key] = text
-        self._queue((_SECTION, None, section_key), text)
-        self.report_changed.emit(section_key)
-
-    def add_year(self, year: int) -> None:
+    def add_year(self, year: int) -> Changes:
         self.flush()
         self.db.add_year(self.park_id, year, self.park.form)
         self.park.years.setdefault(year, YearData(form=self.park.form))
-        self.park_reloaded.emit()
         self.schedule_validation()
+        return self._done(Changes(years=True, results=frozenset({year})))
 
-    def reload(self) -> None:
+    def reload(self) -> Changes:
         """Read the park again from the database (after an import or a restore)."""
         self.flush()
         self.park = self.db.load_park(self.park_id)
         self._results.clear()
-        self.park_reloaded.emit()
+        self.undo_stack.clear()  # the steps recorded refer to the park as it was
+        changes = self._done(EVERYTHING)
         self.revalidate()
+        return changes
+
+    # -- the report -------------------------------------------------------------------------------
+    def set_section_text(self, section_key: str, text: str, *, record: bool = True) -> Changes:
+        """A section's text (as typed: consecutive edits of one section make one undo step)."""
+        old = self.park.report.sections.get(section_key, "")
+        if old == text:
+            return NOTHING
+        self.park.report.sections[section_key] = text
+        self._queue((_SECTION, None, section_key), text)
+        if record:
+            self._record("修改报告正文", lambda v: self.set_section_text(section_key, v, record=False), old, text,
+                         ("section", section_key))  # fmt: skip
+        return self._done(Changes(sections=frozenset({section_key})))
+
+    def set_projects(self, projects: list[dict[str, Raw]], *, record: bool = True) -> Changes:
+        """The key-project list, written at once (one database change)."""
+        old = [dict(p) for p in self.park.report.projects]
+        new = [dict(p) for p in projects]
+        if old == new:
+            return NOTHING
+        self.flush()
+        self.db.set_projects(self.park_id, new)
+        self.park.report.projects = new
+        self._mark_saved()
+        if record:
+            self._record("修改重点项目清单", lambda v: self.set_projects(v, record=False), old, new)
+        self.schedule_validation()
+        return self._done(Changes(projects=True))
+
+    def set_scenarios(self, scenarios: dict[str, Any], *, record: bool = True) -> Changes:
+        """The projection scenarios ({} = none of the park's own: the defaults are shown), written at once."""
+        old = {k: dict(v) for k, v in self.park.report.scenarios.items()}
+        new = {k: dict(v) for k, v in scenarios.items()}
+        if old == new:
+            return NOTHING
+        self.flush()
+        self.db.set_scenarios(self.park_id, new)
+        self.park.report.scenarios = new
+        self._mark_saved()
+        if record:
+            self._record("修改预测情景", lambda v: self.set_scenarios(v, record=False), old, new)
+        self.schedule_validation()
+        return self._done(Changes(scenarios=True))
+
+    def set_report_extra(self, key: str, value: Any, *, record: bool = True, text: str = "修改报告设置") -> Changes:
+        """A bookkeeping value of the report (``report.extra[key]``; None removes it), written at once."""
+        extra = self.park.report.extra
+        old = copy.deepcopy(extra.get(key))
+        if old == value:
+            return NOTHING
+        self.flush()
+        self.db.set_report_extra(self.park_id, key, value)
+        if value is None:
+            extra.pop(key, None)
+        else:
+            extra[key] = copy.deepcopy(value)
+        self._mark_saved()
+        if record:
+            self._record(text, lambda v: self.set_report_extra(key, v, record=False), old, copy.deepcopy(value))
+        return self._done(Changes(outline=True) if key == CUSTOM_KEY else Changes(final=True))
+
+    def edit_outline(self, value: Any, clear: Sequence[str] = ()) -> Changes:
+        """Store a new outline customisation; the texts of the sections it deletes are cleared (they stay in
+        the database's history).  One undo step."""
+        self.flush()
+        changes = NOTHING
+        with self._step("修改报告提纲"):
+            for key in clear:
+                changes |= self.set_section_text(key, "")
+            self.flush()
+            changes |= self.set_report_extra(CUSTOM_KEY, value, text="修改报告提纲")
+        return changes
+
+    def refresh_figure_snapshot(self) -> Changes:
+        """Record which prose figures match the data now (so a later data change shows them as stale).
+        Bookkeeping done on the clerk's behalf: not an undo step of its own."""
+        from forms.report.check import FIGURES_KEY, update_figure_snapshot
+        from forms.table.calc import compute_park
+
+        snapshot = update_figure_snapshot(self.park, compute_park(self.park))
+        if snapshot == (self.park.report.extra.get(FIGURES_KEY) or {}):
+            return NOTHING
+        return self.set_report_extra(FIGURES_KEY, snapshot or None, record=False)
+
+    def mark_final(self) -> Changes:
+        """定稿: the figure snapshot and the final record (its fingerprint), as one undo step."""
+        from forms.report.check import FIGURES_KEY, FINAL_KEY, final_record, update_figure_snapshot
+        from forms.table.calc import compute_park
+
+        self.flush()
+        result = compute_park(self.park)
+        with self._step("标记为定稿"):
+            changes = self.set_report_extra(FIGURES_KEY, update_figure_snapshot(self.park, result) or None,
+                                            text="标记为定稿")  # fmt: skip
+            changes |= self.set_report_extra(FINAL_KEY, final_record(self.park, result), text="标记为定稿")
+        return changes | Changes(final=True)
+
+    def unmark_final(self) -> Changes:
+        from forms.report.check import FINAL_KEY
+
+        return self.set_report_extra(FINAL_KEY, None, text="撤销定稿")
+
+    def explain_report_warning(self, ref: str, text: str) -> Changes:
+        """The clerk's note on a report warning of the final gate (blank text removes it)."""
+        from forms.report.check import NOTES_KEY
+
+        notes = dict(self.park.report.extra.get(NOTES_KEY) or {})
+        if text.strip():
+            notes[ref] = text.strip()
+        else:
+            notes.pop(ref, None)
+        return self.set_report_extra(NOTES_KEY, notes or None, text="填写报告警告的说明")
+
+    # -- the submission log -----------------------------------------------------------------------
+    def add_submission_event(self, kind: str, date: str, details: dict[str, Any]) -> Changes:
+        """One line of the submission log (报送记录); undo takes the line out again."""
+        event_id = self.db.add_submission_event(self.park_id, kind, date, details)
+        [event] = [e for e in self.db.submission_events(self.park_id) if e.id == event_id]
+
+        def put(present: bool) -> None:
+            if present:
+                self.db.put_submission_event(event)
+            else:
+                self.db.remove_submission_event(self.park_id, event.id)
+            self._done(Changes(submissions=True))
+
+        self._record("登记报送事项", put, False, True)
+        return self._done(Changes(submissions=True))
 
     def _queue(self, ident: tuple[str, int | None, str], value: Any) -> None:
         self._pending.pop(ident, None)  # keep the order of the latest writes
@@ -246,4 +420,4 @@ class ParkSession(QObject):
         self.findings_changed.emit()
 
 
-__all__ = ["PARK", "ParkSession", "raw_from_text", "text_from_raw"]
+__all__ = ["PARK", "Changes", "ParkSession", "raw_from_text", "text_from_raw"]

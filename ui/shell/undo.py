@@ -1,10 +1,14 @@
-"""Undo/redo: each committed field change is one command; undo writes the old raw back to the database."""
+"""Undo/redo of typed field values: live edits change the session at once, a commit makes one undo step.
+
+Every other operation records its own undo step in the session (ui.shell.session, ui.shell.changes).
+"""
 
 from __future__ import annotations
 
-from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtGui import QUndoStack
 
 from forms.park.model import Raw
+from ui.shell.changes import OperationCommand
 from ui.shell.session import ParkSession
 
 
@@ -12,28 +16,12 @@ def _same(a: Raw, b: Raw) -> bool:
     return a == b and type(a) is type(b)
 
 
-class SetValueCommand(QUndoCommand):
-    def __init__(self, session: ParkSession, year: int | None, key: str, old: Raw, new: Raw, label: str) -> None:
-        super().__init__(f"修改“{label}”")
-        self.session = session
-        self.year = year
-        self.key = key
-        self.old = old
-        self.new = new
-
-    def redo(self) -> None:
-        self.session.set_raw(self.year, self.key, self.new, save_now=True)
-
-    def undo(self) -> None:
-        self.session.set_raw(self.year, self.key, self.old, save_now=True)
-
-
 class EditTracker:
     """Live edits change the session at once; a commit (leaving the field, Enter, paste) makes one undo step."""
 
-    def __init__(self, session: ParkSession, stack: QUndoStack) -> None:
+    def __init__(self, session: ParkSession, stack: QUndoStack | None = None) -> None:
         self.session = session
-        self.stack = stack
+        self.stack = stack if stack is not None else session.undo_stack
         self._start: dict[tuple[int | None, str], Raw] = {}
 
     def live(self, year: int | None, key: str, raw: Raw) -> None:
@@ -49,9 +37,13 @@ class EditTracker:
         if _same(old, new):
             self.session.flush()
             return
-        form = self.session.form if year is None else self.session.form_of(year)
-        label = form.field(key).label if key in form else key
-        self.stack.push(SetValueCommand(self.session, year, key, old, new, label))
+        session = self.session
+
+        def write(raw: Raw) -> None:
+            session.set_raw(year, key, raw, save_now=True)
+
+        self.stack.push(OperationCommand(f"修改“{session.label(year, key)}”", write, old, new))
+        session.flush()
 
     def set(self, year: int | None, key: str, raw: Raw) -> None:
         """A whole new value in one step (paste)."""

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.shell.session import ParkSession
+from ui.shell.session import Changes, ParkSession
 from ui.shell.states import FillState, submission_state
 
 EVENT_KINDS = {
@@ -143,6 +143,7 @@ class ExportPage(QWidget):
         layout.addLayout(lower, 1)
         self._kind_changed()
         self.refresh()
+        session.changed.connect(self._changed)
 
     def _kind_changed(self) -> None:
         wanted = KIND_DETAILS[self.kind.currentData()]
@@ -182,10 +183,12 @@ class ExportPage(QWidget):
             QMessageBox.warning(self, "登记报送事项", "寄送须填写运单号。")
             return
         date = self.date.date().toString("yyyy-MM-dd")
-        self.session.db.add_submission_event(self.session.park_id, kind, date, details)
+        self.session.add_submission_event(kind, date, details)
         self.inputs["note"].clear()  # type: ignore[attr-defined]
-        self.refresh()
-        self.session.findings_changed.emit()  # the navigation shows the new state
+
+    def _changed(self, changes: Changes) -> None:
+        if changes.submissions:
+            self.refresh()
 
     def export(self, what: str) -> None:
         self.session.flush()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QGroupBox,
@@ -17,40 +15,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from forms.report.check import (
-    FIGURES_KEY,
-    FINAL_KEY,
-    NOTES_KEY,
-    Blocker,
-    GateResult,
-    final_gate,
-    final_label,
-    final_record,
-    final_state,
-    update_figure_snapshot,
-)
+from forms.report.check import Blocker, GateResult, final_gate, final_label, final_state
 from forms.table.calc import compute_park
-from ui.shell.session import ParkSession
+from ui.shell.session import Changes, ParkSession
 
 BLOCKER_ROLE = Qt.ItemDataRole.UserRole
 KIND_ZH = {"data_error": "数据错误", "data_warning": "数据警告", "missing_element": "缺少内容",
            "report_error": "报告错误", "report_warning": "报告警告"}  # fmt: skip
-
-
-def store_extra(session: ParkSession, key: str, value: Any) -> None:
-    session.flush()
-    session.db.set_report_extra(session.park_id, key, value)
-    if value is None:
-        session.park.report.extra.pop(key, None)
-    else:
-        session.park.report.extra[key] = value
-
-
-def refresh_figure_snapshot(session: ParkSession) -> None:
-    """Record which prose figures match the data now (so a later data change shows them as stale)."""
-    snapshot = update_figure_snapshot(session.park, compute_park(session.park))
-    if snapshot != (session.park.report.extra.get(FIGURES_KEY) or {}):
-        store_extra(session, FIGURES_KEY, snapshot or None)
 
 
 class FinalGatePanel(QGroupBox):
@@ -88,7 +59,7 @@ class FinalGatePanel(QGroupBox):
         buttons.addStretch(1)
         layout.addLayout(buttons)
         session.findings_changed.connect(self.refresh)
-        session.report_changed.connect(self._report_changed)
+        session.changed.connect(self._changed)
         self.refresh()
 
     def refresh(self) -> None:
@@ -110,8 +81,9 @@ class FinalGatePanel(QGroupBox):
         self.mark_button.setEnabled(self.gate.ok and state != "final")
         self.unmark_button.setEnabled(state != "draft")
 
-    def _report_changed(self, _section_key: str) -> None:
-        self.refresh()
+    def _changed(self, changes: Changes) -> None:
+        if changes.report:
+            self.refresh()
 
     def mark_final(self) -> bool:
         self.session.flush()
@@ -119,17 +91,12 @@ class FinalGatePanel(QGroupBox):
         self.refresh()
         if self.gate is None or not self.gate.ok:
             return False
-        park = self.session.park
-        result = compute_park(park)
-        store_extra(self.session, FIGURES_KEY, update_figure_snapshot(park, result) or None)
-        store_extra(self.session, FINAL_KEY, final_record(park, result))
-        self.refresh()
+        self.session.mark_final()
         self.final_changed.emit(True)
         return True
 
     def unmark_final(self) -> None:
-        store_extra(self.session, FINAL_KEY, None)
-        self.refresh()
+        self.session.unmark_final()
         self.final_changed.emit(False)
 
     def selected_blocker(self) -> Blocker | None:
@@ -138,13 +105,7 @@ class FinalGatePanel(QGroupBox):
         return value if isinstance(value, Blocker) else None
 
     def explain(self, blocker: Blocker, text: str) -> None:
-        notes = dict(self.session.park.report.extra.get(NOTES_KEY) or {})
-        if text.strip():
-            notes[blocker.ref] = text.strip()
-        else:
-            notes.pop(blocker.ref, None)
-        store_extra(self.session, NOTES_KEY, notes or None)
-        self.refresh()
+        self.session.explain_report_warning(blocker.ref, text)
 
     def ask_explain(self) -> None:
         b = self.selected_blocker()

@@ -1,20 +1,14 @@
 """Right-click menus of field editors: the editor's usual edit menu with extra actions below it.
 
-Installed on every field at start-up, so this module stays light: the history dialog behind
-查看修改历史… is imported only when a menu is opened.
+The menus are built anew at each right-click (ui.dialogs.history_dialog adds 查看修改历史… to them).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QComboBox, QLineEdit, QMenu, QPlainTextEdit, QWidget
-
-if TYPE_CHECKING:
-    from ui.shell.session import ParkSession
-    from ui.shell.undo import EditTracker
 
 EXTRA_ATTRIBUTE = "history_menu_extra"
 
@@ -52,15 +46,3 @@ def install_context_menu(widget: QWidget, extra: Callable[[QMenu], None]) -> Non
         menu.deleteLater()
 
     target.customContextMenuRequested.connect(show)
-
-
-def install_field_history(widget: QWidget, session: ParkSession, tracker: EditTracker, year: int | None,
-                          key: str) -> None:  # fmt: skip
-    """Right-click on a field editor offers 查看修改历史… beside the usual edit actions."""
-
-    def extra(menu: QMenu) -> None:
-        from ui.dialogs.history_dialog import add_history_action
-
-        add_history_action(menu, widget, session, tracker, year, key)
-
-    install_context_menu(widget, extra)

@@ -9,9 +9,9 @@ from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QWidget
 
 from forms.table.definition import Field
 from ui.common.widgets import CommitLineEdit, CommitPlainTextEdit, finding_colour, finding_tooltip, style_for
-from ui.shell.session import ParkSession, raw_from_text, text_from_raw
+from ui.dialogs.history_dialog import install_field_history
+from ui.shell.session import Changes, ParkSession, raw_from_text, text_from_raw
 from ui.shell.undo import EditTracker
-from ui.table.context_menus import install_field_history
 
 LONG_KINDS = ("longtext",)
 
@@ -61,7 +61,7 @@ class FieldsForm(QWidget):
                 row, col = row + 1, 0
         for c in range(columns):
             grid.setColumnStretch(c * 2 + 1, 1)
-        session.value_changed.connect(self._on_value_changed)
+        session.changed.connect(self._changed)
         session.findings_changed.connect(self.show_findings)
 
     def _make_editor(self, f: Field) -> QWidget:
@@ -106,6 +106,10 @@ class FieldsForm(QWidget):
             return editor.currentText()
         assert isinstance(editor, CommitLineEdit)
         return editor.text()
+
+    def _changed(self, changes: Changes) -> None:
+        for year, key in changes.values:
+            self._on_value_changed(year, key)
 
     def _on_value_changed(self, year: int | None, key: str) -> None:
         if year != self.year or key not in self.editors:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QGroupBox, QLabel, QVBoxLayout, QWidget
 
 from forms.table.definition import PARK
-from ui.shell.session import ParkSession
+from ui.shell.session import Changes, ParkSession
 from ui.shell.undo import EditTracker
 from ui.table.fields_form import FieldsForm
 
@@ -35,7 +35,11 @@ class ParkPage(QWidget):
         layout.addStretch(1)
         self.form.show_findings()
         self.refresh_years()
-        session.park_reloaded.connect(self.refresh_years)
+        session.changed.connect(self._changed)
+
+    def _changed(self, changes: Changes) -> None:
+        if changes.years:
+            self.refresh_years()
 
     def refresh_years(self) -> None:
         years = "、".join(str(y) for y in self.session.years) or "(无)"

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 
 from forms.table.definition import META, Field, FormDefinition
 from forms.table.kinds import display
-from ui.shell.session import ParkSession
+from ui.shell.session import Changes, ParkSession
 from ui.shell.undo import EditTracker
 from ui.table.explain_bar import ExplainBar
 from ui.table.factor_dialog import FactorDialog
@@ -116,16 +116,15 @@ class YearPage(QWidget):
         layout.addWidget(splitter, 1)
         self._refresh_timer = QTimer(self, singleShot=True, interval=0)
         self._refresh_timer.timeout.connect(self.refresh)
-        session.results_changed.connect(self._results_changed)
-        session.factors_changed.connect(self._results_changed)
+        session.changed.connect(self._changed)
         session.findings_changed.connect(self.refresh)
         self.header.show_findings()
         for page in self.long_forms.values():
             page.show_findings()
         self.summary.refresh()
 
-    def _results_changed(self, year: int) -> None:
-        if year == self.year:
+    def _changed(self, changes: Changes) -> None:
+        if changes.touches_year(self.year):
             self._refresh_timer.start()
 
     def refresh(self) -> None:

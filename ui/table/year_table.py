@@ -23,6 +23,7 @@ from forms.table.calc import YearResult
 from forms.table.definition import COMPUTED, VALUES, Field, FormDefinition, Section
 from forms.table.kinds import display
 from ui.common.widgets import COMPUTED_BG, FACTOR_BG, SECTION_BG, finding_colour, finding_tooltip
+from ui.dialogs.history_dialog import add_history_action
 from ui.shell.session import ParkSession, raw_from_text, text_from_raw
 from ui.shell.undo import EditTracker
 from ui.table.factor_dialog import describe_factor
@@ -432,8 +433,6 @@ class YearTable(QTableWidget):
         menu = QMenu(self)
         if self.field(key).is_factor:
             menu.addAction("修改数值及来源…", lambda: self.factor_requested.emit(key))
-        from ui.dialogs.history_dialog import add_history_action
-
         add_history_action(menu, self, self.session, self.tracker, self.year, key)
         return menu
 

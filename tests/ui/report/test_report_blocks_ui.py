@@ -170,11 +170,9 @@ def test_final_gate_panel_lists_blockers_and_marks_final(demo_db: Any, open_wind
                       "ch4.2": "{{table.projection}}", "ch5.2": "2025年前后达峰。{{table.targets}}"}.items():  # fmt: skip
         session.set_section_text(key, text)
     from forms.report.projection import default_scenarios
-    from ui.report.projects_editor import store_projects
-    from ui.report.scenario_editor import store_scenarios
 
-    store_projects(session, [{"name": "屋顶光伏", "investment": 3800, "reduction": 8500}])
-    store_scenarios(session, default_scenarios())
+    session.set_projects([{"name": "屋顶光伏", "investment": 3800, "reduction": 8500}])
+    session.set_scenarios(default_scenarios())
     panel.refresh()
     assert panel.gate is not None and panel.gate.ok, panel.gate.blockers
     assert panel.mark_button.isEnabled()
