@@ -1,6 +1,6 @@
 """Data-block tools on a report section page (ui.report.report_page.ReportSectionPage).
 
-:func:`attach_block_tools` adds to a page: real labels in the block list, 插入到光标处 (also a double click),
+:class:`BlockTools` (built by the page) adds to it: real labels in the block list, 插入到光标处 (also a double click),
 生成段落 for the sections forms.report.drafting can draft, the projects editor (ch6.9) and the scenario editor
 (the projection section), and a preview that re-renders from current data whenever a value, factor,
 project or scenario changes.
