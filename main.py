@@ -40,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("park", help="园区名称")
     p.add_argument("--out", required=True, help="输出目录")
     p.add_argument("--template", action="store_true", help="只导出空白模板工作簿")
+    p.add_argument("--annual", type=int, metavar="年份", help="导出该年度报告的碳达峰碳中和章节(PDF 和 Word)")
     p.add_argument("--db", dest="sub_db", help="数据库文件路径")
     p = sub.add_parser("review", help="审核收到的材料包(.zip)、邮件(.eml)或其文件夹，写出汇总；有错误时退出码为 1")
     p.add_argument("inputs", nargs="*", metavar="材料包", help="材料包、邮件或文件夹(可多个)")

@@ -1,0 +1,82 @@
+"""Writing the annual report's carbon chapter for year N: the PDF and the .docx, side by side.
+
+``python main.py export PARK --annual N --out DIR``.  The chapter is final only when it was marked 定稿 and the
+gate (forms.report.annual.check_chapter) still finds nothing missing at export time; otherwise both files say
+草稿.  Both files are written to temporary names and renamed into place.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from export.fingerprint import fingerprint
+from export.pdf.annual import DOC_TITLE, build_annual_pdf
+from export.word.annual import build_annual_docx
+from forms.park.atomic import atomic_write_bytes
+from forms.park.model import ParkData
+from forms.report.annual import FINAL_KEY, check_chapter
+from forms.table.calc import compute_park
+
+
+@dataclass(frozen=True)
+class AnnualFiles:
+    pdf: Path
+    docx: Path
+    final: bool
+    gaps: tuple[str, ...]
+
+
+def annual_names(park_name: str, year: int) -> tuple[str, str]:
+    from export.package import safe_name
+
+    stem = f"{safe_name(park_name)}_{year}{DOC_TITLE}"
+    return f"{stem}.pdf", f"{stem}.docx"
+
+
+def annual_bytes(park: ParkData, year: int) -> tuple[bytes, bytes, bool, list[str]]:
+    result = compute_park(park)
+    gaps = [g.message for g in check_chapter(park, result, year)]
+    marks = park.report.extra.get(FINAL_KEY)
+    final = not gaps and isinstance(marks, dict) and str(year) in marks
+    fp = fingerprint(park)
+    pdf = build_annual_pdf(park, year, fp, draft=not final, result=result)
+    docx = build_annual_docx(park, year, draft=not final, result=result)
+    return pdf, docx, final, gaps
+
+
+def write_annual(park: ParkData, year: int, out_dir: str | os.PathLike[str]) -> AnnualFiles:
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    pdf, docx, final, gaps = annual_bytes(park, year)
+    pdf_name, docx_name = annual_names(park.name, year)
+    atomic_write_bytes(out / pdf_name, pdf)
+    atomic_write_bytes(out / docx_name, docx)
+    return AnnualFiles(out / pdf_name, out / docx_name, final, tuple(gaps))
+
+
+def run_export_annual(park_name: str, year: int, out_dir: str, db: str | None) -> int:
+    """``python main.py export PARK --annual N --out DIR``."""
+    import sys
+
+    from export.package import EXIT_OK, EXIT_USAGE, _load_park, os_error_text
+
+    park = _load_park(park_name, db, sys.stderr)
+    if park is None:
+        return EXIT_USAGE
+    if not 2016 <= year <= 2100:
+        print(f"错误：年度报告年份“{year}”无效", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        files = write_annual(park, year, out_dir)
+    except OSError as exc:
+        print(f"错误：无法写入“{exc.filename or out_dir}”：{os_error_text(exc)}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"已导出：{files.pdf}")
+    print(f"已导出：{files.docx}")
+    if not files.final:
+        print("提示：该年度报告章节尚未定稿，导出的文件带“草稿”标记。", file=sys.stderr)
+        for gap in files.gaps:
+            print(f"　　{gap}", file=sys.stderr)
+    return EXIT_OK

@@ -1,0 +1,111 @@
+"""The annual report's carbon chapter: PDF and .docx with the same figures, Word structure, the 定稿 gate."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from docx import Document
+from pypdf import PdfReader
+
+from export.annual_files import annual_bytes, write_annual
+from forms.park.model import ParkData
+from forms.park.parkfile import park_from_json
+from forms.report.annual import OUTLINE, AnnualResolver, check_chapter, proposed_paragraph, with_text
+from forms.table.calc import compute_park
+from tests.forms.table.test_eip2026 import _doc
+
+YEAR = 2020
+
+
+def _park(*, complete: bool = False) -> ParkData:
+    doc = _doc()
+    doc["targets"] = [{"indicator": "emissions.total", "year": 2018, "kind": "peak"},
+                      {"indicator": "intensity.co2_per_iva", "year": 2020, "kind": "reduction", "base_year": 2016,
+                       "value": 10}]  # fmt: skip
+    if complete:
+        doc["targets"][0]["explanation"] = "新建热电项目投产，排放尚未达峰"
+        doc["targets"].append({"indicator": "intensity.co2_per_iva", "year": 2021, "kind": "max", "value": 1.5})
+        doc.setdefault("report", {})["projects"] = [{"name": "分布式光伏", "content": "屋顶光伏 20 MW", "reduction": 9000,
+                                                    "progress": {"2021": {"status": "实施中"}}}]  # fmt: skip
+    park = park_from_json(doc)
+    result = compute_park(park)
+    for key, text in (("a1", "本年度完成燃煤锅炉改造。"), ("a2", proposed_paragraph(park, result, YEAR, "a2")),
+                      ("a3", proposed_paragraph(park, result, YEAR, "a3")), ("a5", "统计监测能力不足。"),
+                      ("a6", "2021 年继续推进光伏建设。")):  # fmt: skip
+        park.report.extra["annual"] = with_text(park, YEAR, key, text)
+    return park
+
+
+def test_gate_names_unexplained_missed_targets_and_missing_next_year() -> None:
+    park = _park()
+    gaps = [g.message for g in check_chapter(park, compute_park(park), YEAR)]
+    assert any("2018 年前实现碳达峰" in g and "未达成" in g for g in gaps)
+    assert any("2021 年的目标" in g for g in gaps)
+    assert any("2021 年计划或实施的项目" in g for g in gaps)
+    complete = _park(complete=True)
+    assert check_chapter(complete, compute_park(complete), YEAR) == []
+
+
+def test_docx_structure_and_figures_equal_the_pdf(tmp_path: Path) -> None:
+    park = _park(complete=True)
+    result = compute_park(park)
+    pdf, docx_data, final, gaps = annual_bytes(park, YEAR)
+    assert gaps == [] and final is False  # complete, but not marked 定稿: still a draft
+    doc = Document(io.BytesIO(docx_data))
+    headings = [(p.style.name, p.text) for p in doc.paragraphs if p.style.name.startswith("Heading")]
+    assert headings[0] == ("Heading 1", "碳达峰碳中和工作")
+    assert [t for s, t in headings if s == "Heading 2"] == [f"（{n}）{s.title}" for n, s in
+                                                            zip("一二三四五六", OUTLINE.sections(), strict=True)]  # fmt: skip
+    assert len(doc.tables) >= 6
+    first_row = doc.tables[0].rows[0]._tr
+    assert (
+        first_row.trPr is not None
+        and first_row.trPr.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tblHeader") is not None
+    )
+    footer_xml = doc.sections[0].footer.paragraphs[0]._p.xml
+    assert "PAGE" in footer_xml and "— " in doc.sections[0].footer.paragraphs[0].text
+    assert doc.inline_shapes, "the synergy chart is embedded as an image"
+    resolver = AnnualResolver(park, result, YEAR)
+    figures = [resolver.resolve(f"value.{k}@{YEAR}").text for k in ("emissions.total", "intensity.co2_per_iva")]  # type: ignore[union-attr]
+    docx_text = "\n".join(p.text for p in doc.paragraphs)
+    pdf_text = re.sub(r"\s+", "", "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages))
+    for figure in figures:
+        assert figure in docx_text
+        assert re.sub(r"\s+", "", figure) in pdf_text
+    table_cells = {c.text for t in doc.tables for r in t.rows for c in r.cells}
+    compare = resolver.resolve(f"table.year_compare@{YEAR}")
+    assert set(compare.rows[0][2:]) <= table_cells  # type: ignore[union-attr]
+
+
+def test_marked_final_chapter_exports_without_draft(tmp_path: Path) -> None:
+    park = _park(complete=True)
+    park.report.extra["annual_final"] = {str(YEAR): {"at": "2026-12-01T10:00:00+08:00"}}
+    files = write_annual(park, YEAR, tmp_path)
+    assert files.final and files.pdf.exists() and files.docx.exists()
+    assert "草稿" not in Document(str(files.docx)).paragraphs[0].text
+    draft = _park()
+    draft.report.extra["annual_final"] = {str(YEAR): {"at": "2026-12-01T10:00:00+08:00"}}
+    assert write_annual(draft, YEAR, tmp_path / "d").final is False  # a forged mark does not pass the gate
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) 未安装：跳过 Word 文件转换检验")
+def test_libreoffice_converts_the_docx(tmp_path: Path) -> None:
+    files = write_annual(_park(complete=True), YEAR, tmp_path)
+    proc = subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/lo", "--headless", "--convert-to",
+                           "pdf", "--outdir", str(tmp_path / "pdf"), str(files.docx)], capture_output=True,
+                          text=True, timeout=180, check=False)  # fmt: skip
+    out = tmp_path / "pdf" / (files.docx.stem + ".pdf")
+    assert proc.returncode == 0 and out.exists(), proc.stderr
+    reader = PdfReader(str(out))
+    text = "".join(page.extract_text() for page in reader.pages)
+    # CJK glyphs come from whatever font LibreOffice substitutes here, so compare the figures and page numbers
+    assert len(reader.pages) >= 2 and "— 1 —" in text and "— 2 —" in text
+    park = _park(complete=True)
+    shown = AnnualResolver(park, compute_park(park), YEAR).resolve(f"value.emissions.total@{YEAR}")
+    assert shown.text.split()[0] in text  # type: ignore[union-attr]

@@ -1,0 +1,271 @@
+"""目标 page: the park's carbon peak / neutrality targets, edited in a table, evaluated against the data.
+
+Every indicator, label and unit comes from the form definition (forms.table.targets.indicator_keys); the
+evaluation and the words are the core's (forms.table.targets), so the window, the report and ``calc`` agree.
+Each edit is one session operation (``set_targets``): saved at once, in the history, undoable.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from forms.park.model import ParkData
+from forms.report.markers import ChartBlock, Series, TableBlock
+from forms.report.resolve import BlockResolver
+from forms.table.calc import ParkResult, compute_park
+from forms.table.numbers import parse_number
+from forms.table.registry import form_for
+from forms.table.targets import KINDS, indicator_keys
+
+COLUMNS = ("指标", "类型", "目标年份", "基准年", "目标值", "提出年份", "来源", "未达成说明")
+STATUS_COLOURS = {"达成": "#E2EFDA", "未达成": "#F8CBAD", "待评估": "#EDEDED"}
+FIRST, LAST = 2016, 2060
+
+
+def _year_text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _year_of(text: str) -> int | None:
+    text = text.strip()
+    return int(text) if text.isdigit() and FIRST <= int(text) <= LAST else None
+
+
+class TargetsPage(QWidget):
+    """The targets editor and their evaluation (达成 / 未达成 / 待评估, gap, a chart per indicator)."""
+
+    def __init__(self, session: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self._filling = False
+        self.title = QLabel("碳达峰碳中和目标")
+        self.title.setStyleSheet("font-size: 15px; font-weight: bold;")
+        hint = QLabel("每行一个目标：指标来自年度表格；“较基准年下降”须填写基准年；碳达峰目标的指标为二氧化碳排放总量。"
+                      "目标年份已填报但未达成时，请在“未达成说明”中写明原因及措施。")  # fmt: skip
+        hint.setWordWrap(True)
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(list(COLUMNS))
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setColumnWidth(0, 260)
+        self.table.setColumnWidth(1, 120)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.itemChanged.connect(lambda _item: self.save())
+        add = QPushButton("添加目标")
+        add.clicked.connect(self.add_target)
+        remove = QPushButton("删除所选目标")
+        remove.clicked.connect(self.remove_selected)
+        buttons = QHBoxLayout()
+        buttons.addWidget(add)
+        buttons.addWidget(remove)
+        buttons.addStretch(1)
+        self.evaluation = QTableWidget(0, 6)
+        self.evaluation.setHorizontalHeaderLabels(["序号", "目标", "目标值", "实际值", "差距", "状态"])
+        self.evaluation.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.evaluation.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.charts = QWidget()
+        self.charts_box = QHBoxLayout(self.charts)
+        self.charts_box.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.charts)
+        scroll.setMinimumHeight(250)
+        box = QVBoxLayout(self)
+        box.addWidget(self.title)
+        box.addWidget(hint)
+        box.addLayout(buttons)
+        box.addWidget(self.table, 2)
+        box.addWidget(QLabel("目标落实情况"))
+        box.addWidget(self.evaluation, 2)
+        box.addWidget(scroll, 2)
+        self.refresh()
+
+    # -- reading ---------------------------------------------------------------------------------------
+    @property
+    def park(self) -> ParkData:
+        park: ParkData = self.session.park
+        return park
+
+    def indicator_choices(self) -> list[tuple[str, str]]:
+        """(key, "label(unit)") of every indicator of the park's form versions, in table order."""
+        forms = [form_for(self.park.form)]
+        forms += [form_for(v) for v in sorted({y.form for y in self.park.years.values()}) if v != self.park.form]
+        seen: dict[str, str] = {}
+        for form in forms:
+            for key in indicator_keys(form):
+                f = form.field(key)
+                seen.setdefault(key, f"{f.label}({f.unit})" if f.unit else f.label)
+        return list(seen.items())
+
+    def _combo(self, choices: list[tuple[str, str]], current: str) -> QComboBox:
+        combo = QComboBox()
+        for key, label in choices:
+            combo.addItem(label, key)
+        index = combo.findData(current)
+        combo.setCurrentIndex(max(index, 0))
+        combo.currentIndexChanged.connect(lambda _i: self.save())
+        return combo
+
+    # -- filling -----------------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        self._filling = True
+        try:
+            indicators = self.indicator_choices()
+            kinds = list(KINDS.items())
+            targets = self.park.targets
+            self.table.setRowCount(len(targets))
+            for row, t in enumerate(targets):
+                self.table.setCellWidget(row, 0, self._combo(indicators, str(t.get("indicator", ""))))
+                self.table.setCellWidget(row, 1, self._combo(kinds, str(t.get("kind", ""))))
+                texts = (_year_text(t.get("year")), _year_text(t.get("base_year")),
+                         "" if t.get("value") is None else f"{t.get('value'):g}", _year_text(t.get("set_in")),
+                         str(t.get("source") or ""), str(t.get("explanation") or ""))  # fmt: skip
+                for col, text in enumerate(texts, start=2):
+                    self.table.setItem(row, col, QTableWidgetItem(text))
+        finally:
+            self._filling = False
+        self.refresh_evaluation()
+
+    def result(self) -> ParkResult:
+        return compute_park(self.park)
+
+    def refresh_evaluation(self) -> None:
+        result = self.result()
+        resolver = BlockResolver(self.park, result)
+        block = resolver.resolve("table.target_eval")
+        rows = block.rows if isinstance(block, TableBlock) else ()
+        self.evaluation.setRowCount(len(rows))
+        for r, cells in enumerate(rows):
+            for c, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if c in (2, 3, 4):
+                    item.setTextAlignment(int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter))
+                if c == 5:
+                    item.setBackground(QColor(STATUS_COLOURS.get(text, "#FFFFFF")))
+                self.evaluation.setItem(r, c, item)
+        self._refresh_charts(result)
+
+    def chart_blocks(self, result: ParkResult) -> list[ChartBlock]:
+        """A small chart per indicator: the actual values of the filed years against each target's line."""
+        years = sorted(result.years)
+        by_indicator: dict[str, list[dict[str, Any]]] = {}
+        for t in self.park.targets:
+            if t.get("kind") != "peak":
+                by_indicator.setdefault(str(t.get("indicator")), []).append(t)
+        out = []
+        for key, targets in by_indicator.items():
+            form = result.form_of(years[-1]) if years else result.form
+            label = form.field(key).label if key in form else key
+            actual = tuple(result.years[y].value(key) for y in years)
+            series = [Series("实际值", actual)]
+            for t in targets:
+                value = t.get("value")
+                if value is None:
+                    continue
+                if t.get("kind") == "reduction":
+                    base = result.years.get(int(t.get("base_year") or 0))
+                    x_base = base.value(key) if base else None
+                    line = None if x_base is None else x_base * (1 - float(value) / 100)
+                else:
+                    line = float(value)
+                series.append(Series(f"{t.get('year')}年目标", tuple(line for _ in years)))
+            unit = form.field(key).unit if key in form else ""
+            out.append(ChartBlock(f"chart.target.{key}", label, "line", tuple(str(y) for y in years), tuple(series),
+                                  unit))  # fmt: skip
+        return out
+
+    def _refresh_charts(self, result: ParkResult) -> None:
+        from ui.report.block_view import chart_image
+
+        while self.charts_box.count():
+            item = self.charts_box.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        for block in self.chart_blocks(result):
+            holder = QVBoxLayout()
+            label = QLabel()
+            label.setPixmap(QPixmap.fromImage(chart_image(block, 360, 220)))
+            caption = QLabel(block.title)
+            caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            frame = QWidget()
+            holder.addWidget(caption)
+            holder.addWidget(label)
+            frame.setLayout(holder)
+            self.charts_box.addWidget(frame)
+        self.charts_box.addStretch(1)
+
+    # -- writing ---------------------------------------------------------------------------------------
+    def _row_target(self, row: int, old: dict[str, Any]) -> dict[str, Any]:
+        def text(col: int) -> str:
+            item = self.table.item(row, col)
+            return item.text().strip() if item is not None else ""
+
+        indicator = self.table.cellWidget(row, 0)
+        kind = self.table.cellWidget(row, 1)
+        target: dict[str, Any] = {
+            "indicator": indicator.currentData() if isinstance(indicator, QComboBox) else old.get("indicator"),
+            "kind": kind.currentData() if isinstance(kind, QComboBox) else old.get("kind"),
+        }
+        year = _year_of(text(2))
+        target["year"] = year if year is not None else old.get("year")
+        base = _year_of(text(3))
+        if base is not None:
+            target["base_year"] = base
+        raw_value = text(4)
+        parsed = parse_number(raw_value)
+        if raw_value and not parsed.error and parsed.value is not None:
+            target["value"] = parsed.value
+        elif raw_value:
+            target["value"] = old.get("value")  # not a number: keep the previous value (the cell shows what was typed)
+        set_in = _year_of(text(5))
+        if set_in is not None:
+            target["set_in"] = set_in
+        for col, key in ((6, "source"), (7, "explanation")):
+            if text(col):
+                target[key] = text(col)
+        return {k: v for k, v in target.items() if v is not None}
+
+    def save(self) -> None:
+        if self._filling:
+            return
+        old = self.park.targets
+        new = [self._row_target(row, old[row] if row < len(old) else {}) for row in range(self.table.rowCount())]
+        if new != old:
+            self.session.set_targets(new)
+            self.refresh_evaluation()
+
+    def add_target(self) -> None:
+        years = sorted(self.park.years)
+        last = years[-1] if years else 2020
+        form = form_for(self.park.form)
+        new = {"indicator": form.intensity_key, "kind": "reduction", "year": max(last + 1, 2025),
+               "base_year": last, "value": 18}  # fmt: skip
+        self.session.set_targets([*self.park.targets, new])
+        self.refresh()
+
+    def remove_selected(self) -> None:
+        rows = sorted({i.row() for i in self.table.selectedIndexes()}, reverse=True)
+        if not rows:
+            return
+        targets = list(self.park.targets)
+        for row in rows:
+            if row < len(targets):
+                del targets[row]
+        self.session.set_targets(targets)
+        self.refresh()
