@@ -153,6 +153,8 @@ class FormDefinition:
         province_key: str = "",
         park_type_key: str = "",
         energy_intensity_key: str = "",
+        edition: str = "",
+        summary_keys: tuple[str, ...] = (),
     ) -> None:
         put = self.__dict__.update  # past the read-only guard below
         put(version=version, title=title, columns=columns, sections=sections, fields=fields)
@@ -160,7 +162,7 @@ class FormDefinition:
         put(value_added_key=value_added_key, energy_key=energy_key, emissions_key=emissions_key)
         put(yoy_warning_keys=yoy_warning_keys, year_rules=year_rules, first_year=first_year)
         put(pollutant_keys=pollutant_keys, province_key=province_key, park_type_key=park_type_key)
-        put(energy_intensity_key=energy_intensity_key)
+        put(energy_intensity_key=energy_intensity_key, edition=edition, summary_keys=summary_keys)
 
     version: str
     title: str
@@ -180,10 +182,12 @@ class FormDefinition:
     province_key: str  # roles: the park's province, its type, its energy intensity (code asks, never spells)
     park_type_key: str
     energy_intensity_key: str
+    edition: str  # how the window names this version to a clerk (never the internal code)
+    summary_keys: tuple[str, ...]  # computed keys shown in a year's summary besides the totals and intensities
 
     _ARGS = ("version", "title", "columns", "sections", "fields", "yoy_keys", "trend_metrics", "intensity_key",
              "value_added_key", "energy_key", "emissions_key", "yoy_warning_keys", "year_rules", "first_year",
-             "pollutant_keys", "province_key", "park_type_key", "energy_intensity_key")  # fmt: skip
+             "pollutant_keys", "province_key", "park_type_key", "energy_intensity_key", "edition", "summary_keys")  # fmt: skip
 
     def extended(self, **changes: object) -> FormDefinition:
         """A new form version built on this one: the same definition with ``changes`` applied."""

@@ -31,6 +31,7 @@ class Changes:
     final: bool = False  # the 定稿 record, the figure snapshot or the notes on report warnings
     submissions: bool = False  # the submission log (报送记录)
     years: bool = False  # years added, or the whole park read again (import, restore)
+    targets: bool = False  # the park's carbon peak / neutrality targets
 
     def __or__(self, other: Changes) -> Changes:
         merged: dict[str, Any] = {}
@@ -58,7 +59,7 @@ class Changes:
 
 NOTHING = Changes()
 EVERYTHING = Changes(results=frozenset(), projects=True, scenarios=True, outline=True, final=True, submissions=True,
-                     years=True)  # fmt: skip
+                     years=True, targets=True)  # fmt: skip
 
 
 class OperationCommand(QUndoCommand):

@@ -164,6 +164,6 @@ class FindingsPanel(QWidget):
         text = self.explanation.toPlainText()
         if text == f.explanation:
             return
-        self.session.set_explanation(f.year, f.key, text)
+        self.session.explain_finding(f.code, f.year, f.key, text)
         self.session.flush()
         self._current = replace(f, explanation=text)

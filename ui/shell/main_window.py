@@ -37,6 +37,9 @@ PageKey = tuple[Any, ...]
 PAGE_ROLE = Qt.ItemDataRole.UserRole
 PARK_PAGE: PageKey = ("park",)
 EXPORT_PAGE: PageKey = ("export",)
+CYCLE_NODE: PageKey = ("cycle",)
+TARGETS_PAGE: PageKey = ("targets",)
+SYNERGY_PAGE: PageKey = ("synergy",)
 ADD_YEAR: PageKey = ("add_year",)
 YEARS_NODE: PageKey = ("years",)
 REPORT_NODE: PageKey = ("report",)
@@ -178,6 +181,7 @@ class MainWindow(QMainWindow):
         save.setShortcuts(QKeySequence.StandardKey.Save)
         save.triggered.connect(self.save_now)
         file_menu.addAction("添加年份(&Y)…").triggered.connect(self.ask_add_year)
+        file_menu.addAction("本年度改按新版表格填写(&U)…").triggered.connect(self.ask_upgrade_year)
         file_menu.addSeparator()
         self._park_action(file_menu, "切换园区(&P)…", ParkActions.switch_park)
         self._park_action(file_menu, "新建园区(&N)…", ParkActions.new_park)
@@ -270,13 +274,48 @@ class MainWindow(QMainWindow):
             ch = self._item(report, chapter.heading, ("chapter", chapter.key))
             for i, section in enumerate(chapter.sections):
                 self._item(ch, f"{subsection_label(i)}{section.title}", ("section", section.key))
+        cycle = self._item(self.nav, "目标与减污降碳", CYCLE_NODE)
+        self._item(cycle, "碳达峰碳中和目标", TARGETS_PAGE)
+        self._item(cycle, "减污降碳协同", SYNERGY_PAGE)
         self._item(self.nav, "导出与报送", EXPORT_PAGE)
+        self.nav.expandItem(cycle)
         self.nav.expandItem(years)
         self.nav.expandItem(report)
         self.nav.blockSignals(False)
         self.refresh_states()
         target = current if current in self.nav_items else PARK_PAGE
         self.show_page(target)  # also selects its nav item (with signals blocked: the page is shown once)
+
+    def ask_upgrade_year(self) -> None:
+        """Move the shown year to the newest form version (more sections; nothing typed is lost)."""
+        from PySide6.QtWidgets import QMessageBox
+
+        from forms.table.registry import FORM_VERSIONS, form_for
+
+        key = self.current_page_key()
+        if not key or key[0] != "year":
+            QMessageBox.information(self, "改按新版表格填写", "请先在左侧选择要改按新版表格填写的年度。")
+            return
+        year = int(key[1])
+        newest = FORM_VERSIONS[-1]
+        current = self.session.park.years[year].form
+        if current == newest:
+            QMessageBox.information(self, "改按新版表格填写", f"{year} 年已按最新版表格填写。")
+            return
+        edition = form_for(newest).edition or "新版"
+        answer = QMessageBox.question(self, "改按新版表格填写",
+                                      f"将 {year} 年改按{edition}表格填写？已填写的内容全部保留，可以撤销。")  # fmt: skip
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        self.upgrade_year(year, newest)
+
+    def upgrade_year(self, year: int, version: str) -> None:
+        page = self.pages.pop(("year", year), None)
+        if page is not None:
+            self.stack.removeWidget(page)
+            page.deleteLater()
+        self.session.move_year_form(year, version)
+        self.show_page(("year", year))
 
     def current_page_key(self) -> PageKey | None:
         item = self.nav.currentItem()
@@ -316,6 +355,16 @@ class MainWindow(QMainWindow):
     def apply_changes(self, changes: Changes) -> None:
         """Refresh what an operation (or its undo / redo) changed: the navigation when years or the outline
         changed, the states of the report and export entries, the title."""
+        for year in changes.results if changes.years else ():
+            page = self.pages.get(("year", year))
+            if page is not None and getattr(page, "form", None) is not self.session.form_of(year):
+                del self.pages[("year", year)]  # filled against another version now: built anew
+                self.stack.removeWidget(page)
+                page.deleteLater()
+        for key in (TARGETS_PAGE, SYNERGY_PAGE):
+            page = self.pages.get(key)
+            if page is not None and (changes.targets or changes.data or changes.projects):
+                page.refresh()  # type: ignore[attr-defined]
         if changes.years or changes.outline:
             self._rebuild_nav()
         elif changes.report or changes.submissions:
@@ -334,6 +383,8 @@ class MainWindow(QMainWindow):
             key = ("year", self.session.years[-1])
         elif key == REPORT_NODE:
             key = ("section", next(self.outline.sections()).key)
+        elif key == CYCLE_NODE:
+            key = TARGETS_PAGE
         elif key[0] == "chapter":
             chapter = next(c for c in self.outline.chapters if c.key == key[1])
             key = ("section", chapter.sections[0].key)
@@ -355,6 +406,14 @@ class MainWindow(QMainWindow):
             from ui.submit.export_page import ExportPage
 
             return ExportPage(self.session)
+        if key == TARGETS_PAGE:
+            from ui.table.targets_page import TargetsPage
+
+            return TargetsPage(self.session)
+        if key == SYNERGY_PAGE:
+            from ui.table.synergy_page import SynergyPage
+
+            return SynergyPage(self.session)
         if key[0] == "year":
             from ui.table.year_page import YearPage
 

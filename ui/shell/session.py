@@ -216,6 +216,50 @@ class ParkSession(QObject):
         self.schedule_validation()
         return self._done(Changes(years=True, results=frozenset({year})))
 
+    def move_year_form(self, year: int, version: str, *, record: bool = True) -> Changes:
+        """Fill ``year`` against another form version (e.g. the 2026 edition with 减污降碳 and 零碳园区): one
+        history entry and one undo step; refused by storage when a typed value would lose its place."""
+        old = self.park.years[year].form
+        if old == version:
+            return NOTHING
+        self.flush()
+        self.db.move_year_form(self.park_id, year, version)
+        self.park.years[year].form = version
+        self._mark_saved()
+        if record:
+            self._record("更改年度表格版本", lambda v: self.move_year_form(year, v, record=False), old, version)
+        self.schedule_validation()
+        return self._done(Changes(years=True, results=frozenset({year})))
+
+    def explain_finding(self, code: str, year: int, key: str, text: str) -> Changes:
+        """The explanation of a warning, kept where the warning reads it: a missed target's with the target
+        (every target on that indicator due that year), any other with the year's explanations."""
+        if code != "target_missed":
+            return self.set_explanation(year, key, text)
+        targets = [dict(t) for t in self.park.targets]
+        for t in targets:
+            if t.get("indicator") == key and t.get("year") == year:
+                if text.strip():
+                    t["explanation"] = text
+                else:
+                    t.pop("explanation", None)
+        return self.set_targets(targets)
+
+    def set_targets(self, targets: list[dict[str, Any]], *, record: bool = True) -> Changes:
+        """The park's targets, written at once (one database change, one undo step)."""
+        old = [dict(t) for t in self.park.targets]
+        new = [dict(t) for t in targets]
+        if old == new:
+            return NOTHING
+        self.flush()
+        self.db.set_targets(self.park_id, new)
+        self.park.targets = new
+        self._mark_saved()
+        if record:
+            self._record("修改目标", lambda v: self.set_targets(v, record=False), old, new)
+        self.schedule_validation()
+        return self._done(Changes(targets=True))
+
     def reload(self) -> Changes:
         """Read the park again from the database (after an import or a restore)."""
         self.flush()

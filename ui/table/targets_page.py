@@ -78,6 +78,7 @@ class TargetsPage(QWidget):
         self.evaluation = QTableWidget(0, 6)
         self.evaluation.setHorizontalHeaderLabels(["序号", "目标", "目标值", "实际值", "差距", "状态"])
         self.evaluation.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.evaluation.verticalHeader().setVisible(False)
         self.evaluation.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.charts = QWidget()
         self.charts_box = QHBoxLayout(self.charts)
@@ -155,7 +156,7 @@ class TargetsPage(QWidget):
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if c in (2, 3, 4):
-                    item.setTextAlignment(int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter))
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 if c == 5:
                     item.setBackground(QColor(STATUS_COLOURS.get(text, "#FFFFFF")))
                 self.evaluation.setItem(r, c, item)

@@ -29,7 +29,7 @@ def summary_fields(form: FormDefinition) -> list[Field]:
     """The summary block: the main column of the section holding the total, then energy and intensity."""
     section = form.row_of[form.emissions_key][0]
     keys = [r.main_key for r in section.rows if r.indent == 0]
-    for key in (form.energy_key, form.intensity_key):
+    for key in (form.energy_key, form.intensity_key, *form.summary_keys):
         if key not in keys:
             keys.append(key)
     return [form.field(k) for k in keys]
@@ -72,6 +72,7 @@ class YearPage(QWidget):
         self.session = session
         self.year = year
         form = session.form_of(year)
+        self.form = form
         meta = list(form.fields_in(META))
         short = [f for f in meta if f.kind not in LONG_KINDS]
         long = [f for f in meta if f.kind in LONG_KINDS]

@@ -393,6 +393,7 @@ def build() -> FormDefinition:
         province_key="park.province",
         park_type_key="park.type",
         energy_intensity_key="intensity.energy_per_iva",
+        edition="2021 年版",
         yoy_warning_keys=("emissions.total", *fuel_keys),
         year_rules=(
             Rule("year_range"),

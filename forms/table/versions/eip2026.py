@@ -87,6 +87,8 @@ def build() -> FormDefinition:
         sections=tuple(sections),
         fields=tuple(fields),
         pollutant_keys=pollutant_keys,
+        edition="2026 年版(增加减污降碳、零碳园区指标)",
+        summary_keys=("zero.co2_per_energy", "zero.threshold", "zero.meets"),
         year_rules=(*base.year_rules,
                     Rule("yoy_change", WARNING, MappingProxyType({"limit": POLLUTANT_YOY_LIMIT, "keys": pollutant_keys,
                                                                       "from_zero": False}))),
