@@ -9,13 +9,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from forms.park.model import Raw
-from forms.report.projects import project_number
+from forms.report.projects import STATUSES, project_number
 from forms.table.numbers import parse_number
 
-STATUSES = ("未启动", "实施中", "已完成", "已取消")
 RUNNING = ("实施中", "已完成")
-TASKS = tuple(f"ch6.{i}" for i in range(1, 9))
-POLLUTANT_CUTS = ("reduction_so2", "reduction_nox", "reduction_pm", "reduction_vocs")
 
 
 def _number(raw: Raw) -> float:
@@ -56,32 +53,3 @@ def measures(projects: Sequence[dict[str, Any]]) -> dict[str, dict[str, float | 
         figures["achievement"] = actual / planned * 100 if planned else None
         out[year] = figures
     return out
-
-
-def progress_issues(projects: Sequence[dict[str, Any]]) -> list[str]:
-    """Chinese messages for progress entries that cannot be read (row, year and field named)."""
-    issues: list[str] = []
-    for n, p in enumerate(projects, start=1):
-        progress = p.get("progress")
-        if progress is None:
-            continue
-        name = str(p.get("name") or f"第 {n} 个项目")
-        if not isinstance(progress, dict):
-            issues.append(f"重点项目“{name}”的 progress 应为按年份的对象")
-            continue
-        for year, entry in progress.items():
-            if not (isinstance(year, str) and year.isdigit() and len(year) == 4):
-                issues.append(f"重点项目“{name}”的进展年份“{year}”不是四位数字年份")
-                continue
-            if not isinstance(entry, dict):
-                issues.append(f"重点项目“{name}” {year} 年的进展应为对象")
-                continue
-            if entry.get("status") not in STATUSES:
-                issues.append(
-                    f"重点项目“{name}” {year} 年的状态“{entry.get('status')}”未知(可选：{'、'.join(STATUSES)})"
-                )
-            if parse_number(entry.get("reduction")).error:
-                issues.append(f"重点项目“{name}” {year} 年的实际减排量“{entry.get('reduction')}”不是数字")
-        if p.get("task") not in (None, "") and p.get("task") not in TASKS:
-            issues.append(f"重点项目“{name}”的重点任务“{p.get('task')}”未知(可选：{'、'.join(TASKS)})")
-    return issues

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from forms.park.model import Raw
 from forms.table.numbers import format_number, is_blank, parse_number
@@ -38,7 +39,16 @@ PROJECT_COLUMNS: tuple[ProjectColumn, ...] = (
     ProjectColumn("reduction", "预计年减排量", "number", "tCO2", decimals=0),
     ProjectColumn("owner", "责任单位"),
 )
-COLUMN_BY_KEY = {c.key: c for c in PROJECT_COLUMNS}
+# what the yearly cycle adds to a project (annual-cycle.md): the 重点任务 it serves and planned pollutant cuts;
+# edited beside the list's columns, not printed in 附表2 (the progress has its own table)
+PLAN_COLUMNS: tuple[ProjectColumn, ...] = (
+    ProjectColumn("task", "重点任务"),
+    ProjectColumn("reduction_so2", "计划削减二氧化硫", "number", "t/a"),
+    ProjectColumn("reduction_nox", "计划削减氮氧化物", "number", "t/a"),
+    ProjectColumn("reduction_pm", "计划削减颗粒物", "number", "t/a"),
+    ProjectColumn("reduction_vocs", "计划削减挥发性有机物", "number", "t/a"),
+)
+COLUMN_BY_KEY = {c.key: c for c in (*PROJECT_COLUMNS, *PLAN_COLUMNS)}
 TOTAL_KEYS = ("investment", "reduction")
 _PERIOD = re.compile(r"^\s*(\d{4})\s*(?:年)?\s*(?:(?:-|–|—|－|～|~|至|到)\s*(\d{4})\s*(?:年)?)?\s*$")
 
@@ -66,7 +76,7 @@ def validate_projects(projects: Sequence[dict[str, Raw]]) -> list[ProjectIssue]:
         if is_empty_project(p):
             continue
         where = f"重点项目第 {i + 1} 行"
-        for col in PROJECT_COLUMNS:
+        for col in (*PROJECT_COLUMNS, *PLAN_COLUMNS):
             raw = p.get(col.key)
             if col.required and is_blank(raw):
                 issues.append(ProjectIssue(i, col.key, f"{where}：{col.label}未填写"))
@@ -82,9 +92,10 @@ def validate_projects(projects: Sequence[dict[str, Raw]]) -> list[ProjectIssue]:
                     issues.append(ProjectIssue(i, col.key, f"{where}：{col.label}“{raw}”应写作“2022-2024”或“2023”"))
                 elif m.group(2) and int(m.group(2)) < int(m.group(1)):
                     issues.append(ProjectIssue(i, col.key, f"{where}：{col.label}“{raw}”的结束年份早于开始年份"))
-        unknown = set(p) - set(COLUMN_BY_KEY)
+        unknown = set(p) - set(COLUMN_BY_KEY) - {"progress"}
         if unknown:
             issues.append(ProjectIssue(i, "", f"{where}：有未知字段 {'、'.join(sorted(unknown))}"))
+        issues += [ProjectIssue(i, "progress", message) for message in progress_issues([p], first=i + 1)]
     return issues
 
 
@@ -112,3 +123,36 @@ def format_cell(project: dict[str, Raw], col: ProjectColumn) -> str:
 
 def filled_projects(projects: Sequence[dict[str, Raw]]) -> list[dict[str, Raw]]:
     return [p for p in projects if not is_empty_project(p)]
+
+
+STATUSES = ("未启动", "实施中", "已完成", "已取消")  # a project's status in a year (annual-cycle.md)
+TASKS = tuple(f"ch6.{i}" for i in range(1, 9))  # the 重点任务 sections a project may serve
+
+
+def progress_issues(projects: Sequence[dict[str, Any]], first: int = 1) -> list[str]:
+    """Chinese messages for progress entries that cannot be read (row, year and field named)."""
+    issues: list[str] = []
+    for n, p in enumerate(projects, start=first):
+        progress = p.get("progress")
+        if progress is None:
+            continue
+        name = str(p.get("name") or f"第 {n} 个项目")
+        if not isinstance(progress, dict):
+            issues.append(f"重点项目“{name}”的 progress 应为按年份的对象")
+            continue
+        for year, entry in progress.items():
+            if not (isinstance(year, str) and year.isdigit() and len(year) == 4):
+                issues.append(f"重点项目“{name}”的进展年份“{year}”不是四位数字年份")
+                continue
+            if not isinstance(entry, dict):
+                issues.append(f"重点项目“{name}” {year} 年的进展应为对象")
+                continue
+            if entry.get("status") not in STATUSES:
+                issues.append(
+                    f"重点项目“{name}” {year} 年的状态“{entry.get('status')}”未知(可选：{'、'.join(STATUSES)})"
+                )
+            if parse_number(entry.get("reduction")).error:
+                issues.append(f"重点项目“{name}” {year} 年的实际减排量“{entry.get('reduction')}”不是数字")
+        if p.get("task") not in (None, "") and p.get("task") not in TASKS:
+            issues.append(f"重点项目“{name}”的重点任务“{p.get('task')}”未知(可选：{'、'.join(TASKS)})")
+    return issues

@@ -36,6 +36,7 @@ from forms.report.resolve import BlockResolver, available_blocks
 from forms.table.calc import ParkResult, compute_park
 from ui.common.widgets import CommitPlainTextEdit
 from ui.report.block_view import render_into
+from ui.report.progress_editor import ProgressEditor
 from ui.report.projects_editor import ProjectsEditor
 from ui.report.scenario_editor import ScenarioEditor
 from ui.shell.changes import Changes
@@ -117,6 +118,11 @@ class BlockTools(QObject):
                 placeholder.hide()
             self.projects_editor = ProjectsEditor(self.session)
             host_layout.addWidget(self.projects_editor)
+            progress = QGroupBox("项目年度进展")
+            progress_layout = QVBoxLayout(progress)
+            self.progress_editor = ProgressEditor(self.session)
+            progress_layout.addWidget(self.progress_editor)
+            host_layout.addWidget(progress)
             outer = page.projects_host.parentWidget().layout()
             if isinstance(outer, QVBoxLayout):
                 outer.setStretchFactor(page.projects_host, 3)

@@ -18,10 +18,19 @@ from PySide6.QtWidgets import (
 )
 
 from forms.park.model import Raw
-from forms.report.projects import PROJECT_COLUMNS, TOTAL_KEYS, is_empty_project, project_totals, validate_projects
+from forms.report.projects import (
+    PLAN_COLUMNS,
+    PROJECT_COLUMNS,
+    TOTAL_KEYS,
+    is_empty_project,
+    project_totals,
+    validate_projects,
+)
 from forms.table.numbers import format_number
 from ui.common.widgets import ERROR_BG
 from ui.shell.session import Changes, ParkSession, raw_from_text, text_from_raw
+
+EDITOR_COLUMNS = (*PROJECT_COLUMNS, *PLAN_COLUMNS)
 
 RAW_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -55,12 +64,12 @@ class ProjectsEditor(QWidget):
         self.session = session
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.table = QTableWidget(0, len(PROJECT_COLUMNS))
+        self.table = QTableWidget(0, len(EDITOR_COLUMNS))
         self.table.setObjectName("projects_table")
-        self.table.setHorizontalHeaderLabels([c.heading for c in PROJECT_COLUMNS])
+        self.table.setHorizontalHeaderLabels([c.heading for c in EDITOR_COLUMNS])
         header = self.table.horizontalHeader()
         stretch, fit = QHeaderView.ResizeMode.Stretch, QHeaderView.ResizeMode.ResizeToContents
-        for i, col in enumerate(PROJECT_COLUMNS):
+        for i, col in enumerate(EDITOR_COLUMNS):
             header.setSectionResizeMode(i, stretch if col.key in ("name", "content") else fit)
         self.table.itemChanged.connect(self._item_changed)
         layout.addWidget(self.table, 1)
@@ -90,17 +99,20 @@ class ProjectsEditor(QWidget):
         projects = self.session.park.report.projects
         self.table.setRowCount(len(projects))
         for r, p in enumerate(projects):
-            for c, col in enumerate(PROJECT_COLUMNS):
+            for c, col in enumerate(EDITOR_COLUMNS):
                 self.table.setItem(r, c, raw_item(p.get(col.key)))
+        self._rows = [dict(p) for p in projects]  # what each row holds besides its cells (progress …)
         self._loading = False
         self._refresh()
 
     def projects(self) -> list[dict[str, Raw]]:
         """The rows as raw values (text as typed; blank cells left out)."""
         out: list[dict[str, Raw]] = []
+        keys = {c.key for c in EDITOR_COLUMNS}
         for r in range(self.table.rowCount()):
-            p: dict[str, Any] = {}
-            for c, col in enumerate(PROJECT_COLUMNS):
+            stored = self._rows[r] if r < len(self._rows) else {}
+            p: dict[str, Any] = {k: v for k, v in stored.items() if k not in keys}  # progress and the like stay
+            for c, col in enumerate(EDITOR_COLUMNS):
                 raw = item_raw(self.table.item(r, c))
                 if raw is not None:
                     p[col.key] = raw
@@ -128,7 +140,8 @@ class ProjectsEditor(QWidget):
         self._loading = True
         row = self.table.rowCount()
         self.table.insertRow(row)
-        for c in range(len(PROJECT_COLUMNS)):
+        self._rows.insert(row, {})
+        for c in range(len(EDITOR_COLUMNS)):
             self.table.setItem(row, c, QTableWidgetItem(""))
         self._loading = False
         self.table.setCurrentCell(row, 0)
@@ -140,6 +153,8 @@ class ProjectsEditor(QWidget):
             return
         for r in rows:
             self.table.removeRow(r)
+            if r < len(self._rows):
+                del self._rows[r]
         self._save()
         self._refresh()
 
@@ -150,7 +165,7 @@ class ProjectsEditor(QWidget):
         bad = {(i.index, i.key): i.message for i in issues}
         self._loading = True
         for r in range(self.table.rowCount()):
-            for c, col in enumerate(PROJECT_COLUMNS):
+            for c, col in enumerate(EDITOR_COLUMNS):
                 item = self.table.item(r, c)
                 if item is None:
                     continue
@@ -159,7 +174,7 @@ class ProjectsEditor(QWidget):
                 item.setToolTip(message or "")
         self._loading = False
         totals = project_totals(projects)
-        cols = {c.key: c for c in PROJECT_COLUMNS}
+        cols = {c.key: c for c in EDITOR_COLUMNS}
         parts = [f"{cols[k].label} {format_number(totals[k], cols[k].decimals)} {cols[k].unit}" for k in TOTAL_KEYS]
         self.totals_label.setText("合计：" + "，".join(parts))
         self.issues_label.setText("\n".join(i.message for i in issues))

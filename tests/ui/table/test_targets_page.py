@@ -120,3 +120,28 @@ def test_a_missed_target_explained_in_the_findings_panel_is_kept_with_the_target
     assert "emissions.total" not in window.session.park.years[2018].explanations
     window.session.revalidate()
     assert [f.explained for f in window.session.findings if f.code == "target_missed"] == [True]
+
+
+def test_project_progress_is_edited_per_year_and_the_list_keeps_it(demo_db: Any, open_window: Any) -> None:
+    db, park_id = demo_db
+    window = open_window(db, park_id)
+    window.session.set_projects([{"name": "分布式光伏", "reduction": 5000}, {"name": "余热回收", "reduction": 3000}])
+    page = window.show_page(("section", "ch6.9"))
+    from ui.report.progress_editor import ProgressEditor
+    from ui.report.projects_editor import ProjectsEditor
+
+    progress = page.findChildren(ProgressEditor)[0]
+    progress.year_box.setCurrentIndex(progress.year_box.findData(2020))
+    status = progress.table.cellWidget(0, 1)
+    status.setCurrentIndex(status.findData("实施中"))
+    progress.table.item(0, 2).setText("1200")
+    projects = window.session.park.report.projects
+    assert projects[0]["progress"] == {"2020": {"status": "实施中", "reduction": "1200"}}
+    assert "实际减排 1,200.0 tCO2" in progress.figures.text() and "完成率 24.0%" in progress.figures.text()
+    # editing the list itself keeps each project's progress
+    list_editor = page.findChildren(ProjectsEditor)[0]
+    list_editor.table.item(0, 1).setText("屋顶光伏 20 MW")
+    assert window.session.park.report.projects[0]["progress"]["2020"]["status"] == "实施中"
+    assert window.session.park.report.projects[0]["content"] == "屋顶光伏 20 MW"
+    window.session.flush()
+    assert db.load_park(park_id).report.projects[0]["progress"]["2020"]["reduction"] == "1200"
