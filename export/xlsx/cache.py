@@ -1,6 +1,7 @@
 """Cached formula results in the saved workbook.
 
-openpyxl writes a formula cell with an empty value (``<c r="D5"><f>…</f><v/></c>``).  Excel, WPS and
+openpyxl writes a formula cell with an empty value (``<c r="D5"><f>…</f><v/></c>``, or ``<v></v>`` when it
+serialises with lxml, which python-docx brings along).  Excel, WPS and
 LibreOffice recalculate on open (the workbook asks for a full calculation on load), but previews, mail
 viewers and programs that read cached values (pandas, openpyxl ``data_only``) would see empty cells.  So
 after saving, the value the app computed for each formula is written into ``<v>`` — the same numbers the
@@ -17,7 +18,7 @@ from xml.sax.saxutils import escape
 
 Cached = float | int | str | None
 
-_FORMULA_CELL = re.compile(rb'<c r="([A-Z]+[0-9]+)"((?: [a-zA-Z]+="[^"]*")*)><f>(.*?)</f><v ?/></c>', re.S)
+_FORMULA_CELL = re.compile(rb'<c r="([A-Z]+[0-9]+)"((?: [a-zA-Z]+="[^"]*")*)><f>(.*?)</f>(?:<v ?/>|<v></v>)</c>', re.S)
 
 
 def _render(match: re.Match[bytes], values: Mapping[str, Cached]) -> bytes:
