@@ -101,7 +101,8 @@ class Database:
     ) -> Database:
         """Open (creating if needed) the database at ``path`` (None: ``$PARKCARBON_DB`` or the user data
         folder).  Takes the single-writer lock, refuses a newer schema without touching the file, backs the
-        file up before applying pending migrations, switches to WAL and makes the daily backup.
+        file up before applying pending migrations, switches to WAL and makes the daily backup (none if an
+        automatic backup is under 24 hours old).
 
         ``read_only=True`` takes no lock and never writes (for ``dump`` while the window is open).
         """
@@ -128,7 +129,7 @@ class Database:
                 opening.check_drift(conn, db_path)
                 self = cls(db_path, conn, lock, read_only=False)
                 self._last_at = conn.execute("SELECT coalesce(max(at), '') FROM history").fetchone()[0]
-                if daily_backup and not backups.has_recent(db_path, backups.DAILY, DAILY_INTERVAL):
+                if daily_backup and not backups.has_recent(db_path, backups.AUTOMATIC, DAILY_INTERVAL):
                     backups.make_backup(conn, db_path, backups.DAILY)
                 return self
             except BaseException:
@@ -155,7 +156,8 @@ class Database:
             raise
 
     def close(self) -> None:
-        """Make the exit backup (if anything changed), close the file and release the lock.
+        """Close the file and release the lock, making an exit backup first if anything changed and the newest
+        automatic backup is over ``backups.EXIT_INTERVAL`` old (not a full copy on every close).
 
         Never raises for a failed backup: the error is printed to stderr and kept in ``close_error``.
         """
@@ -167,7 +169,8 @@ class Database:
                 self._conn.rollback()
             if not self.read_only and self._conn.total_changes != self._changes_at_open:
                 with translating_errors(self.path):
-                    backups.make_backup(self._conn, self.path, backups.EXIT)
+                    if not backups.has_recent(self.path, backups.AUTOMATIC, backups.EXIT_INTERVAL):
+                        backups.make_backup(self._conn, self.path, backups.EXIT)
         except StorageError as exc:
             # the drafts are safely in the database; only the extra copy failed, and close() is called
             # from finally blocks, so say it instead of raising
@@ -398,14 +401,27 @@ class Database:
         """The park as it was at ``at`` (ISO time; naive means UTC), rebuilt from the history."""
         form, outline = self._park_row(park_id)
         moment = normalize_time(at)
-        state: dict[CellKey, Any] = {}
-        for kind, year, key, new_json in self._conn.execute(
-            "SELECT kind, year, key, new_raw_json FROM history WHERE park_id = ? AND at <= ? ORDER BY id",
+        # the newest row of each field up to the moment, found in the (park, field, time) index without
+        # reading the older rows; fields in the order they were first written, as a replay would give
+        latest = self._conn.execute(
+            "SELECT min(id), max(id) FROM history WHERE park_id = ? AND at <= ? GROUP BY kind, key, year",
             (park_id, moment),
-        ):
-            cell = (kind, year, key)
-            state[cell] = ABSENT if new_json is None else cells.decode(new_json)
-        return cells.cells_to_park({c: v for c, v in state.items() if v is not ABSENT}, form, outline)
+        ).fetchall()
+        latest.sort()
+        state: dict[CellKey, Any] = {}
+        ids = [row[1] for row in latest]
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            rows = self._conn.execute(
+                f"SELECT id, kind, year, key, new_raw_json FROM history WHERE id IN ({','.join('?' * len(chunk))})",
+                chunk,
+            ).fetchall()
+            by_id = {row[0]: row[1:] for row in rows}
+            for entry_id in chunk:
+                kind, year, key, new_json = by_id[entry_id]
+                if new_json is not None:
+                    state[(kind, year, key)] = cells.decode(new_json)
+        return cells.cells_to_park(state, form, outline)
 
     @_guarded
     def restore_park_as_of(self, park_id: int, at: str | dt.datetime) -> None:

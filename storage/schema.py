@@ -135,6 +135,16 @@ STEPS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "PRAGMA user_version = 2",
         ),
     ),
+    (
+        # open reads the newest change time (max(at)) and "the park as of a moment" takes the newest row
+        # of each field up to that moment: both straight from an index instead of scanning the history
+        "0003_history_time_indexes",
+        (
+            "CREATE INDEX history_at ON history(at)",
+            "CREATE INDEX history_field_at ON history(park_id, kind, key, year, at)",
+            "PRAGMA user_version = 3",
+        ),
+    ),
 )
 
 

@@ -78,3 +78,40 @@ def test_history_filters_by_year_key_and_kind(db: Database) -> None:
     assert [e.new_raw for e in db.history(park_id, key="energy.coke", kind="value")] == [2, 1]
     assert [(e.kind, e.year) for e in db.history(park_id, kind="year")] == [("year", 2017), ("year", 2016)]
     assert len(db.history(park_id, limit=2)) == 2
+
+
+def _replayed(db: Database, park_id: int, moment: str) -> ParkData:
+    """The park as of ``moment`` by replaying every history row in order (what the index query replaces)."""
+    from storage import cells
+
+    state: dict[tuple[str, int | None, str], object] = {}
+    for kind, year, key, new_json in db.conn.execute(
+        "SELECT kind, year, key, new_raw_json FROM history WHERE park_id = ? AND at <= ? ORDER BY id",
+        (park_id, moment),
+    ):
+        state[(kind, year, key)] = None if new_json is None else cells.decode(new_json)
+    form, outline = db.conn.execute("SELECT form, outline FROM parks WHERE id = ?", (park_id,)).fetchone()
+    return cells.cells_to_park({c: v for c, v in state.items() if v is not None}, form, outline)
+
+
+def test_park_as_of_any_moment_equals_a_full_replay(db: Database, demo_park: ParkData) -> None:
+    park_id = db.replace_park(demo_park)
+    other = db.create_park({"park.name": "乙园区"}, years=[2016])
+    moments = [db.history(park_id, limit=1)[0].at]
+    steps = [
+        lambda: db.set_value(park_id, 2016, "energy.coke", "1"),
+        lambda: db.set_value(other, 2016, "energy.coke", "2"),
+        lambda: db.remove_year(park_id, 2019),
+        lambda: db.set_value(park_id, None, "park.city", "新城市"),
+        lambda: db.add_year(park_id, 2019),
+        lambda: db.set_value(park_id, 2019, "energy.coke", "3"),
+        lambda: db.set_value(park_id, 2016, "energy.coke", None),
+        lambda: db.set_value(park_id, 2016, "energy.coke", "4"),
+    ]
+    for step in steps:
+        step()
+        moments.append(db.history(park_id, limit=1)[0].at)
+    for moment in moments:
+        assert db.park_as_of(park_id, moment) == _replayed(db, park_id, moment)
+    assert list(db.park_as_of(park_id, moments[-1]).years) == list(db.load_park(park_id).years)
+    assert db.park_as_of(park_id, moments[-1]) == db.load_park(park_id)

@@ -87,7 +87,7 @@ def test_failed_exit_backup_does_not_lose_the_lock_or_raise(
 ) -> None:
     from storage import backups
 
-    db = Database.open(db_path)
+    db = Database.open(db_path, daily_backup=False)  # no automatic backup yet: closing makes one
     park_id = db.create_park({"park.name": "甲园区"})
 
     def disk_full(*_args: object) -> Path:

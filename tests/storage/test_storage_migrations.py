@@ -66,9 +66,9 @@ def test_applying_twice_is_a_no_op(db_path: Path) -> None:
 
 
 def _older_database(path: Path) -> None:
-    """A database as the previous program version left it: every migration but the last, with a park."""
+    """A database as an older program version left it: before submission events (0002), with a park."""
     sudb = SUDatabase(path, execute_plugins=False)
-    migrations().apply(sudb, stop_before=migration_names()[-1])
+    migrations().apply(sudb, stop_before="0002_submission_events")
     at = "2021-09-20T08:00:00.000000+00:00"
     with sudb.atomic():
         sudb.conn.execute("INSERT INTO parks VALUES (1, '旧园区', 'eip-2021', 'eip-2021', ?, ?)", (at, at))
@@ -93,7 +93,7 @@ def test_older_database_is_backed_up_then_upgraded(db_path: Path) -> None:
     assert len(backups) == 1
     old = sqlite3.connect(backups[0])
     try:
-        assert [r[0] for r in old.execute("SELECT name FROM _sqlite_migrations")] == migration_names()[:-1]
+        assert [r[0] for r in old.execute("SELECT name FROM _sqlite_migrations")] == migration_names()[:1]
         assert old.execute("SELECT raw_json FROM year_values").fetchone()[0] == '"1,234.5"'
         assert "submission_events" not in actual_schema(old)
     finally:
@@ -158,3 +158,29 @@ def test_a_drifted_database_is_refused(db_path: Path) -> None:
     conn.close()
     with pytest.raises(NotOurDatabaseError, match="结构"):
         Database.open(db_path)
+
+
+def test_a_database_of_the_previous_version_opens_with_the_same_data_and_history(db_path: Path) -> None:
+    """Written before 0003 (no time indexes): upgraded on open, same parks, history and past states."""
+    with Database.open(db_path) as db:
+        park_id = db.create_park({"park.name": "甲园区"}, years=[2016, 2017])
+        for raw in ("1", "2,000", "3"):
+            db.set_value(park_id, 2016, "energy.coke", raw)
+        db.remove_year(park_id, 2017)
+        middle = db.history(park_id, key="energy.coke")[1].at
+        before = (db.load_park(park_id), db.history(park_id), db.park_as_of(park_id, middle))
+    conn = sqlite3.connect(db_path)
+    with conn:  # as the previous program left it
+        conn.execute("DROP INDEX history_at")
+        conn.execute("DROP INDEX history_field_at")
+        conn.execute("DELETE FROM _sqlite_migrations WHERE name = '0003_history_time_indexes'")
+        conn.execute("PRAGMA user_version = 2")
+    conn.close()
+    with Database.open(db_path) as db:
+        assert [name for name, _ in _applied_names(db)] == migration_names()
+        assert schema_drift(db.conn) == []
+        indexes = {r[0] for r in db.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        assert {"history_at", "history_field_at"} <= indexes
+        assert (db.load_park(park_id), db.history(park_id), db.park_as_of(park_id, middle)) == before
+        assert db.park_as_of(park_id, middle).years[2016].values == {"energy.coke": "2,000"}
+        assert "before-migration" in [backup_reason(p) for p in db.list_backups()]
