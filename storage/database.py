@@ -363,14 +363,17 @@ class Database:
     def history(
         self, park_id: int, year: int | None = None, key: str | None = None, limit: int = 200, kind: str | None = None
     ) -> list[HistoryEntry]:
-        """Changes of a park, newest first, optionally of one year and/or key (and kind)."""
+        """Changes of a park, newest first, optionally of one year and/or key (and kind).
+
+        Newest first by time, then by id (the same order: times never go back, see ``_stamp``), so that the
+        (park, time) and (park, field, time) indexes give the rows in order without sorting the history."""
         sql = "SELECT id, at, year, key, old_raw_json, new_raw_json, kind, park_id FROM history WHERE park_id = ?"
         params: list[Any] = [park_id]
         for column, value in (("year", year), ("key", key), ("kind", kind)):
             if value is not None:
                 sql += f" AND {column} = ?"
                 params.append(value)
-        sql += " ORDER BY id DESC LIMIT ?"
+        sql += " ORDER BY at DESC, id DESC LIMIT ?"
         params.append(int(limit))
         return [_history_entry(row) for row in self._conn.execute(sql, params)]
 

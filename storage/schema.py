@@ -137,11 +137,13 @@ STEPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
     (
         # open reads the newest change time (max(at)) and "the park as of a moment" takes the newest row
-        # of each field up to that moment: both straight from an index instead of scanning the history
+        # of each field up to that moment: both straight from an index instead of scanning the history.
+        # history_field_at starts like history_park_field, so that one goes (no third copy of the keys)
         "0003_history_time_indexes",
         (
             "CREATE INDEX history_at ON history(at)",
             "CREATE INDEX history_field_at ON history(park_id, kind, key, year, at)",
+            "DROP INDEX history_park_field",
             "PRAGMA user_version = 3",
         ),
     ),

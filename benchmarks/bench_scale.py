@@ -1,0 +1,334 @@
+"""Scale: a database of many parks x 10 years, and one park after tens of thousands of edits (issue 17).
+
+Run from the repository root:
+    .venv/bin/python benchmarks/bench_scale.py [--parks 600] [--years 10] [--edits 50000] [--ref /work/ref]
+    .venv/bin/python benchmarks/bench_scale.py --parks 60 --edits 5000      # a quick run
+
+Prints, for this checkout and (side by side) for an older checkout given by ``--ref`` (default /work/ref,
+skipped if missing; ``--ref ''`` to skip):
+
+- the import time (``python main.py import`` path: storage.commands.run_import_json, in-process) of the first
+  parks vs the last ones (median of 5 each; target ratio <= 1.2);
+- open + load of one park with 1 park vs with all parks in the database (target ratio <= 1.2);
+- the backups folder size over the database size;
+- after ``--edits`` saves of one park's fields: every save's latency (p50/p99/max, the autosave of one field),
+  open + load, one field's history, the park's recent changes, the park as of a recent and an old moment,
+  and restoring the park as of the old moment.
+
+Each checkout runs in its own process with only that checkout on ``sys.path``; the worker uses only what
+both layouts share (``storage.Database`` and ``storage.commands.run_import_json``).  To build fast, parks
+6 .. N-5 are not imported one by one but copied from park 1 with SQL in one transaction (the only place the
+bench writes the database directly; the copies have their own history rows, so the database has the size
+and history of N imported parks); ``--all-imports`` imports every park through the CLI path instead (slow
+on the old code: it copies the whole database on every import).  Asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO = ROOT / "resources" / "demo" / "demo-park.json"
+ENDS = 5  # parks timed at each end
+PARK_TABLES = {  # table -> columns after park_id, as in both the old and the new schema (0001)
+    "park_fields": "key, raw_json, updated_at",
+    "years": "year, form, created_at",
+    "year_values": "year, key, grp, raw_json, value, parse_error, updated_at",
+    "factor_overrides": "year, key, value_raw_json, value, source, updated_at",
+    "explanations": "year, key, text, updated_at",
+    "report_sections": "section_key, text, updated_at",
+    "report_extra": "key, value_json, updated_at",
+    "history": "at, year, key, kind, old_raw_json, new_raw_json",
+}
+
+
+def percentile(samples: list[float], q: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def ms(start: float) -> float:
+    return (time.perf_counter() - start) * 1000
+
+
+def park_name(n: int) -> str:
+    return f"园区{n:04d}"
+
+
+def park_json(demo: dict[str, Any], n: int, years: int) -> str:
+    """Park ``n`` (1-based): the demo park's five years repeated over ``years`` years, a few values varied."""
+    data = json.loads(json.dumps(demo))
+    data["park"]["park.name"] = park_name(n)
+    demo_years = [demo["years"][y] for y in sorted(demo["years"])]
+    data["years"] = {}
+    for i in range(years):
+        year = json.loads(json.dumps(demo_years[i % len(demo_years)]))
+        year["values"]["basic.gdp"] = 500.0 + n + i
+        data["years"][str(2011 + i)] = year
+    return json.dumps(data, ensure_ascii=False)
+
+
+def folder_size(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.iterdir() if p.is_file()) if folder.is_dir() else 0
+
+
+def db_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.parent.glob(path.name + "*") if p.is_file() and p.suffix != ".lock")
+
+
+# ---------------------------------------------------------------------------------------------- worker
+
+
+def worker(args: argparse.Namespace) -> dict[str, Any]:
+    from storage import Database
+    from storage.commands import run_import_json
+
+    out: dict[str, Any] = {}
+    demo = json.loads(DEMO.read_text(encoding="utf-8"))
+    tmp = Path(tempfile.mkdtemp(prefix="parkcarbon-scale-"))
+    path = tmp / "scale.db"
+    files = tmp / "parks"
+    files.mkdir()
+
+    def import_park(n: int) -> float:
+        source = files / f"{n}.json"
+        source.write_text(park_json(demo, n, args.years), encoding="utf-8")
+        start = time.perf_counter()
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            code = run_import_json(source, path)
+        took = ms(start)
+        if code != 0:
+            raise SystemExit(f"import of park {n} failed")
+        return took
+
+    def open_load(n: int, runs: int = 5) -> float:
+        times = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            db = Database.open(path)
+            park = db.load_park(db.find_park(park_name(n)) or 0)
+            times.append(ms(start))
+            db.close()
+            assert len(park.years) == args.years
+        return statistics.median(times)
+
+    Database.open(path).close()  # the database exists (first-start cost not counted as an import)
+    parks = args.parks
+    first = [import_park(n) for n in range(1, min(ENDS, parks) + 1)]
+    out["open_load_1"] = open_load(1)
+    start = time.perf_counter()
+    if args.all_imports:
+        middle = [import_park(n) for n in range(ENDS + 1, parks - ENDS + 1)]
+        out["middle_import_total_s"] = sum(middle) / 1000
+    else:
+        copy_parks(path, range(ENDS + 1, parks - ENDS + 1))
+    out["fill_s"] = time.perf_counter() - start
+    last = [import_park(n) for n in range(max(ENDS, parks - ENDS) + 1, parks + 1)]
+    out["import_first"] = statistics.median(first)
+    out["import_last"] = statistics.median(last)
+    out["open_load_n"] = open_load(parks)
+    out["db_mb"] = db_size(path) / 1e6
+    backups = tmp / "scale-backups"
+    out["backups_mb"] = folder_size(backups) / 1e6
+    out["backups_files"] = len(list(backups.iterdir())) if backups.is_dir() else 0
+
+    # ---- one park edited many times (a clerk typing for years), in the big database
+    target = park_name(parks // 2 or 1)
+    with Database.open(path) as db:
+        park_id = db.find_park(target) or 0
+        park = db.load_park(park_id)
+        fields = [(y, k) for y in sorted(park.years) for k in sorted(park.years[y].values)][:200]
+        saves: list[float] = []
+        marks: dict[str, str] = {}
+        for i in range(args.edits):
+            year, key = fields[i % len(fields)]
+            start = time.perf_counter()
+            db.set_value(park_id, year, key, f"{1000 + i:,}.5" if i % 3 else i)
+            saves.append(ms(start))
+            if i == args.edits // 2:
+                marks["old"] = db.history(park_id, limit=1)[0].at
+            if i == args.edits - min(1000, args.edits // 10):
+                marks["recent"] = db.history(park_id, limit=1)[0].at
+    out["history_rows"] = None
+    out["save_p50"], out["save_p99"], out["save_max"] = (
+        statistics.median(saves),
+        percentile(saves, 0.99),
+        max(saves),
+    )
+    out["db_mb_after_edits"] = db_size(path) / 1e6
+
+    def timed(fn: Any, runs: int = 5) -> float:
+        times = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            fn()
+            times.append(ms(start))
+        return statistics.median(times)
+
+    start = time.perf_counter()
+    db = Database.open(path)
+    out["open_after_edits"] = ms(start)
+    try:
+        out["history_rows"] = db.conn.execute("SELECT count(*) FROM history").fetchone()[0]
+        year, key = fields[0]
+        out["load_edited"] = timed(lambda: db.load_park(park_id))
+        out["field_history"] = timed(lambda: db.history(park_id, year, key, kind="value"))
+        out["park_changes"] = timed(lambda: db.history(park_id, limit=200))
+        out["as_of_recent"] = timed(lambda: db.park_as_of(park_id, marks["recent"]))
+        out["as_of_old"] = timed(lambda: db.park_as_of(park_id, marks["old"]))
+        start = time.perf_counter()
+        db.restore_park_as_of(park_id, marks["old"])
+        out["restore_as_of_old"] = ms(start)
+    finally:
+        db.close()
+    out["backups_mb_end"] = folder_size(backups) / 1e6
+    out["db_mb_end"] = db_size(path) / 1e6
+    if not args.keep:
+        for p in sorted(tmp.rglob("*"), reverse=True):
+            p.unlink() if p.is_file() else p.rmdir()
+        tmp.rmdir()
+    else:
+        out["folder"] = str(tmp)
+    return out
+
+
+def copy_parks(path: Path, numbers: range) -> None:
+    """Parks ``numbers`` as copies of park 1 (its rows and history), in one transaction."""
+    import sqlite3
+
+    if not numbers:
+        return
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("PRAGMA journal_mode = WAL")
+        with conn:
+            src = conn.execute("SELECT id FROM parks WHERE name = ?", (park_name(1),)).fetchone()[0]
+            for n in numbers:
+                cur = conn.execute(
+                    "INSERT INTO parks (name, form, outline, created_at, updated_at) "
+                    "SELECT ?, form, outline, created_at, updated_at FROM parks WHERE id = ?",
+                    (park_name(n), src),
+                )
+                new = cur.lastrowid
+                for table, columns in PARK_TABLES.items():
+                    conn.execute(
+                        f"INSERT INTO {table} (park_id, {columns}) SELECT ?, {columns} FROM {table} WHERE park_id = ?",
+                        (new, src),
+                    )
+                name = json.dumps(park_name(n), ensure_ascii=False)
+                conn.execute("UPDATE park_fields SET raw_json = ? WHERE park_id = ? AND key = 'park.name'", (name, new))
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        conn.close()
+
+
+# ---------------------------------------------------------------------------------------------- driver
+
+ROWS = [
+    ("import_first", "import, first parks (median of 5)", "ms"),
+    ("import_last", "import, last parks (median of 5)", "ms"),
+    ("import_ratio", "  ratio last/first (target <= 1.2)", "x"),
+    ("open_load_1", "open + load one park, 1 park in db", "ms"),
+    ("open_load_n", "open + load one park, all parks in db", "ms"),
+    ("open_ratio", "  ratio all/1 (target <= 1.2)", "x"),
+    ("db_mb", "database size after the parks", "MB"),
+    ("backups_mb", "backups folder after the parks", "MB"),
+    ("backups_files", "  files in it", ""),
+    ("backups_ratio", "  backups / database", "x"),
+    ("fill_s", "filling the middle parks", "s"),
+    ("save_p50", "save one field (autosave) p50", "ms"),
+    ("save_p99", "save one field p99", "ms"),
+    ("save_max", "save one field max", "ms"),
+    ("history_rows", "history rows in the database", ""),
+    ("open_after_edits", "open (after the edits)", "ms"),
+    ("load_edited", "load the edited park", "ms"),
+    ("field_history", "one field's history", "ms"),
+    ("park_changes", "the park's 200 latest changes", "ms"),
+    ("as_of_recent", "park as of a recent moment", "ms"),
+    ("as_of_old", "park as of mid-way through the edits", "ms"),
+    ("restore_as_of_old", "restore the park as of mid-way", "ms"),
+    ("db_mb_end", "database size at the end", "MB"),
+    ("backups_mb_end", "backups folder at the end", "MB"),
+    ("backups_ratio_end", "  backups / database at the end", "x"),
+]
+
+
+def derive(r: dict[str, Any]) -> dict[str, Any]:
+    r = dict(r)
+    r["import_ratio"] = r["import_last"] / r["import_first"]
+    r["open_ratio"] = r["open_load_n"] / r["open_load_1"]
+    r["backups_ratio"] = r["backups_mb"] / r["db_mb"]
+    r["backups_ratio_end"] = r["backups_mb_end"] / r["db_mb_end"]
+    return r
+
+
+def fmt(value: Any, unit: str) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return f"{value:,.2f} {unit}".strip() if unit != "ms" or value < 100 else f"{value:,.0f} ms"
+
+
+def run_tree(tree: Path, args: argparse.Namespace) -> dict[str, Any]:
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", "--parks", str(args.parks),
+           "--years", str(args.years), "--edits", str(args.edits)]  # fmt: skip
+    if args.all_imports:
+        cmd.append("--all-imports")
+    if args.keep:
+        cmd.append("--keep")
+    env = {**os.environ, "PYTHONPATH": str(tree), "PARKCARBON_BENCH_TREE": str(tree)}
+    env.pop("PARKCARBON_DB", None)
+    start = time.perf_counter()
+    done = subprocess.run(cmd, cwd=tree, env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"worker in {tree} failed:\n{done.stderr[-3000:]}")
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    print(f"  {tree}: {time.perf_counter() - start:.0f} s", file=sys.stderr, flush=True)
+    return derive(result)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--parks", type=int, default=600)
+    parser.add_argument("--years", type=int, default=10)
+    parser.add_argument("--edits", type=int, default=50000)
+    parser.add_argument("--ref", default="/work/ref", help="an older checkout to compare with ('' to skip)")
+    parser.add_argument("--all-imports", action="store_true", help="import every park (slow), no SQL copies")
+    parser.add_argument("--keep", action="store_true", help="keep the databases (their folder is printed)")
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.parks < 2 * ENDS:
+        parser.error(f"--parks must be at least {2 * ENDS}")
+    if args.worker:
+        tree = Path(os.environ.get("PARKCARBON_BENCH_TREE", ROOT))
+        sys.path.insert(0, str(tree))
+        print(json.dumps(worker(args)))
+        return
+    trees = [("this checkout", ROOT)]
+    if args.ref and Path(args.ref, "storage").is_dir():
+        trees.insert(0, (f"before ({args.ref})", Path(args.ref)))
+    print(f"{args.parks} parks x {args.years} years, {args.edits:,} edits of one park", file=sys.stderr)
+    results = [(label, run_tree(tree, args)) for label, tree in trees]
+    width = 40
+    print(f"{'':<{width}}" + "".join(f"{label:>26}" for label, _ in results))
+    for key, label, unit in ROWS:
+        print(f"{label:<{width}}" + "".join(f"{fmt(r.get(key), unit):>26}" for _, r in results))
+    for label, r in results:
+        if "folder" in r:
+            print(f"kept ({label}): {r['folder']}")
+
+
+if __name__ == "__main__":
+    main()
