@@ -17,7 +17,7 @@ skipped if missing; ``--ref ''`` to skip):
 
 Each checkout runs in its own process with only that checkout on ``sys.path``; the worker uses only what
 both layouts share (``storage.Database`` and ``storage.commands.run_import_json``).  To build fast, parks
-6 .. N-5 are not imported one by one but copied from park 1 with SQL in one transaction (the only place the
+11 .. N-10 are not imported one by one but copied from park 1 with SQL in one transaction (the only place the
 bench writes the database directly; the copies have their own history rows, so the database has the size
 and history of N imported parks); ``--all-imports`` imports every park through the CLI path instead (slow
 on the old code: it copies the whole database on every import).  Asserts nothing.
@@ -40,7 +40,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "resources" / "demo" / "demo-park.json"
-ENDS = 5  # parks timed at each end
+ENDS = 10  # parks timed at each end
 PARK_TABLES = {  # table -> columns after park_id, as in both the old and the new schema (0001)
     "park_fields": "key, raw_json, updated_at",
     "years": "year, form, created_at",
@@ -112,7 +112,7 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
             raise SystemExit(f"import of park {n} failed")
         return took
 
-    def open_load(n: int, runs: int = 5) -> float:
+    def open_load(n: int, runs: int = 15) -> float:
         times = []
         for _ in range(runs):
             start = time.perf_counter()
@@ -142,6 +142,9 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
     backups = tmp / "scale-backups"
     out["backups_mb"] = folder_size(backups) / 1e6
     out["backups_files"] = len(list(backups.iterdir())) if backups.is_dir() else 0
+    # replacing an existing park (each makes a before-import backup, in both versions)
+    out["reimport"] = statistics.median(import_park(1) for _ in range(3))
+    out["backups_mb_reimport"] = folder_size(backups) / 1e6
 
     # ---- one park edited many times (a clerk typing for years), in the big database
     target = park_name(parks // 2 or 1)
@@ -168,7 +171,7 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
     )
     out["db_mb_after_edits"] = db_size(path) / 1e6
 
-    def timed(fn: Any, runs: int = 5) -> float:
+    def timed(fn: Any, runs: int = 9) -> float:
         times = []
         for _ in range(runs):
             start = time.perf_counter()
@@ -226,8 +229,12 @@ def copy_parks(path: Path, numbers: range) -> None:
                         f"INSERT INTO {table} (park_id, {columns}) SELECT ?, {columns} FROM {table} WHERE park_id = ?",
                         (new, src),
                     )
-                name = json.dumps(park_name(n), ensure_ascii=False)
+                name = json.dumps(park_name(n))  # as the storage encodes it
                 conn.execute("UPDATE park_fields SET raw_json = ? WHERE park_id = ? AND key = 'park.name'", (name, new))
+                conn.execute(
+                    "UPDATE history SET new_raw_json = ? WHERE park_id = ? AND key = 'park.name' AND kind = 'park'",
+                    (name, new),
+                )
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         conn.close()
@@ -236,8 +243,8 @@ def copy_parks(path: Path, numbers: range) -> None:
 # ---------------------------------------------------------------------------------------------- driver
 
 ROWS = [
-    ("import_first", "import, first parks (median of 5)", "ms"),
-    ("import_last", "import, last parks (median of 5)", "ms"),
+    ("import_first", "import, first parks (median of 10)", "ms"),
+    ("import_last", "import, last parks (median of 10)", "ms"),
     ("import_ratio", "  ratio last/first (target <= 1.2)", "x"),
     ("open_load_1", "open + load one park, 1 park in db", "ms"),
     ("open_load_n", "open + load one park, all parks in db", "ms"),
@@ -246,6 +253,9 @@ ROWS = [
     ("backups_mb", "backups folder after the parks", "MB"),
     ("backups_files", "  files in it", ""),
     ("backups_ratio", "  backups / database", "x"),
+    ("reimport", "import replacing a park (median of 3)", "ms"),
+    ("backups_mb_reimport", "backups folder after those 3", "MB"),
+    ("backups_ratio_reimport", "  backups / database", "x"),
     ("fill_s", "filling the middle parks", "s"),
     ("save_p50", "save one field (autosave) p50", "ms"),
     ("save_p99", "save one field p99", "ms"),
@@ -269,6 +279,7 @@ def derive(r: dict[str, Any]) -> dict[str, Any]:
     r["import_ratio"] = r["import_last"] / r["import_first"]
     r["open_ratio"] = r["open_load_n"] / r["open_load_1"]
     r["backups_ratio"] = r["backups_mb"] / r["db_mb"]
+    r["backups_ratio_reimport"] = r["backups_mb_reimport"] / r["db_mb"]
     r["backups_ratio_end"] = r["backups_mb_end"] / r["db_mb_end"]
     return r
 
