@@ -131,6 +131,11 @@ def _workbook(park: ParkData, name: str) -> tuple[PackageFile, str | None]:
 
 
 def build_manifest(park: ParkData, fp: str, final: bool, files: list[PackageFile], now: _dt.datetime) -> dict[str, Any]:
+    from forms.table.factors import library_version
+
+    lib = library_version()
+    locked = {str(y): park.years[y].locked_factors.get("library", "") for y in park.sorted_years()
+              if park.years[y].locked_factors}  # fmt: skip
     return {
         "format": MANIFEST_FORMAT,
         "park": park.name,
@@ -142,6 +147,8 @@ def build_manifest(park: ParkData, fp: str, final: bool, files: list[PackageFile
         "outline_version": park.report.outline,
         "years": park.sorted_years(),
         "fingerprint": fp,
+        "factor_library": {"version": lib.version, "date": lib.date},
+        "locked_factor_years": locked,
         "final": final,
         "status": "定稿" if final else "草稿",
         "files": [{"name": f.name, "sha256": f.sha256, "bytes": len(f.data)} for f in files],

@@ -441,6 +441,10 @@ class _Writer:
             c.font, c.fill, c.alignment, c.border = st.HEADER_FONT, st.HEADER_FILL, st.CENTER, st.BORDER
         r = 4
         lib_defaults = _defaults(self.park, self.form, years)
+        for year in years:  # a locked year's default is its locked factor
+            for key, fv in self.result.years[year].factors.items():
+                if fv.locked:
+                    lib_defaults[(year, key)] = fv
         for year in years:
             yres = self.result.years[year]
             for n, key in enumerate(self.form.factor_keys, start=1):
@@ -466,6 +470,12 @@ class _Writer:
                 same = _same_number(written, default.value)
                 self.formula(ws, f"I{r}", f'IF(E{r}=F{r},"否","是")', "否" if same else "是")
                 notes = ("示意值。" if f.indicative and "示意" not in default.notes else "") + default.notes
+                if default.basis:  # which year's publication is used and why
+                    notes = f"{default.basis}。" + notes
+                if default.locked:
+                    notes = "已锁定(定稿/报送时的因子)。" + notes
+                if default.citation:
+                    notes += f"出处：{default.citation}"
                 if fv.origin == "override" and fv.error:
                     notes = f"填写的数值无法识别：{fv.error}。" + notes
                 ws.cell(r, 10, notes)

@@ -32,6 +32,8 @@ class YearData:
     explanations: dict[str, str] = field(default_factory=dict)
     meta: dict[str, Raw] = field(default_factory=dict)
     form: str = "eip-2021"
+    # the factors the year was filed with (定稿 / export for submission), see forms.table.factors.make_lock
+    locked_factors: dict[str, Any] | None = None
 
     def raw(self, key: str) -> Raw:
         if key in self.values:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+from copy import deepcopy
 from pathlib import Path
 from typing import Any
 
@@ -109,7 +110,7 @@ def _year_from_json(
     inputs: frozenset[str], metas: frozenset[str], factors: tuple[str, ...], year: str, ydoc: Any, form: str
 ) -> YearData:
     ydoc = _dict(ydoc, f"{year} 年")
-    unknown = set(ydoc) - {"values", "factors", "explanations", "meta", "form"}
+    unknown = set(ydoc) - {"values", "factors", "explanations", "meta", "form", "locked_factors"}
     if unknown:
         raise ParkFileError(f"{year} 年有未知的键：{'、'.join(sorted(unknown))}", year=year, key=sorted(unknown)[0])
     out = YearData(form=form)
@@ -144,6 +145,8 @@ def _year_from_json(
             out.factors[key] = FactorOverride(value, "")
         else:
             raise ParkFileError(f"{year} 年因子“{key}”的格式不对", year=year, key=key)
+    if ydoc.get("locked_factors") is not None:
+        out.locked_factors = lock_from_json(ydoc["locked_factors"], factors, year)
     known = inputs | metas | frozenset(factors) | _computed_keys(form)
     for key, value in _dict(ydoc.get("explanations"), f"{year} 年 explanations").items():
         if key not in known:
@@ -151,6 +154,34 @@ def _year_from_json(
         if not isinstance(value, str):
             raise ParkFileError(f"{year} 年对“{key}”的说明应为文字", year=year, key=key)
         out.explanations[key] = value
+    return out
+
+
+def lock_from_json(doc: Any, factors: tuple[str, ...], year: str) -> dict[str, Any]:
+    """``years.<Y>.locked_factors``: {"library", "at", "reason", "factors": {key: {"value": number, "source",
+    "citation", "confidence", "basis"}}} (shared/spec/parkfile.md)."""
+    doc = _dict(doc, f"{year} 年 locked_factors")
+    unknown = set(doc) - {"library", "at", "reason", "factors"}
+    if unknown:
+        raise ParkFileError(f"{year} 年 locked_factors 有未知的键：{'、'.join(sorted(unknown))}", year=year,
+                            key=sorted(unknown)[0])  # fmt: skip
+    for name in ("library", "at", "reason"):
+        if not isinstance(doc.get(name, ""), str):
+            raise ParkFileError(f"{year} 年 locked_factors 的 {name} 应为文字", year=year, key="locked_factors")
+    out: dict[str, Any] = {"library": doc.get("library", ""), "at": doc.get("at", ""),
+                           "reason": doc.get("reason", ""), "factors": {}}  # fmt: skip
+    for key, entry in _dict(doc.get("factors"), f"{year} 年 locked_factors.factors").items():
+        if key not in factors:
+            raise ParkFileError(f"{year} 年 locked_factors 中有未知的因子“{key}”", year=year, key=key)
+        value = entry.get("value") if isinstance(entry, dict) else None
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            raise ParkFileError(f"{year} 年锁定的因子“{key}”应写作 {{\"value\": 数值, \"source\": \"来源\"}}",
+                                year=year, key=key)  # fmt: skip
+        extra = set(entry) - {"value", "source", "citation", "confidence", "basis"}
+        if extra or not all(isinstance(entry.get(n, ""), str) for n in ("source", "citation", "confidence", "basis")):
+            raise ParkFileError(f"{year} 年锁定的因子“{key}”的格式不对", year=year, key=key)
+        out["factors"][key] = {"value": value, **{n: entry.get(n, "") for n in ("source", "citation", "confidence",
+                                                                                 "basis")}}  # fmt: skip
     return out
 
 
@@ -188,6 +219,8 @@ def park_to_json(park: ParkData) -> dict[str, Any]:
         }
         if y.form != park.form:
             years[str(year)]["form"] = y.form
+        if y.locked_factors is not None:
+            years[str(year)]["locked_factors"] = deepcopy(y.locked_factors)
     doc = {"format": FORMAT, "form": park.form, "park": dict(park.park), "years": years,
            "report": park.report.to_json()}  # fmt: skip
     if park.targets:

@@ -485,21 +485,27 @@ class BlockResolver:
             overridden = any(key in self.park.years[y].factors for y in self.years if y in self.park.years)
             if not overridden and activity is not None and not self._nonzero_any(activity):
                 continue
-            groups: list[tuple[list[int], tuple[str, str, str]]] = []
+            groups: list[tuple[list[int], tuple[str, str, str, str]]] = []
             for y in self.years:
                 fv = self.result.years[y].factors.get(key)
                 if fv is None:
                     continue
-                sig = (format_number(fv.value, f.decimals) if fv.value is not None else "未设定", fv.source,
-                       fv.confidence)  # fmt: skip
+                # the basis without its leading data year, so that 2024 and 2025 "沿用 2023 年因子" group
+                basis = fv.basis.removeprefix(f"{y} 年数据") if fv.basis.startswith(f"{y} 年数据") else fv.basis
+                sig = (format_number(fv.value, f.decimals) if fv.value is not None else "未设定", fv.printed_source,
+                       fv.confidence, basis)  # fmt: skip
                 if groups and groups[-1][1] == sig and groups[-1][0][-1] == y - 1:
                     groups[-1][0].append(y)
                 else:
                     groups.append(([y], sig))
-            for ys, (value, source, confidence) in groups:
+            for ys, (value, source, confidence, basis) in groups:
                 span = f"{ys[0]}" if len(ys) == 1 else f"{ys[0]}—{ys[-1]}"
                 label = f.label + ("(示意值)" if f.indicative else "")
                 indicative = indicative or f.indicative
+                if basis and basis != self.result.years[ys[0]].factors[key].basis:
+                    source = f"{source}({span} 年数据{basis})"
+                elif basis:
+                    source = f"{source}({basis})"
                 rows.append((label, span, value, f.unit, source, confidence))
         note = "仅列出各年度实际使用的因子；用户改用的数值注明其来源。"
         if indicative:

@@ -89,6 +89,8 @@ def test_manifest_versions_and_fingerprint(manifest: dict[str, object]) -> None:
     assert manifest["years"] == [2016, 2017, 2018, 2019, 2020]
     assert manifest["final"] is False and manifest["status"] == "草稿"
     assert manifest["created_at"] == "2021-09-28T10:30:00+08:00"
+    assert manifest["factor_library"] == {"version": "2026.12.1", "date": "2026-12-01"}
+    assert manifest["locked_factor_years"] == {}
 
 
 def test_footer_fingerprint_equals_the_manifest(unpacked: Path, manifest: dict[str, object]) -> None:

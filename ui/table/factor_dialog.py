@@ -32,7 +32,11 @@ def describe_factor(fv: FactorValue) -> str:
     elif fv.origin == "none":
         lines.append(fv.source or "无默认值：须填写数值并注明来源")
     else:
-        lines.append(f"默认值来源：{fv.source}")
+        if fv.locked:
+            lines.append("已锁定：本年度已定稿或已导出报送，按锁定时的因子计算")
+        if fv.basis:
+            lines.append(f"采用：{fv.basis}")
+        lines.append(f"默认值出处：{fv.printed_source}")
         lines.append(f"可信度：{CONFIDENCE_ZH.get(fv.grade, fv.confidence)}")
         if fv.notes:
             lines.append(fv.notes)
@@ -54,12 +58,17 @@ class FactorDialog(QDialog):
         self.result_value: tuple[Raw, str] | None = None
         layout = QVBoxLayout(self)
         default_text = "无" if default.value is None else format_number(default.value, field.decimals)
-        info = QLabel(f"默认值：{default_text} {field.unit}\n默认值来源：{default.source or '—'}"
+        basis = f"\n采用：{default.basis}" if default.basis else ""
+        info = QLabel(f"默认值：{default_text} {field.unit}{basis}\n默认值出处：{default.printed_source or '—'}"
                       f"\n可信度：{CONFIDENCE_ZH.get(default.grade, default.confidence or '—')}")  # fmt: skip
         info.setWordWrap(True)
         layout.addWidget(info)
         form = QFormLayout()
         self.options = library().options(field, province, year)
+        self.option_notes = QLabel("\n".join(library().option_notes(field, province, year)))
+        self.option_notes.setWordWrap(True)
+        if self.option_notes.text():
+            layout.addWidget(self.option_notes)
         self.choice = QComboBox()
         self.choice.addItem("(自行填写)")
         for opt in self.options:
@@ -95,7 +104,7 @@ class FactorDialog(QDialog):
             return
         opt = self.options[index - 1]
         self.value.setText(format_number(opt.value, None, grouping=False))
-        self.source.setText(f"{opt.source}({opt.label}，可信度 {opt.confidence})")
+        self.source.setText(f"{opt.citation or opt.source}({opt.label}，可信度 {opt.confidence})")
 
     def _reset(self) -> None:
         self.result_value = (None, "")

@@ -202,7 +202,8 @@ def test_factor_shows_source_and_unverified_grade(demo_db: Any, open_window: Any
             continue
         r, c = table.pos[key]
         item = table.item(r, c)
-        assert fv.source in item.toolTip()
+        assert fv.printed_source in item.toolTip()  # the citation; the research notes are never printed
+        assert fv.basis in item.toolTip()  # which year's publication and why
         assert ("未核实" in item.text()) == fv.unverified
 
 
@@ -278,7 +279,7 @@ def test_factor_dialog_offers_library_options(demo_db: Any, open_window: Any) ->
     assert dialog.choice.count() == len(options) + 1 and options
     dialog.choice.setCurrentIndex(1)
     assert float(dialog.value.text()) == options[0].value
-    assert options[0].source in dialog.source.text()
+    assert options[0].citation in dialog.source.text()  # the printed citation, not the notes
     dialog._accept()
     assert dialog.result_value == (dialog.value.text(), dialog.source.text())
     missing_source = FactorDialog(f, result.factors[f.key], default, "江苏省", YEAR)
