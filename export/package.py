@@ -339,6 +339,14 @@ def run_export(park_name: str, out_dir: str, db: str | None, template: bool = Fa
             path = export_template(park, out_dir)
             print(f"已导出空白模板：{path}", file=out)
             return EXIT_OK
+        from forms.table.locks import REASON_EXPORT, locks_to_add
+
+        # the package's park file carries the factors of every year (the database is opened read-only here;
+        # the window's export also records the locks in the database)
+        # (a park marked 定稿 was locked then; one marked by an older version stays as it was, to stay 定稿)
+        stamp = _dt.datetime.now().isoformat(timespec="seconds")
+        for year, lock in ({} if is_final(park) else locks_to_add(park, REASON_EXPORT, stamp)).items():
+            park.years[year].locked_factors = lock
         result = export_package(park, out_dir)
     except OSError as exc:
         print(f"错误：无法写入“{exc.filename or out_dir}”：{os_error_text(exc)}", file=err)

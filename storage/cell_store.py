@@ -17,7 +17,7 @@ from storage.cells import CellKey
 from storage.errors import InvalidDataError
 
 ABSENT: Any = object()  # a cell that does not exist (distinct from a stored JSON null)
-YEAR_KINDS = (cells.VALUE, cells.META, cells.FACTOR, cells.EXPLANATION)
+YEAR_KINDS = (cells.VALUE, cells.META, cells.FACTOR, cells.EXPLANATION, cells.LOCK)
 
 
 def is_scalar(raw: object) -> bool:
@@ -59,7 +59,13 @@ def check_cell(form: FormDefinition, cell: CellKey, value: Any) -> None:
             raise InvalidDataError("重点项目应为项目列表")
     elif kind == cells.SCENARIOS and not isinstance(value, dict):
         raise InvalidDataError("情景设置应为 JSON 对象")
-    if kind in (cells.PROJECTS, cells.SCENARIOS, cells.EXTRA):
+    elif kind == cells.LOCK:
+        if not (isinstance(value, dict) and isinstance(value.get("factors"), dict)):
+            raise InvalidDataError(f"{year} 年锁定的因子应为 JSON 对象(含 factors)")
+        unknown = set(value["factors"]) - set(form.factor_keys)
+        if unknown:
+            raise InvalidDataError(f"{year} 年锁定的因子中有表格 {form.version} 没有的因子“{sorted(unknown)[0]}”")
+    if kind in (cells.PROJECTS, cells.SCENARIOS, cells.EXTRA, cells.LOCK):
         try:
             json.dumps(value, allow_nan=True)
         except (TypeError, ValueError) as exc:
@@ -96,6 +102,8 @@ def write_cell(conn: sqlite3.Connection, form: FormDefinition, park_id: int, cel
         columns = {"projects_json": cells.encode(new)}
     elif kind == cells.SCENARIOS:
         columns = {"scenarios_json": cells.encode(new)}
+    elif kind == cells.LOCK:
+        columns = {"lock_json": cells.encode(new)}
     else:
         columns = {"value_json": cells.encode(new)}
     stamp_column = "created_at" if kind == cells.YEAR else "updated_at"
@@ -148,6 +156,10 @@ def read_cells(conn: sqlite3.Connection, park_id: int) -> dict[CellKey, Any]:
         "SELECT year, key, text FROM explanations WHERE park_id = ? ORDER BY year, rowid", (park_id,)
     ):
         out[(cells.EXPLANATION, year, key)] = text
+    for year, raw in conn.execute(
+        "SELECT year, lock_json FROM year_factor_locks WHERE park_id = ? ORDER BY year", (park_id,)
+    ):
+        out[(cells.LOCK, year, "")] = cells.decode(raw)
     for key, text in conn.execute(
         "SELECT section_key, text FROM report_sections WHERE park_id = ? ORDER BY rowid", (park_id,)
     ):
@@ -175,6 +187,7 @@ CELL_TABLES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     cells.PROJECTS: ("report_projects", "park_id = ?", ("park_id",)),
     cells.SCENARIOS: ("report_scenarios", "park_id = ?", ("park_id",)),
     cells.EXTRA: ("report_extra", "park_id = ? AND key = ?", ("park_id", "key")),
+    cells.LOCK: ("year_factor_locks", "park_id = ? AND year = ?", ("park_id", "year")),
 }
 CELL_COLUMNS: dict[str, str] = {
     cells.PARK: "raw_json",
@@ -187,6 +200,7 @@ CELL_COLUMNS: dict[str, str] = {
     cells.PROJECTS: "projects_json",
     cells.SCENARIOS: "scenarios_json",
     cells.EXTRA: "value_json",
+    cells.LOCK: "lock_json",
 }
 
 
@@ -203,6 +217,6 @@ def _cell_value(kind: str, row: tuple[Any, ...]) -> Any:
         return cells.decode(row[0])
     if kind == cells.FACTOR:
         return {"value": cells.decode(row[0]), "source": row[1]}
-    if kind in (cells.PARK, cells.PROJECTS, cells.SCENARIOS, cells.EXTRA):
+    if kind in (cells.PARK, cells.PROJECTS, cells.SCENARIOS, cells.EXTRA, cells.LOCK):
         return cells.decode(row[0])
     return row[0]

@@ -25,7 +25,8 @@ SCENARIOS = "scenarios"
 EXTRA = "report_extra"
 TARGETS_KEY = "~targets"  # the park's targets (ParkData.targets) live among the extra cells, under a key no
 # report setting can have (report keys are identifiers), so no table of their own is needed
-KINDS = (PARK, YEAR, VALUE, META, FACTOR, EXPLANATION, SECTION, PROJECTS, SCENARIOS, EXTRA)
+LOCK = "factor_lock"  # a year's locked factors (定稿 / export for submission), see forms.table.factors.make_lock
+KINDS = (PARK, YEAR, VALUE, META, FACTOR, EXPLANATION, SECTION, PROJECTS, SCENARIOS, EXTRA, LOCK)
 
 CellKey = tuple[str, int | None, str]
 
@@ -54,6 +55,8 @@ def park_to_cells(park: ParkData) -> dict[CellKey, Any]:
             cells[(FACTOR, year, key)] = override.to_json()
         for key, text in data.explanations.items():
             cells[(EXPLANATION, year, key)] = text
+        if data.locked_factors is not None:
+            cells[(LOCK, year, "")] = data.locked_factors
     report = park.report
     for key, text in report.sections.items():
         cells[(SECTION, None, key)] = text
@@ -78,6 +81,9 @@ def cells_to_park(cells: dict[CellKey, Any], form: str, outline: str) -> ParkDat
     for (kind, year, key), value in cells.items():
         if kind == PARK:
             park.park[key] = value
+        elif kind == LOCK:
+            if year in park.years:
+                park.years[year].locked_factors = dict(value)
         elif kind in (VALUE, META, FACTOR, EXPLANATION):
             data = park.years.get(year) if year is not None else None
             if data is None:

@@ -308,6 +308,18 @@ class Database:
         self._change(park_id, (cells.FACTOR, int(year), key), new)
 
     @_guarded
+    def set_factor_lock(self, park_id: int, year: int, lock: dict[str, Any] | None) -> None:
+        """Record the factors a year was filed with (``None`` removes the lock); one history row."""
+        self._change(park_id, (cells.LOCK, int(year), ""), ABSENT if lock is None else lock)
+
+    @_guarded
+    def lock_years(self, park_id: int, locks: dict[int, dict[str, Any]]) -> None:
+        """Lock several years at once (定稿 / export), all or none."""
+        with self._transaction():
+            for year, lock in sorted(locks.items()):
+                self._change(park_id, (cells.LOCK, int(year), ""), lock)
+
+    @_guarded
     def set_explanation(self, park_id: int, year: int, key: str, text: str) -> None:
         self._change(park_id, (cells.EXPLANATION, int(year), key), text)
 

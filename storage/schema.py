@@ -147,6 +147,20 @@ STEPS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "PRAGMA user_version = 3",
         ),
     ),
+    (
+        "0004_factor_locks",
+        (
+            """CREATE TABLE year_factor_locks (
+                park_id INTEGER NOT NULL,
+                year INTEGER NOT NULL,
+                lock_json TEXT NOT NULL,
+                updated_at TEXT NOT NULL,
+                PRIMARY KEY (park_id, year),
+                FOREIGN KEY (park_id, year) REFERENCES years(park_id, year)
+            ) STRICT""",
+            "PRAGMA user_version = 4",
+        ),
+    ),
 )
 
 
@@ -261,6 +275,12 @@ EXPECTED_SCHEMA: dict[str, list[Column]] = {
         ("date", "TEXT", True, 0),
         ("details_json", "TEXT", True, 0),
         ("created_at", "TEXT", True, 0),
+    ],
+    "year_factor_locks": [
+        ("park_id", "INTEGER", True, 1),
+        ("year", "INTEGER", True, 2),
+        ("lock_json", "TEXT", True, 0),
+        _AT,
     ],
 }
 

@@ -115,6 +115,30 @@ class MainWindow(QMainWindow):
         self.findings_action.setChecked(self.findings.isVisibleTo(self))
         # findings are computed just after the window is on screen, so start-up stays fast
         QTimer.singleShot(STARTUP_VALIDATION_MS, self.session.revalidate)
+        self.factor_update_dialog: Any = None
+        QTimer.singleShot(STARTUP_VALIDATION_MS, self.check_locked_factors)
+
+    def check_locked_factors(self, why: str = "程序自带的因子库已更新") -> list[Any]:
+        """A locked year whose factors the current library would change: offer the change, never apply it."""
+        if not any(y.locked_factors for y in self.session.park.years.values()):
+            return []
+        from forms.table.locks import lock_differences
+        from storage.database import now_stamp
+        from ui.table.factor_update_dialog import FactorUpdateDialog
+
+        diffs = lock_differences(self.session.park, now_stamp())
+        if not diffs:
+            return []
+        dialog = FactorUpdateDialog(diffs, why, self)
+        dialog.accepted.connect(lambda: self.apply_new_factors(dialog.chosen()))
+        self.factor_update_dialog = dialog
+        dialog.open()  # window-modal, not blocking
+        return diffs
+
+    def apply_new_factors(self, chosen: list[Any]) -> None:
+        """Each confirmed year is one undo step (and one history entry in the database)."""
+        for d in chosen:
+            self.session.set_lock(d.year, d.new_lock, text=f"{d.year} 年采用新因子库的因子")
 
     def _connect_session(self) -> None:
         self.session.save_state_changed.connect(self._save_state)
@@ -163,6 +187,7 @@ class MainWindow(QMainWindow):
         self._rebuild_nav()  # on the page shown before, when the park has it
         self.session.revalidate()
         self._save_state(f"已打开园区“{self.session.park.name or '(未命名园区)'}”")
+        self.check_locked_factors()
         return True
 
     def _save_state(self, text: str) -> None:

@@ -358,13 +358,47 @@ class ParkSession(QObject):
         from forms.report.check import FIGURES_KEY, FINAL_KEY, final_record, update_figure_snapshot
         from forms.table.calc import compute_park
 
+        from forms.table.locks import REASON_FINAL
+
         self.flush()
-        result = compute_park(self.park)
         with self._step("标记为定稿"):
-            changes = self.set_report_extra(FIGURES_KEY, update_figure_snapshot(self.park, result) or None,
+            changes = self.lock_years(REASON_FINAL, text="标记为定稿")  # a filed year keeps its factors
+            result = compute_park(self.park)
+            changes |= self.set_report_extra(FIGURES_KEY, update_figure_snapshot(self.park, result) or None,
                                             text="标记为定稿")  # fmt: skip
             changes |= self.set_report_extra(FINAL_KEY, final_record(self.park, result), text="标记为定稿")
         return changes | Changes(final=True)
+
+    # -- locked factors (issue 13) -----------------------------------------------------------------
+    def set_lock(self, year: int, lock: dict[str, Any] | None, *, record: bool = True,
+                 text: str = "") -> Changes:  # fmt: skip
+        """Replace a year's locked factors (locking, or confirming a new factor library): one history row
+        in the database and one undo step."""
+        self.flush()
+        ydata = self.park.years[year]
+        old = ydata.locked_factors
+        self.db.set_factor_lock(self.park_id, year, lock)
+        ydata.locked_factors = lock
+        self._results.pop(year, None)
+        self._mark_saved()
+        if record:
+            self._record(text or f"{year} 年采用新因子库的因子",
+                         lambda v: self.set_lock(year, v, record=False), old, lock)  # fmt: skip
+        self.schedule_validation()
+        factors = frozenset((year, k) for k in self.form_of(year).factor_keys)
+        return self._done(Changes(factors=factors, results=frozenset({year})))
+
+    def lock_years(self, reason: str, *, record: bool = True, text: str = "锁定因子") -> Changes:
+        """Lock the library factors of every year not locked yet (定稿, export for submission)."""
+        from forms.table.locks import locks_to_add
+        from storage.database import now_stamp
+
+        self.flush()
+        changes = NOTHING
+        locks = locks_to_add(self.park, reason, now_stamp())
+        for year, lock in locks.items():
+            changes |= self.set_lock(year, lock, record=record, text=text)
+        return changes
 
     def unmark_final(self) -> Changes:
         from forms.report.check import FINAL_KEY

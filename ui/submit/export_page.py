@@ -212,6 +212,12 @@ class ExportPage(QWidget):
 
 def run_export(session: ParkSession, what: str, folder: str) -> str:
     """Call the export layer (imported lazily: it is heavy and may not be installed yet)."""
+    if what == "package":
+        from export.package import is_final
+        from forms.table.locks import REASON_EXPORT
+
+        if not is_final(session.park):  # a 定稿 park was locked when it was marked
+            session.lock_years(REASON_EXPORT, record=False)  # exported for submission: the years keep their factors
     park = session.park.copy()
     if what == "package":
         from export.package import export_package

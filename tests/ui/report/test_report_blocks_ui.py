@@ -179,6 +179,9 @@ def test_final_gate_panel_lists_blockers_and_marks_final(demo_db: Any, open_wind
     assert panel.mark_final()
     assert is_final(db.load_park(park_id))
     assert "已定稿" in panel.state_label.text()
+    locks = {y: d.locked_factors for y, d in db.load_park(park_id).years.items()}  # 定稿 locks the factors
+    assert all(lock and lock["reason"] == "定稿" for lock in locks.values()) and locks
+    assert locks[2020]["factors"]["factor.grid"]["value"] == 0.7035
     session.set_section_text("ch7.1", "成立领导小组。")
     session.flush()
     assert not is_final(db.load_park(park_id))
