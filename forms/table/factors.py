@@ -22,6 +22,7 @@ The shipped tables carry a version and date (``resources/factors/VERSION``, :fun
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -134,14 +135,29 @@ def _num(text: str) -> float | None:
 
 
 class FactorLibrary:
-    def __init__(self, directory: Path) -> None:
+    """The shipped tables of ``directory``; ``grid_text`` (an imported grid table, already checked by
+    :mod:`forms.table.factor_import`) replaces the shipped grid table, ``grid_label`` names it."""
+
+    def __init__(self, directory: Path, grid_text: str | None = None, grid_label: str = "") -> None:
         self.directory = directory
         self.energy = {r["key"]: r for r in _read(directory / "energy_factors.csv")}
         self.process = {r["key"]: r for r in _read(directory / "process_factors.csv")}
         self.sink = {r["key"]: r for r in _read(directory / "sink_factors.csv")}
-        self.grid = _read(directory / "grid_factors.csv")
+        if grid_text is None:
+            self.grid = _read(directory / "grid_factors.csv")
+        else:
+            self.grid = list(csv.DictReader(io.StringIO(grid_text.removeprefix("\ufeff"), newline="")))
+        self.grid_label = grid_label if grid_text is not None else ""
         self.constants = {r["key"]: r for r in _read(directory / "constant_factors.csv")}
         self.provinces = {r["province"]: r for r in _read(directory / "province_regions.csv")}
+
+    @property
+    def version(self) -> LibraryVersion:
+        """The shipped version, plus the imported grid table when there is one."""
+        shipped = library_version(self.directory)
+        if not self.grid_label:
+            return shipped
+        return LibraryVersion(f"{shipped.version}+{self.grid_label}", shipped.date)
 
     # -- defaults ---------------------------------------------------------------------------------
     def _entry(self, ref: str, province: str | None, year: int) -> _Entry:
@@ -326,12 +342,23 @@ class FactorLibrary:
 
 
 @lru_cache(maxsize=4)
-def _load(directory: str) -> FactorLibrary:
-    return FactorLibrary(Path(directory))
+def _load(directory: str, grid_text: str | None, grid_label: str) -> FactorLibrary:
+    return FactorLibrary(Path(directory), grid_text, grid_label)
+
+
+_imported_grid: tuple[str, str] | None = None  # (checked CSV text, label) of an imported grid table
+
+
+def use_grid_table(text: str | None, label: str = "") -> None:
+    """Use an imported grid table (checked by forms.table.factor_import) instead of the shipped one;
+    ``None`` goes back to the shipped table."""
+    global _imported_grid
+    _imported_grid = None if text is None else (text, label or "导入的电网因子表")
 
 
 def library(directory: Path | None = None) -> FactorLibrary:
-    return _load(str(directory or resources_dir() / "factors"))
+    grid_text, label = _imported_grid if _imported_grid and directory is None else (None, "")
+    return _load(str(directory or resources_dir() / "factors"), grid_text, label)
 
 
 def library_version(directory: Path | None = None) -> LibraryVersion:

@@ -14,7 +14,7 @@ from typing import Any
 
 from forms.park.model import ParkData
 from forms.table.calc import compute_year
-from forms.table.factors import FactorLibrary, library, library_version, make_lock
+from forms.table.factors import FactorLibrary, library, make_lock
 from forms.table.registry import form_for
 
 REASON_FINAL = "定稿"
@@ -45,7 +45,7 @@ class LockDifference:
 def locks_to_add(park: ParkData, reason: str, at: str, lib: FactorLibrary | None = None) -> dict[int, dict[str, Any]]:
     """The locks for the years that have none yet (locked years keep theirs)."""
     lib = lib or library()
-    version = library_version(lib.directory).label
+    version = lib.version.label
     out: dict[int, dict[str, Any]] = {}
     for year in park.sorted_years():
         if park.years[year].locked_factors:
@@ -63,7 +63,7 @@ def _emissions(park: ParkData, year: int, result: Any) -> float | None:
 def lock_differences(park: ParkData, at: str, lib: FactorLibrary | None = None) -> list[LockDifference]:
     """Per locked year whose locked factors differ from what ``lib`` gives now: old and new totals."""
     lib = lib or library()
-    version = library_version(lib.directory).label
+    version = lib.version.label
     out: list[LockDifference] = []
     for year in park.sorted_years():
         lock = park.years[year].locked_factors

@@ -56,6 +56,7 @@ class MainWindow(QMainWindow):
     def __init__(self, db: Any, park_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.db = db
+        self._use_installed_factor_table()
         self.undo_stack = QUndoStack(self)
         self.session = ParkSession(db, park_id, self, self.undo_stack)
         self.tracker = EditTracker(self.session)
@@ -135,6 +136,59 @@ class MainWindow(QMainWindow):
         dialog.open()  # window-modal, not blocking
         return diffs
 
+    def factor_table_folder(self) -> Path:
+        """Where an imported factor table is kept: beside the database."""
+        path = Path(self.db.path)
+        return path.with_name(path.stem + "-factors")
+
+    def _use_installed_factor_table(self) -> None:
+        import sys
+
+        folder = self.factor_table_folder()
+        if not (folder / "grid_factors.csv").is_file():
+            loaded = sys.modules.get("forms.table.factors")  # not imported at start-up just for this
+            if loaded is not None:
+                loaded.use_grid_table(None)
+            return
+        from forms.table import factors
+        from forms.table.factor_import import installed_grid_table
+
+        installed = installed_grid_table(folder, factors.library(factors.resources_dir() / "factors"))
+        if installed is None:
+            factors.use_grid_table(None)
+        else:
+            factors.use_grid_table(*installed)
+
+    def import_factor_table(self, path: str | None = None) -> str:
+        """文件 → 导入电网排放因子表: check every row; on any error nothing changes and the message names row
+        and column; else the table is used from now on and the locked years are offered the difference."""
+        from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(self, "导入电网排放因子表", "", "CSV 文件 (*.csv)")
+            if not path:
+                return ""
+        import datetime as _dt
+
+        from forms.table import factors
+        from forms.table.factor_import import FactorTableError, install_grid_table, read_grid_table
+
+        try:
+            text, rows = read_grid_table(path)
+            label = f"导入《{Path(path).name}》{_dt.date.today().isoformat()}"
+            install_grid_table(text, self.factor_table_folder(), label)
+        except (FactorTableError, OSError) as exc:
+            message = str(exc) if isinstance(exc, FactorTableError) else f"无法保存因子表：{exc}"
+            box = QMessageBox(QMessageBox.Icon.Warning, "因子表未导入", message, parent=self)
+            self.factor_message = box
+            box.open()
+            return message
+        factors.use_grid_table(text, label)
+        self.session.reload()  # unlocked years follow the new table at once
+        self._save_state(f"已导入电网排放因子表({len(rows)} 行)：{label}")
+        self.check_locked_factors(f"已{label}")
+        return ""
+
     def apply_new_factors(self, chosen: list[Any]) -> None:
         """Each confirmed year is one undo step (and one history entry in the database)."""
         for d in chosen:
@@ -213,6 +267,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self._park_action(file_menu, "导入园区文件或工作簿(&I)…", ParkActions.import_park)
         self._park_action(file_menu, "导出园区文件(&E)…", ParkActions.export_park)
+        file_menu.addAction("导入电网排放因子表(CSV)(&F)…").triggered.connect(lambda: self.import_factor_table())
         file_menu.addSeparator()
         self._park_action(file_menu, "备份与恢复(&B)…", ParkActions.show_backups)
         file_menu.addSeparator()

@@ -357,7 +357,6 @@ class ParkSession(QObject):
         """定稿: the figure snapshot and the final record (its fingerprint), as one undo step."""
         from forms.report.check import FIGURES_KEY, FINAL_KEY, final_record, update_figure_snapshot
         from forms.table.calc import compute_park
-
         from forms.table.locks import REASON_FINAL
 
         self.flush()

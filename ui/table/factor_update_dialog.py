@@ -50,11 +50,13 @@ class FactorUpdateDialog(QDialog):
         self.table = QTableWidget(len(diffs), len(HEADERS))
         self.table.setHorizontalHeaderLabels(list(HEADERS))
         self.table.verticalHeader().setVisible(False)
+        self.checks: list[QTableWidgetItem] = []
         for r, d in enumerate(diffs):
             check = QTableWidgetItem("")
             check.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled)
             check.setCheckState(Qt.CheckState.Unchecked)
             self.table.setItem(r, 0, check)
+            self.checks.append(check)
             for c, value in enumerate((str(d.year), _total(d.old_total), _total(d.new_total), _changes(d)), start=1):
                 item = QTableWidgetItem(value)
                 item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
@@ -75,7 +77,9 @@ class FactorUpdateDialog(QDialog):
         for r, d in enumerate(self.diffs):
             if d.year == year:
                 state = Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked
-                self.table.item(r, 0).setCheckState(state)
+                self.checks[r].setCheckState(state)
 
     def chosen(self) -> list[LockDifference]:
-        return [d for r, d in enumerate(self.diffs) if self.table.item(r, 0).checkState() == Qt.CheckState.Checked]
+        return [
+            d for d, check in zip(self.diffs, self.checks, strict=True) if check.checkState() == Qt.CheckState.Checked
+        ]
