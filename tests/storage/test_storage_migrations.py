@@ -175,6 +175,8 @@ def test_a_database_of_the_previous_version_opens_with_the_same_data_and_history
         conn.execute("DROP INDEX history_field_at")
         conn.execute("CREATE INDEX history_park_field ON history(park_id, kind, key, year)")
         conn.execute("DELETE FROM _sqlite_migrations WHERE name = '0003_history_time_indexes'")
+        conn.execute("DROP TABLE year_factor_locks")  # and before 0004 (locked factors)
+        conn.execute("DELETE FROM _sqlite_migrations WHERE name = '0004_factor_locks'")
         conn.execute("PRAGMA user_version = 2")
     conn.close()
     with Database.open(db_path) as db:
