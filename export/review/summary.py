@@ -257,14 +257,14 @@ def summary_workbook(reviews: Sequence[PackageReview], today: _dt.date) -> bytes
 
 
 def summary_pdf(reviews: Sequence[PackageReview], today: _dt.date) -> bytes:
-    from reportlab.graphics.charts.barcharts import VerticalBarChart
-    from reportlab.graphics.shapes import Drawing, String
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+    from export.pdf.blocks import chart_drawing
     from export.pdf.style import escape, make_styles
+    from forms.report.markers import ChartBlock, Series
 
     st = make_styles()
     font = st.fonts.body
@@ -285,46 +285,24 @@ def summary_pdf(reviews: Sequence[PackageReview], today: _dt.date) -> bytes:
         if latest is not None:
             by_province[row.province or "(未填)"] = by_province.get(row.province or "(未填)", 0.0) + latest
     width = 160 * mm
+    charts: list[ChartBlock] = []
     if by_province:
         names = sorted(by_province, key=lambda k: -by_province[k])[:16]
-        d = Drawing(width, 75 * mm)
-        chart = VerticalBarChart()
-        chart.x, chart.y, chart.width, chart.height = 18 * mm, 18 * mm, width - 24 * mm, 50 * mm
-        chart.data = [[by_province[n] / 10000 for n in names]]
-        chart.categoryAxis.categoryNames = names
-        chart.categoryAxis.labels.fontName = font
-        chart.categoryAxis.labels.fontSize = 7
-        chart.categoryAxis.labels.angle = 30
-        chart.categoryAxis.labels.boxAnchor = "ne"
-        chart.valueAxis.labels.fontName = font
-        chart.valueAxis.valueMin = 0
-        chart.bars[0].fillColor = colors.HexColor("#4472C4")
-        d.add(chart)
-        d.add(String(width / 2, 70 * mm, "各省(区、市)园区最新年度二氧化碳排放量合计(万tCO2)", fontName=font,
-                     fontSize=10, textAnchor="middle"))  # fmt: skip
-        story += [Spacer(1, 4 * mm), d]
+        charts.append(ChartBlock("chart.review.province", "各省(区、市)园区最新年度二氧化碳排放量合计", "bar",
+                                 tuple(names), (Series("排放量", tuple(by_province[n] / 10000 for n in names)),),
+                                 "万tCO2"))  # fmt: skip
     values = sorted(v for row in rows if (v := _latest(row.intensity)) is not None and v >= 0)
     if values:
         bins = 8
-        top = values[-1] or 1.0
-        step = top / bins
+        step = (values[-1] or 1.0) / bins
         counts = [0] * bins
         for v in values:
-            counts[min(int(v / step), bins - 1) if step else 0] += 1
-        d = Drawing(width, 70 * mm)
-        chart = VerticalBarChart()
-        chart.x, chart.y, chart.width, chart.height = 18 * mm, 15 * mm, width - 24 * mm, 45 * mm
-        chart.data = [counts]
-        chart.categoryAxis.categoryNames = [f"{i * step:.2f}–{(i + 1) * step:.2f}" for i in range(bins)]
-        chart.categoryAxis.labels.fontName = font
-        chart.categoryAxis.labels.fontSize = 7
-        chart.valueAxis.labels.fontName = font
-        chart.valueAxis.valueMin = 0
-        chart.bars[0].fillColor = colors.HexColor("#70AD47")
-        d.add(chart)
-        d.add(String(width / 2, 65 * mm, "单位工业增加值二氧化碳排放量分布(tCO2/万元，园区个数)", fontName=font,
-                     fontSize=10, textAnchor="middle"))  # fmt: skip
-        story += [Spacer(1, 4 * mm), d]
+            counts[min(int(v / step), bins - 1)] += 1
+        charts.append(ChartBlock("chart.review.intensity", "单位工业增加值二氧化碳排放量分布(tCO2/万元)", "bar",
+                                 tuple(f"{i * step:.2f}–{(i + 1) * step:.2f}" for i in range(bins)),
+                                 (Series("园区个数", tuple(float(c) for c in counts)),), "个"))  # fmt: skip
+    for block in charts:
+        story += [Spacer(1, 4 * mm), Paragraph(escape(block.title), st.caption), chart_drawing(block, st, width)]
     table = [["园区名称", "省份", "状态", "最新排放(tCO2)", "强度(tCO2/万元)", "错误", "警告"]]
     for row in rows:
         r = row.review
