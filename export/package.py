@@ -7,8 +7,12 @@ the content fingerprint printed in every page footer, the program version).  Bes
 mailbox named in the notice (editable) — and ``<园区名称>_内部审核单_<YYYYMMDD>.pdf``, which stays in the
 park and is not put into the package.
 
-Everything is built in memory first; each file is then written to a temporary name in the output folder
-and renamed into place, so an interrupted export never leaves a partial file at a target name.
+Everything is built in memory first.  The whole set is then written into a hidden staging folder
+(``<out>/.<园区名称>_材料_<YYYYMMDD-HHMMSS>.part``), which is renamed to its visible name in one step once
+complete; the pointer file ``<out>/<园区名称>_当前材料.json`` (replaced atomically) then names the current
+set, and the superseded sets of the same park are removed.  A kill at any moment therefore leaves the
+output folder with complete sets only, each one consistent (one fingerprint), and the pointer naming one of
+them; the next export removes the staging folders and superseded sets left behind.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import io
 import json
 import os
 import re
+import shutil
 import sys
 import zipfile
 from collections.abc import Callable
@@ -29,9 +34,6 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from export.fingerprint import fingerprint, sha256_hex
-from export.pdf.report import build_report_pdf
-from export.pdf.review import build_review_pdf
-from export.pdf.tables import build_tables_pdf
 from forms.park.atomic import atomic_write_bytes
 from forms.park.model import ParkData
 from forms.park.parkfile import dumps
@@ -56,8 +58,21 @@ def safe_name(name: str, fallback: str = "园区") -> str:
     return text[:80] or fallback
 
 
-def is_final(park: ParkData) -> bool:
-    """定稿 state from the report module; a park is a draft when that module is absent."""
+def is_final(park: ParkData, result: Any = None) -> bool:
+    """定稿 at export time: the park carries a 定稿 record that still matches its content *and* the 定稿
+    gate passes now.  Stored data alone (e.g. a forged ``final`` in an imported file) never makes a park
+    final; a park is a draft when the report module is absent."""
+    try:
+        from forms.report.check import final_gate
+        from forms.report.check import is_final as report_is_final
+    except ImportError:
+        return False
+    if not report_is_final(park):
+        return False
+    return bool(final_gate(park, result if result is not None else compute_park(park)).ok)
+
+
+def _marked_final(park: ParkData) -> bool:
     try:
         from forms.report.check import is_final as report_is_final
     except ImportError:
@@ -97,6 +112,7 @@ class Package:
     eml_data: bytes
     manifest: dict[str, Any]
     notes: list[str] = field(default_factory=list)
+    name: str = ""  # the park name as used in file names (safe_name)
 
     @property
     def zip_name(self) -> str:
@@ -116,6 +132,8 @@ class ExportResult:
     final: bool
     notes: tuple[str, ...]
     files: tuple[Path, ...] = ()  # the package members also written loose, for printing
+    folder: Path | None = None  # the folder holding this (now current) set
+    pointer: Path | None = None  # the pointer file naming the current set
 
 
 # -- building --------------------------------------------------------------------------------------
@@ -212,11 +230,18 @@ def build_eml(park: ParkData, package_files: list[PackageFile], zip_name: str, z
 
 
 def build_package(park: ParkData, *, today: _dt.date | None = None, now: _dt.datetime | None = None) -> Package:
+    from export.pdf.report import build_report_pdf  # here: writing a built package needs no PDF code
+    from export.pdf.review import build_review_pdf
+    from export.pdf.tables import build_tables_pdf
+
     now = now or _dt.datetime.now().astimezone()
     today = today or now.date()
     result = compute_park(park)
     fp = fingerprint(park)
-    final = is_final(park)
+    final = is_final(park, result)
+    notes: list[str] = []
+    if not final and _marked_final(park):
+        notes.append("园区带有定稿记录，但导出时的定稿检查没有通过(仍有错误或未说明的警告)，本次按草稿导出。")
     draft = not final
     name = safe_name(park.name)
     stem = f"{name}_碳达峰碳中和材料_{today:%Y%m%d}"
@@ -237,7 +262,9 @@ def build_package(park: ParkData, *, today: _dt.date | None = None, now: _dt.dat
     review = PackageFile(
         f"{name}_内部审核单_{today:%Y%m%d}.pdf", build_review_pdf(park, fp, draft=draft, result=result)
     )
-    return Package(stem, fp, final, files, review, zip_data, eml, manifest, [note] if note else [])
+    if note:
+        notes.insert(0, note)
+    return Package(stem, fp, final, files, review, zip_data, eml, manifest, notes, name)
 
 
 # -- writing ---------------------------------------------------------------------------------------
@@ -257,16 +284,115 @@ def glob_escape(text: str) -> str:
     return re.sub(r"([*?\[])", r"[\1]", text)
 
 
+POINTER_SUFFIX = "_当前材料.json"
+POINTER_FORMAT = "parkcarbon-current-set/1"
+SET_INFIX = "_材料_"
+
+
+def pointer_path(out_dir: Path, name: str) -> Path:
+    """The file naming the current set of park ``name`` (a :func:`safe_name`) in ``out_dir``."""
+    return out_dir / f"{name}{POINTER_SUFFIX}"
+
+
+def _set_pattern(name: str) -> re.Pattern[str]:
+    return re.compile(rf"^{re.escape(name)}{SET_INFIX}\d{{8}}-\d{{6}}(-\d+)?$")
+
+
+def _staging_pattern(name: str) -> re.Pattern[str]:
+    return re.compile(rf"^\.{re.escape(name)}{SET_INFIX}\d{{8}}-\d{{6}}(-\d+)?\.(part|old)$")
+
+
+def current_set(out_dir: str | os.PathLike[str], name: str) -> Path | None:
+    """The folder of the current set of park ``name`` in ``out_dir`` (from the pointer), or None."""
+    out = Path(out_dir)
+    try:
+        doc = json.loads(pointer_path(out, name).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    folder = doc.get("folder") if isinstance(doc, dict) else None
+    if not isinstance(folder, str) or not _set_pattern(name).match(folder) or not (out / folder).is_dir():
+        return None
+    return out / folder
+
+
+def remove_leftovers(out_dir: Path, name: str, keep: Path | None = None) -> None:
+    """Staging folders of interrupted exports of park ``name``, and (when ``keep`` is given) every other
+    set of that park than ``keep`` (first hidden by a rename, so a kill never leaves half a set in sight).
+    Only names this program makes are touched."""
+    staging, sets = _staging_pattern(name), _set_pattern(name)
+    remove_stale_parts(out_dir, [pointer_path(out_dir, name).name])
+    for entry in out_dir.iterdir() if out_dir.is_dir() else ():
+        if not entry.is_dir() or entry.is_symlink():
+            continue
+        if staging.match(entry.name):
+            shutil.rmtree(entry, ignore_errors=True)
+        elif keep is not None and sets.match(entry.name) and entry != keep:
+            hidden = entry.with_name(f".{entry.name}.old")  # out of sight in one step, then removed
+            try:
+                os.rename(entry, hidden)
+            except OSError:
+                continue
+            shutil.rmtree(hidden, ignore_errors=True)
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:  # Windows cannot open a folder; its renames are durable enough
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _set_folder_name(out_dir: Path, name: str, now: _dt.datetime) -> str:
+    base = f"{name}{SET_INFIX}{now:%Y%m%d-%H%M%S}"
+    folder, n = base, 1
+    while (out_dir / folder).exists() or (out_dir / f".{folder}.part").exists():
+        n += 1
+        folder = f"{base}-{n}"
+    return folder
+
+
 def write_package(package: Package, out_dir: Path, writer: Writer = atomic_write) -> ExportResult:
-    """Write the package members loose (to print), the review sheet, the zip, then the e-mail draft."""
-    loose = [(out_dir / f.name, f.data) for f in package.files if f.name != MANIFEST]
-    targets = [*loose, (out_dir / package.review.name, package.review.data),
-               (out_dir / package.zip_name, package.zip_data), (out_dir / package.eml_name, package.eml_data)]  # fmt: skip
-    remove_stale_parts(out_dir, [p.name for p, _ in targets])
-    for path, data in targets:
-        writer(path, data)
-    return ExportResult(out_dir / package.zip_name, out_dir / package.eml_name, out_dir / package.review.name,
-                        package.fingerprint, package.final, tuple(package.notes), tuple(p for p, _ in loose))  # fmt: skip
+    """Write the whole set (package members loose, to print; the review sheet; the zip; the e-mail draft)
+    into a staging folder, switch to it as one step, then point the pointer file at it."""
+    name = package.name or safe_name(package.manifest.get("park", ""))
+    remove_leftovers(out_dir, name)
+    folder_name = _set_folder_name(out_dir, name, _dt.datetime.now())
+    staging, folder = out_dir / f".{folder_name}.part", out_dir / folder_name
+    loose = [f for f in package.files if f.name != MANIFEST]
+    members = [*loose, package.review, PackageFile(package.zip_name, package.zip_data),
+               PackageFile(package.eml_name, package.eml_data)]  # fmt: skip
+    staging.mkdir()
+    try:
+        for f in members:
+            writer(staging / f.name, f.data)
+        _fsync_dir(staging)
+        os.rename(staging, folder)  # the set appears under its visible name complete, in one step
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    _fsync_dir(out_dir)
+    pointer = {
+        "format": POINTER_FORMAT,
+        "park": package.manifest.get("park", ""),
+        "folder": folder_name,
+        "fingerprint": package.fingerprint,
+        "final": package.final,
+        "status": "定稿" if package.final else "草稿",
+        "created_at": package.manifest.get("created_at", ""),
+        "files": [{"name": f.name, "sha256": f.sha256} for f in members],
+    }
+    atomic_write_bytes(pointer_path(out_dir, name), json.dumps(pointer, ensure_ascii=False, indent=1).encode("utf-8"))
+    _fsync_dir(out_dir)
+    remove_leftovers(out_dir, name, keep=folder)
+    return ExportResult(folder / package.zip_name, folder / package.eml_name, folder / package.review.name,
+                        package.fingerprint, package.final, tuple(package.notes),
+                        tuple(folder / f.name for f in loose), folder, pointer_path(out_dir, name))  # fmt: skip
 
 
 def export_package(park: ParkData, out_dir: str | os.PathLike[str], *, today: _dt.date | None = None,
@@ -351,6 +477,7 @@ def run_export(park_name: str, out_dir: str, db: str | None, template: bool = Fa
     except OSError as exc:
         print(f"错误：无法写入“{exc.filename or out_dir}”：{os_error_text(exc)}", file=err)
         return EXIT_USAGE
+    print(f"当前有效的一套材料：{result.folder}(由“{result.pointer}”指明；同一园区以前导出的材料已移除)", file=out)
     for path in result.files:
         print(f"已导出：{path}", file=out)
     print(f"已导出电子报送包：{result.zip_path}", file=out)

@@ -21,6 +21,9 @@ FORMAT = "parkcarbon/1"
 OUTLINE_VERSIONS = ("eip-2021",)
 MAX_FILE_BYTES = 50 * 1024 * 1024
 _REPORT_KEYS = {"outline", "sections", "projects", "scenarios"}
+# what the program itself stores beside the report (forms.report.check and forms.report.customisation):
+# the 定稿 mark, the figure snapshot, the explanations of report warnings, the outline customisation
+REPORT_EXTRA_KEYS = ("final", "figures", "check_notes", "outline_custom")
 
 
 class ParkFileError(ValueError):
@@ -204,6 +207,16 @@ def _report_from_json(doc: Any) -> ReportData:
         raise ParkFileError("report.projects 应为项目对象的列表", key="report.projects")
     scenarios = _dict(doc.get("scenarios"), "report.scenarios")
     extra = {k: v for k, v in doc.items() if k not in _REPORT_KEYS}
+    unknown = sorted(set(extra) - set(REPORT_EXTRA_KEYS))
+    if unknown:
+        raise ParkFileError(f"report 中有未知的键“{unknown[0]}”(本程序只认识 "
+                            f"{'、'.join(sorted(_REPORT_KEYS | set(REPORT_EXTRA_KEYS)))})", key=f"report.{unknown[0]}")  # fmt: skip
+    final = extra.get("final")
+    if final is not None and not (
+        isinstance(final, dict) and all(isinstance(final.get(k, ""), str) for k in ("at", "fingerprint"))
+    ):
+        raise ParkFileError("report.final(定稿记录)的格式不对：应为 {\"at\": 时间, \"fingerprint\": 校验码}",
+                            key="report.final")  # fmt: skip
     return ReportData(outline, dict(sections), [dict(p) for p in projects], dict(scenarios), extra)
 
 

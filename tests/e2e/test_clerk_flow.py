@@ -47,9 +47,9 @@ def test_park_file_to_package_and_back(tmp_path: Path) -> None:
     out = tmp_path / "out"
     exported = cli("export", PARK, "--out", str(out), "--db", str(db))
     assert exported.returncode == 0, exported.stderr
-    (zip_path,) = out.glob("*.zip")
+    (zip_path,) = out.glob("*/*.zip")
     assert zip_path.name.startswith(f"{PARK}_碳达峰碳中和材料_")
-    assert len(list(out.glob("*.eml"))) == 1
+    assert len(list(out.glob("*/*.eml"))) == 1
 
     # another machine: unzip, check the manifest, re-import the park file and the workbook
     other = tmp_path / "other"

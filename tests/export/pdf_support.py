@@ -36,10 +36,14 @@ def demo_with_text() -> ParkData:
 
 
 def final_park() -> ParkData:
-    """demo_with_text marked 定稿 (the mark the report module stores when its gate is open)."""
-    from forms.report.check import final_record, is_final
+    """demo_with_text completed until the 定稿 gate is open (the projection table in 四（二）), then marked
+    定稿 (the mark the report module stores when its gate is open)."""
+    from forms.report.check import final_gate, final_record, is_final
 
     park = demo_with_text()
+    park.report.sections["ch4.2"] = park.report.sections.get("ch4.2", "") + "{{table.projection}}"
+    gate = final_gate(park, compute_park(park))
+    assert gate.ok, gate.blockers
     park.report.extra["final"] = final_record(park, compute_park(park))
     assert is_final(park)
     return park

@@ -164,7 +164,8 @@ def test_park_name_with_slashes_gives_a_flat_file_name(tmp_path: Path) -> None:
     park = demo_with_text()
     park.park["park.name"] = "示例/园区:二期"
     result = export_package(park, tmp_path, now=NOW)
-    assert result.zip_path.parent == tmp_path
+    assert result.zip_path.parent == result.folder and result.folder is not None
+    assert result.folder.parent == tmp_path and result.folder.name.startswith("示例_园区_二期_材料_")
     assert result.zip_path.name == "示例_园区_二期_碳达峰碳中和材料_20210928.zip"
 
 
@@ -189,8 +190,7 @@ def test_a_failing_writer_leaves_no_file_at_the_target(tmp_path: Path) -> None:
 
     with pytest.raises(OSError):
         export_package(demo_with_text(), tmp_path, now=NOW, writer=failing)
-    assert not list(tmp_path.glob("*.zip")) and not list(tmp_path.glob("*.eml"))
-    assert not list(tmp_path.glob(".*.part"))
+    assert list(tmp_path.iterdir()) == []  # no set, no staging folder, no pointer
 
 
 def test_atomic_write_cleans_up_when_interrupted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -248,12 +248,13 @@ def test_sigkill_while_writing_leaves_no_file_at_the_target(tmp_path: Path) -> N
         if proc.stdout is not None:
             proc.stdout.close()
     assert proc.returncode == -signal.SIGKILL
-    assert list(out.glob("*.zip")) == [] and list(out.glob("*.eml")) == []
-    assert list(out.glob(".*.part"))  # the killed temporary file, never at the target name
+    assert list(out.rglob("*.zip")) == [] and list(out.rglob("*.eml")) == []
+    (staging,) = out.glob(".*.part")  # the killed set, only in its hidden staging folder
+    assert staging.is_dir() and not list(out.glob("*_当前材料.json"))
     # the next export removes what the killed one left and writes everything
     result = export_package(demo_with_text(), out)
     assert result.zip_path.exists() and result.eml_path.exists()
-    assert list(out.glob(".*.part")) == []
+    assert sorted(p.name for p in out.iterdir()) == sorted([result.folder.name, result.pointer.name])
 
 
 def test_run_export_from_the_database(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -268,7 +269,7 @@ def test_run_export_from_the_database(tmp_path: Path, capsys: pytest.CaptureFixt
     code = run_export(park.name, str(tmp_path / "out"), str(db_path))
     out = capsys.readouterr()
     assert code == 0, out.err
-    (zip_path,) = (tmp_path / "out").glob("*.zip")
+    (zip_path,) = (tmp_path / "out").glob("*/*.zip")
     with zipfile.ZipFile(zip_path) as zf:
         manifest = json.loads(zf.read(MANIFEST))
     assert manifest["fingerprint"] in out.out

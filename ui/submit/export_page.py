@@ -223,7 +223,8 @@ def run_export(session: ParkSession, what: str, folder: str) -> str:
         from export.package import export_package
 
         result = export_package(park, folder)
-        lines = [f"电子报送包：{result.zip_path}", f"邮件草稿：{result.eml_path}", f"内部审核单：{result.review_path}",
+        lines = [f"当前有效的一套材料：{result.folder}(同一园区以前导出的材料已移除)",
+                 f"电子报送包：{result.zip_path}", f"邮件草稿：{result.eml_path}", f"内部审核单：{result.review_path}",
                  f"内容指纹：{result.fingerprint}{'' if result.final else '(草稿，未定稿)'}", *result.notes]  # fmt: skip
         return "\n".join(lines)
     if what == "template":

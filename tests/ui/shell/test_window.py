@@ -169,7 +169,7 @@ def test_export_buttons_write_the_package(demo_db: Any, open_window: Any, tmp_pa
     out = tmp_path / "out"
     monkeypatch.setattr(export_page.QFileDialog, "getExistingDirectory", lambda *a, **k: str(out))
     page.export("package")
-    zips = list(out.glob("*.zip"))
+    zips = list(out.glob("*/*.zip"))
     assert len(zips) == 1 and zips[0].name.startswith("示例生态工业示范园区_碳达峰碳中和材料_")
     assert "已导出" in page.export_message.text()
 
