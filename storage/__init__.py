@@ -6,6 +6,7 @@ See :class:`storage.database.Database` for the API the window and the exporters 
 from storage.backups import backup_reason, backup_time
 from storage.database import Database
 from storage.errors import (
+    DatabaseDamagedError,
     DatabaseLockedError,
     DiskError,
     InvalidDataError,
@@ -21,6 +22,7 @@ from storage.records import SUBMISSION_KINDS, HistoryEntry, ParkSummary, Submiss
 __all__ = [
     "SUBMISSION_KINDS",
     "Database",
+    "DatabaseDamagedError",
     "DatabaseLockedError",
     "DiskError",
     "HistoryEntry",

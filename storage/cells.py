@@ -9,6 +9,7 @@ cells, so they treat every kind the same way.  Pure Python; no SQL here.
 from __future__ import annotations
 
 import json
+import sqlite3
 from typing import Any
 
 from forms.park.model import FactorOverride, ParkData, ReportData, YearData
@@ -37,7 +38,12 @@ def encode(value: Any) -> str:
 
 
 def decode(text: str) -> Any:
-    return json.loads(text)
+    """A stored JSON value; text that is not JSON is a damaged database (reported as such by the caller's
+    translating_errors, never a traceback)."""
+    try:
+        return json.loads(text)
+    except (TypeError, ValueError, RecursionError):
+        raise sqlite3.DatabaseError("database disk image is malformed (stored JSON value)") from None
 
 
 def park_to_cells(park: ParkData) -> dict[CellKey, Any]:

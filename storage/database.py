@@ -144,11 +144,13 @@ class Database:
             raise StorageError(f"数据库文件“{db_path}”不存在。")
         conn = sqlite3.connect(db_path.resolve().as_uri() + "?mode=ro", uri=True)
         try:
+            opening.check_integrity(conn, db_path)
             applied = opening.applied_migrations(conn, db_path)
             if not applied:
                 raise StorageError(f"数据库“{db_path}”是空的，还没有任何园区。")
             if [n for n in migration_names() if n not in applied]:
                 raise StorageError(f"数据库“{db_path}”是旧版本的格式，需要先升级：请用本程序正常打开一次(不要只读)。")
+            opening.check_drift(conn, db_path)
             conn.execute("PRAGMA query_only = ON")
             return cls(db_path, conn, None, read_only=True)
         except BaseException:

@@ -33,6 +33,27 @@ class NotOurDatabaseError(StorageError):
     """The file is not a database of this program, or it is damaged."""
 
 
+class DatabaseDamagedError(NotOurDatabaseError):
+    """Our database file is damaged (pages, stored text) or its structure drifted; it is left as it is.
+    ``backup`` is the newest backup that is whole (None when there is none), offered for restoring."""
+
+    def __init__(self, message: str, backup: Path | None = None) -> None:
+        super().__init__(message)
+        self.backup = backup
+
+
+def damaged_error(path: Path, detail: str) -> DatabaseDamagedError:
+    """The Chinese error for a damaged or drifted database, offering the newest good backup."""
+    from storage.opening import newest_good_backup  # here: opening imports this module
+
+    backup = newest_good_backup(path)
+    if backup is None:
+        offer = "没有找到可用的完好备份；请联系技术支持，或把该文件改名后重新开始。"
+    else:
+        offer = (f"最新的完好备份是“{backup}”：可在窗口打开该数据库时选择用它恢复(损坏的文件会被移到备份文件夹中保留)。")  # fmt: skip
+    return DatabaseDamagedError(f"数据库文件“{path}”已损坏({detail})，程序没有改动它。{offer}", backup)
+
+
 class DiskError(StorageError):
     """Disk full, read-only file or folder, or an I/O error."""
 
@@ -78,15 +99,15 @@ def translating_errors(path: Path) -> Iterator[None]:
     except StorageError:
         raise
     except sqlite3.OperationalError as exc:
+        if "could not decode" in str(exc).lower():  # stored text that is not UTF-8: a damaged page
+            raise damaged_error(path, "存储的文字已损坏") from exc
         message = disk_error_message(path, str(exc))
         if message is None:
             raise
         raise DiskError(message) from exc
     except sqlite3.DatabaseError as exc:
         if any(marker in str(exc).lower() for marker in _CORRUPT):
-            raise NotOurDatabaseError(
-                f"数据库文件“{path}”已损坏或不是本程序的数据库({exc})。可以从自动备份恢复。"
-            ) from exc
+            raise damaged_error(path, f"或不是本程序的数据库：{exc}") from exc
         raise
     except OSError as exc:
         if exc.errno not in _OS_ENV_ERRNOS:

@@ -7,7 +7,13 @@ import sqlite3
 from pathlib import Path
 
 from storage import backups
-from storage.errors import NotOurDatabaseError, SchemaTooNewError, StorageError, translating_errors
+from storage.errors import (
+    NotOurDatabaseError,
+    SchemaTooNewError,
+    StorageError,
+    damaged_error,
+    translating_errors,
+)
 from storage.schema import APPLICATION_ID, MIGRATION_SET, migration_names, schema_drift
 
 
@@ -37,6 +43,31 @@ def applied_migrations(conn: sqlite3.Connection, db_path: Path) -> list[str]:
     return applied
 
 
+def check_integrity(conn: sqlite3.Connection, db_path: Path) -> None:
+    """``PRAGMA quick_check`` on open: a damaged file is refused (untouched) with the restore offer."""
+    try:
+        rows = conn.execute("PRAGMA quick_check").fetchall()
+    except sqlite3.DatabaseError as exc:
+        if "not a database" in str(exc).lower() or "encrypted" in str(exc).lower():
+            raise  # translating_errors: not a database at all (or its first page is destroyed)
+        raise damaged_error(db_path, f"完整性检查失败：{exc}") from exc
+    if [r[0] for r in rows] != ["ok"]:
+        raise damaged_error(db_path, f"完整性检查：{rows[0][0]}")
+
+
+def newest_good_backup(db_path: Path) -> Path | None:
+    """The newest backup of ``db_path`` that passes its own integrity check (None when there is none)."""
+    from storage.backups import list_backups
+
+    for path in list_backups(db_path):
+        try:
+            open_backup(path).close()
+        except (StorageError, sqlite3.Error, OSError):
+            continue
+        return path
+    return None
+
+
 def inspect_and_backup(db_path: Path) -> list[str]:
     """Pending migration names.  Refuses (untouched) a foreign or newer file; backs up an older one first."""
     if not db_path.exists() or db_path.stat().st_size == 0:
@@ -45,6 +76,7 @@ def inspect_and_backup(db_path: Path) -> list[str]:
     existed = [p.exists() for p in side_files]
     conn = sqlite3.connect(db_path.resolve().as_uri() + "?mode=ro", uri=True)
     try:
+        check_integrity(conn, db_path)
         applied = applied_migrations(conn, db_path)
         pending = [name for name in migration_names() if name not in applied]
         if pending and applied:
@@ -79,7 +111,4 @@ def open_backup(path: Path) -> sqlite3.Connection:
 def check_drift(conn: sqlite3.Connection, db_path: Path) -> None:
     problems = schema_drift(conn)
     if problems:
-        raise NotOurDatabaseError(
-            f"数据库“{db_path}”的结构与本程序预期的不一致，为保护数据不再继续。请从备份恢复或联系技术支持。"
-            f"(详情：{'；'.join(problems[:3])})"
-        )
+        raise damaged_error(db_path, f"结构与本程序预期的不一致，为保护数据不再继续；详情：{'；'.join(problems[:3])}")

@@ -52,11 +52,42 @@ def _close_on_signals(window: Any) -> None:
     timer.start()
 
 
+def smoke_test() -> bool:
+    return os.environ.get(SMOKE_TEST_ENV) == "1"
+
+
 def _fail(message: str) -> int:
+    if smoke_test():  # headless: a modal box would wait forever; say it and stop
+        print(message, file=sys.stderr, flush=True)
+        return 1
     from PySide6.QtWidgets import QMessageBox
 
     QMessageBox.critical(None, APP_TITLE, message)
     return 1
+
+
+def _offer_restore(db: str | None, exc: storage.DatabaseDamagedError) -> Any:
+    """The damaged database: say so and offer its newest good backup; the opened database after a restore
+    the clerk agreed to, else None (the damaged file stays as it is)."""
+    if exc.backup is None or smoke_test():
+        _fail(f"无法打开数据库。\n\n{exc}")
+        return None
+    from PySide6.QtWidgets import QMessageBox
+
+    answer = QMessageBox.question(
+        None, APP_TITLE, f"数据库已损坏。\n\n{exc}\n\n现在用备份“{exc.backup.name}”恢复吗？",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No,
+    )  # fmt: skip
+    if answer != QMessageBox.StandardButton.Yes:
+        return None
+    try:
+        aside = storage.Database.restore_backup(exc.backup, db)
+        database = storage.Database.open(db)
+    except storage.StorageError as again:
+        _fail(f"恢复没有成功。\n\n{again}")
+        return None
+    QMessageBox.information(None, APP_TITLE, f"已用备份恢复数据库。原来的文件保留在：{aside}")
+    return database
 
 
 def _report_shown_and_quit() -> None:
@@ -78,10 +109,19 @@ def run_app(db: str | None, *, on_shown: Callable[[], None] | None = None) -> in
         database = storage.Database.open(db)
     except storage.DatabaseLockedError as exc:
         return _fail(f"数据库已被占用。\n\n{exc}")
+    except storage.DatabaseDamagedError as exc:
+        database = _offer_restore(db, exc)
+        if database is None:
+            return 1
     except storage.StorageError as exc:
         return _fail(f"无法打开数据库。\n\n{exc}")
     try:
-        park_id = last_park(database)
+        try:
+            park_id = last_park(database)
+        except storage.StorageError as exc:
+            return _fail(f"无法读取数据库。\n\n{exc}")
+        if park_id is None and smoke_test():
+            return _fail("数据库中还没有园区(冒烟测试模式不显示首次运行的对话框)。")
         if park_id is None:  # an empty database: offer the demo park or a new park
             from ui.dialogs.start_dialogs import choose_or_create_park
 
@@ -93,7 +133,7 @@ def run_app(db: str | None, *, on_shown: Callable[[], None] | None = None) -> in
         window = MainWindow(database, park_id)
         window.show()
         _close_on_signals(window)
-        if on_shown is None and os.environ.get(SMOKE_TEST_ENV) == "1":
+        if on_shown is None and smoke_test():
             on_shown = _report_shown_and_quit
         if on_shown is not None:
             from PySide6.QtCore import QTimer
