@@ -68,6 +68,17 @@ def window_database(argv: list[str]) -> tuple[bool, str | None]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except BrokenPipeError:  # `python main.py calc … | head`: the reader has gone; nothing to say to anyone
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # the interpreter's final flush must not fail again
+        return 1
+
+
+def _main(argv: list[str] | None = None) -> int:
     window, window_db = window_database(sys.argv[1:] if argv is None else argv)
     if window:
         from ui.shell.app import run_app

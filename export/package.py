@@ -55,7 +55,10 @@ def safe_name(name: str, fallback: str = "园区") -> str:
     if text.upper().split(".")[0] in {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)),
                                       *(f"LPT{i}" for i in range(10))}:  # fmt: skip
         text = f"_{text}"
-    return text[:80] or fallback
+    text = text[:80]
+    while len(text.encode("utf-8")) > 150:  # the longest file name built on it stays under 255 bytes
+        text = text[:-1]
+    return text.rstrip(". ") or fallback
 
 
 def is_final(park: ParkData, result: Any = None) -> bool:

@@ -10,6 +10,7 @@ import sqlite3
 from typing import Any
 
 from forms.park.model import Raw
+from forms.park.text_rules import name_problem, normalize_name, number_problem
 from forms.table.definition import FormDefinition
 from forms.table.registry import FORM_VERSIONS
 from storage import cells
@@ -38,6 +39,10 @@ def check_cell(form: FormDefinition, cell: CellKey, value: Any) -> None:
             raise InvalidDataError(f"表格 {form.version} 中没有可填写的项目“{key}”")
         if not is_scalar(value):
             raise InvalidDataError(f"{where}的值应为文字或数字")
+        if isinstance(value, (int, float)) and (problem := number_problem(value)):
+            raise InvalidDataError(f"{where}的{problem}")
+        if kind == cells.PARK and key == "park.name" and (problem := name_problem(normalize_name(value))):
+            raise InvalidDataError(f"园区名称{problem}")
     elif kind == cells.FACTOR:
         if key not in form.factor_keys:
             raise InvalidDataError(f"表格 {form.version} 中没有因子“{key}”")
@@ -84,7 +89,7 @@ def write_cell(conn: sqlite3.Connection, form: FormDefinition, park_id: int, cel
     if kind == cells.PARK:
         columns = {"raw_json": cells.encode(new)}
         if key == "park.name":
-            execute("UPDATE parks SET name = ? WHERE id = ?", (str(new or ""), park_id))
+            execute("UPDATE parks SET name = ? WHERE id = ?", (normalize_name(new), park_id))
     elif kind == cells.YEAR:
         columns = {"form": str(new)}
     elif kind in (cells.VALUE, cells.META):

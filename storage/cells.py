@@ -13,6 +13,7 @@ import sqlite3
 from typing import Any
 
 from forms.park.model import FactorOverride, ParkData, ReportData, YearData
+from forms.park.text_rules import normalize_name
 
 PARK = "park"
 VALUE = "value"
@@ -49,7 +50,7 @@ def decode(text: str) -> Any:
 def park_to_cells(park: ParkData) -> dict[CellKey, Any]:
     cells: dict[CellKey, Any] = {}
     for key, raw in park.park.items():
-        cells[(PARK, None, key)] = raw
+        cells[(PARK, None, key)] = normalize_name(raw) if key == "park.name" and isinstance(raw, str) else raw
     for year in park.sorted_years():
         data = park.years[year]
         cells[(YEAR, year, "")] = data.form

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from forms.park.parkfile import ParkFileError, dumps, read_park_file
+from forms.park.text_rules import normalize_name
 from storage import backups
 from storage.database import Database
 from storage.errors import StorageError
@@ -30,17 +31,17 @@ def run_import_json(path: str | Path, db: str | Path | None) -> int:
         )
         _err(f"导入失败：文件“{source}”{where}：{exc}。数据库没有任何改动。")
         return 2
-    name = park.name.strip()
+    name = normalize_name(park.name)
     if not name:
         _err(f"导入失败：文件“{source}”中缺少园区名称(park 中的 park.name)。数据库没有任何改动。")
         return 2
     try:
         with Database.open(db) as database:
             existing = database.find_park(name)
-            if existing is not None:
-                backup = database.backup_now(backups.BEFORE_IMPORT)
-                _err(f"数据库中已有园区“{name}”，已用文件“{source}”的内容替换它。替换前的数据库已备份到：{backup}")
+            backup = database.backup_now(backups.BEFORE_IMPORT) if existing is not None else None
             database.replace_park(park, existing)
+        if backup is not None:  # said only once it is true
+            _err(f"数据库中已有园区“{name}”，已用文件“{source}”的内容替换它。替换前的数据库已备份到：{backup}")
     except StorageError as exc:
         _err(f"导入失败：{exc}")
         return 2

@@ -19,6 +19,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from forms.park.atomic import atomic_write_bytes
 from forms.park.model import ParkData, Raw, YearData
+from forms.park.text_rules import normalize_name
 from forms.table.definition import FormDefinition
 from forms.table.registry import DEFAULT_FORM, UnknownFormError, form_for
 from storage import backups, cell_store, cells, opening
@@ -215,8 +216,9 @@ class Database:
 
     @_guarded
     def find_park(self, name: str) -> int | None:
+        """The park of that name (compared normalised: NFC, no spaces around it), newest first."""
         row = self._conn.execute(
-            "SELECT id FROM parks WHERE name = ? ORDER BY updated_at DESC, id DESC LIMIT 1", (name,)
+            "SELECT id FROM parks WHERE name = ? ORDER BY updated_at DESC, id DESC LIMIT 1", (normalize_name(name),)
         ).fetchone()
         return int(row[0]) if row else None
 
@@ -241,7 +243,7 @@ class Database:
         for cell, value in target.items():
             in_year = cell[0] in YEAR_KINDS and cell[1] in year_forms
             cell_store.check_cell(year_forms[cell[1]] if in_year else form, cell, value)
-        name = str(park.park.get("park.name") or "")
+        name = normalize_name(park.park.get("park.name"))
         with self._transaction():
             at = self._stamp()
             if park_id is None:
@@ -295,6 +297,8 @@ class Database:
             if key not in form.park_keys:
                 raise InvalidDataError(f"“{key}”不是园区概况中的项目(填写年度数据时请给出年份)")
             cell: CellKey = (cells.PARK, None, key)
+            if key == "park.name" and isinstance(raw, str):
+                raw = normalize_name(raw)  # one name everywhere: found again by find_park, same file names
         elif key in form.meta_keys:
             cell = (cells.META, int(year), key)
         elif key in form.input_keys:

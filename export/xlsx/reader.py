@@ -35,6 +35,7 @@ from export.xlsx.layout import (
     plan_year_sheet,
 )
 from forms.park.model import FactorOverride, ParkData, Raw, YearData
+from forms.park.text_rules import name_problem, normalize_name, number_problem
 from forms.table.definition import FACTOR, INPUT, PARK, FormDefinition
 from forms.table.kinds import parse
 from forms.table.numbers import is_blank, parse_number
@@ -148,6 +149,21 @@ class _Meta:
     factors: dict[tuple[int, str], tuple[float | None, str, bool]] = field(default_factory=dict)
 
 
+def _meta_json(text: str) -> Any:
+    """A value recorded in ``_meta``: a JSON scalar as the program writes it; anything else (nested
+    structures, NaN, huge literals) means the sheet was edited (ValueError)."""
+    if len(text) > 10_000 or text[:1] in ("[", "{"):
+        raise ValueError("not a recorded scalar")
+    value = json.loads(text, parse_constant=_refuse_constant)
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and number_problem(value):
+        raise ValueError("number out of range")
+    return value
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(name)
+
+
 def _read_meta(wb: Any) -> _Meta:
     if META_SHEET not in wb.sheetnames:
         raise WorkbookError(
@@ -166,13 +182,13 @@ def _read_meta(wb: Any) -> _Meta:
             if tag == "year":
                 meta.years.append((int(cells[1]), cells[2]))
             elif tag == "raw":
-                meta.raw[(cells[1], cells[2])] = (json.loads(cells[4]), json.loads(cells[5]))
+                meta.raw[(cells[1], cells[2])] = (_meta_json(cells[4]), _meta_json(cells[5]))
             elif tag == "factor":
-                default = json.loads(cells[3])
+                default = _meta_json(cells[3])
                 meta.factors[(int(cells[1]), cells[2])] = (default, cells[4], cells[5] == "1")
             elif len(cells) > 1:
                 meta.values[tag] = cells[1]
-        except (ValueError, IndexError):
+        except (ValueError, IndexError, RecursionError):
             raise WorkbookError(f"“_meta”工作表的内容被改动过(“{tag}”行)，无法可靠地导入") from None
     if meta.values.get("format") != FORMAT:
         raise WorkbookError(f"工作簿格式“{meta.values.get('format')}”不是本程序的格式({FORMAT})")
@@ -366,8 +382,12 @@ def read_workbook(path: str | Path) -> WorkbookReadResult:
             years[year].factors[key] = override
             source = f"，来源：{override.source}" if override.source else "，未注明来源"
             reader.add(sheet, ref, key, READ, f"采用填写的{form.field(key).label} {override.value}{source}")
+    if isinstance(park.get("park.name"), str):
+        park["park.name"] = normalize_name(park["park.name"])
     if not str(park.get("park.name") or "").strip():
         reader.add(profile_sheet, "", "park.name", REJECTED, "园区名称未填写")
+    elif problem := name_problem(str(park["park.name"])):
+        reader.add(profile_sheet, "", "park.name", REJECTED, f"园区名称{problem}")
     result_park = ParkData(park=park, years=years, form=form.version)
     return WorkbookReadResult(result_park, reader.report)
 
@@ -453,7 +473,7 @@ def run_import_workbook(path: str | Path, db: str | Path | None) -> int:
     from storage.errors import StorageError
 
     park = result.park
-    name = park.name.strip()
+    name = normalize_name(park.name)
     try:
         with Database.open(db) as database:
             existing = database.find_park(name)
@@ -463,8 +483,9 @@ def run_import_workbook(path: str | Path, db: str | Path | None) -> int:
                 for year, ydata in current.years.items():
                     park.years.setdefault(year, ydata)
                 backup = database.backup_now(backups.BEFORE_IMPORT)
-                _err(f"数据库中已有园区“{name}”，已用工作簿中的数据替换它的年度数据。替换前的数据库已备份到：{backup}")
             database.replace_park(park, existing)
+        if existing is not None:  # said only once it is true
+            _err(f"数据库中已有园区“{name}”，已用工作簿中的数据替换它的年度数据。替换前的数据库已备份到：{backup}")
     except StorageError as exc:
         _err(f"导入失败：{exc}")
         return 2

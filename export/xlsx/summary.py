@@ -53,6 +53,7 @@ def write_summary_sheet(
         ws.column_dimensions[get_column_letter(i)].width = w
     ws.merge_cells(f"A1:{last}1")
     ws["A1"] = f"{park.name or '(园区名称)'}　{years[0]}—{years[-1]} 年碳排放汇总"
+    ws["A1"].data_type = "s"  # the park name is user text: never a formula
     ws["A1"].font, ws["A1"].alignment = st.TITLE_FONT, st.CENTER
     ws.row_dimensions[1].height = 30
     ws.merge_cells(f"A2:{last}2")

@@ -208,7 +208,7 @@ class _Writer:
             if line.kind == "title":
                 ws.merge_cells(f"A{r}:{last}{r}")
                 name = self.park.name or "(园区名称)"
-                ws[f"A{r}"] = f"{name}　{year} 年　{form.title}" + ("(空白模板)" if self.template else "")
+                _set_text(ws[f"A{r}"], f"{name}　{year} 年　{form.title}" + ("(空白模板)" if self.template else ""))
                 ws[f"A{r}"].font, ws[f"A{r}"].alignment = st.TITLE_FONT, st.CENTER
                 ws.row_dimensions[r].height = 30
             elif line.kind == "subtitle":
@@ -426,7 +426,7 @@ class _Writer:
         ws.column_dimensions[key_col].hidden = True
         last = get_column_letter(len(headers))
         ws.merge_cells(f"A1:{last}1")
-        ws["A1"] = f"{self.park.name or '(园区名称)'}　折标系数与排放因子"
+        _set_text(ws["A1"], f"{self.park.name or '(园区名称)'}　折标系数与排放因子")
         ws["A1"].font, ws["A1"].alignment = st.TITLE_FONT, st.CENTER
         ws.row_dimensions[1].height = 30
         ws.merge_cells(f"A2:{last}2")

@@ -14,6 +14,7 @@ from typing import Any
 
 from forms.park.atomic import atomic_write_bytes
 from forms.park.model import FactorOverride, ParkData, ReportData, YearData
+from forms.park.text_rules import MAX_DEPTH, MAX_DIGITS, name_problem, normalize_name, number_problem, text_problem
 from forms.table.definition import FormDefinition
 from forms.table.registry import FORM_VERSIONS, form_for
 
@@ -47,9 +48,80 @@ def _dict(obj: Any, where: str) -> dict[str, Any]:
     return obj
 
 
+class _Object(dict[str, Any]):
+    """A JSON object as read: keys that occurred more than once are remembered (and refused later, with
+    the place named), never silently resolved to the last value."""
+
+    duplicates: tuple[str, ...] = ()
+
+
+class _BadNumber(str):
+    """A number literal refused while parsing (NaN, Infinity, too many digits): reported with its place."""
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> _Object:
+    obj = _Object(pairs)
+    if len(obj) != len(pairs):
+        seen: set[str] = set()
+        obj.duplicates = tuple(k for k, _ in pairs if k in seen or seen.add(k))  # type: ignore[func-returns-value]
+    return obj
+
+
+def _parse_int(text: str) -> int | _BadNumber:
+    return _BadNumber(text) if len(text.lstrip("-")) > MAX_DIGITS else int(text)
+
+
+def _parse_float(text: str) -> float | _BadNumber:
+    return _BadNumber(text) if len(text) > MAX_DIGITS * 2 else float(text)
+
+
+def _where(path: tuple[str, ...]) -> tuple[str, str | None, str | None]:
+    """(place in Chinese, year, key) of a path in the park file."""
+    year = path[1] if len(path) > 1 and path[0] == "years" else None
+    key = path[-1] if path else None
+    if year is not None and len(path) > 3:
+        key = path[3]
+    return "“" + ".".join(path) + "”" if path else "顶层", year, key
+
+
+def _walk(obj: Any, path: tuple[str, ...] = ()) -> None:
+    """Refuse, naming the place: duplicate keys, NaN/Infinity, numbers too big or too long, text with
+    control characters or lone surrogates, keys likewise, nesting deeper than any park file needs."""
+    place, year, key = _where(path)
+    if len(path) > MAX_DEPTH:
+        raise ParkFileError(f"{place} 处嵌套层数过多", year=year, key=key)
+    if isinstance(obj, _BadNumber):
+        raise ParkFileError(f"{place} 的数值“{obj[:24]}{'…' if len(obj) > 24 else ''}”不能接受：位数过多或不是有限的数值",
+                            year=year, key=key)  # fmt: skip
+    if isinstance(obj, bool) or obj is None:
+        return
+    if isinstance(obj, (int, float)):
+        problem = number_problem(obj)
+        if problem:
+            raise ParkFileError(f"{place} 的{problem}", year=year, key=key)
+    elif isinstance(obj, str):
+        problem = text_problem(obj)
+        if problem:
+            raise ParkFileError(f"{place} 的文字{problem}", year=year, key=key)
+    elif isinstance(obj, dict):
+        for dup in getattr(obj, "duplicates", ()):
+            _p, y, k = _where((*path, dup))
+            raise ParkFileError(f"{_where(path)[0]} 中的键“{dup}”出现了不止一次(重复的键会让一个值被悄悄丢掉)",
+                                year=y, key=dup if k is None else k)  # fmt: skip
+        for k, v in obj.items():
+            problem = text_problem(k)
+            if problem:
+                raise ParkFileError(f"{place} 中有一个键{problem}", year=year, key=key)
+            _walk(v, (*path, k))
+    elif isinstance(obj, list):
+        for i, v in enumerate(obj):
+            _walk(v, (*path, str(i + 1)))
+
+
 def park_from_json(doc: Any) -> ParkData:
     if not isinstance(doc, dict):
         raise ParkFileError("园区文件的顶层应为 JSON 对象")
+    _walk(doc)
     fmt = doc.get("format")
     if fmt != FORMAT:
         raise ParkFileError(f"未知的文件格式“{fmt}”：本程序读取 format = {FORMAT}", key="format")
@@ -67,12 +139,17 @@ def park_from_json(doc: Any) -> ParkData:
             raise ParkFileError(f"park 中有未知的键“{key}”", key=key)
         if not _scalar_ok(value):
             raise ParkFileError(f"park 中“{key}”的值应为文字或数字", key=key)
+        if key == "park.name":
+            value = normalize_name(value)
+            problem = name_problem(value)
+            if problem:
+                raise ParkFileError(f"园区名称{problem}", key=key)
         park[key] = value
 
     years: dict[int, YearData] = {}
     for ytext, ydoc in _dict(doc.get("years"), "years").items():
-        if not (isinstance(ytext, str) and ytext.isdigit() and len(ytext) == 4):
-            raise ParkFileError(f"年份“{ytext}”不是四位数字年份", year=str(ytext))
+        if not (isinstance(ytext, str) and ytext.isascii() and ytext.isdigit() and len(ytext) == 4):
+            raise ParkFileError(f"年份“{ytext}”不是四位数字年份(应写作半角数字，如 2016)", year=str(ytext))
         yform = _year_form(ytext, ydoc, version)
         years[int(ytext)] = _year_from_json(yform.input_keys, yform.meta_keys, yform.factor_keys, ytext, ydoc,
                                             yform.version)  # fmt: skip
@@ -247,9 +324,14 @@ def dumps(park: ParkData) -> str:
 
 def loads(text: str) -> ParkData:
     try:
-        doc = json.loads(text)
+        doc = json.loads(text, object_pairs_hook=_pairs, parse_int=_parse_int, parse_float=_parse_float,
+                         parse_constant=_BadNumber)  # fmt: skip
     except json.JSONDecodeError as exc:
         raise ParkFileError(f"JSON 格式错误：第 {exc.lineno} 行第 {exc.colno} 列({exc.msg})") from None
+    except RecursionError:
+        raise ParkFileError("JSON 嵌套层数过多，不是园区文件") from None
+    except ValueError as exc:  # a number literal Python cannot convert
+        raise ParkFileError(f"JSON 中有无法读取的数值({str(exc)[:60]})") from None
     return park_from_json(doc)
 
 

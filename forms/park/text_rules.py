@@ -1,0 +1,61 @@
+"""What the door accepts (shared/spec/parkfile.md, issue 19): finite numbers of a sane magnitude, text
+without control characters or lone surrogates, and a park name every output can carry (file names, sheet
+cells, e-mail headers).  One place for these rules: the park file reader, the workbook reader and storage
+use them, so what is accepted can always be exported.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from typing import Any
+
+MAX_MAGNITUDE = 1e15  # |x| below this: far above any park's tonnes, yuan or kWh, far below overflow
+MAX_DIGITS = 20  # a number literal longer than this is refused before Python converts it
+MAX_NAME_CHARS = 50  # fits in every file name of the package (255 bytes in UTF-8 with the longest suffix)
+MAX_TEXT_CHARS = 200_000  # one report section or explanation
+MAX_DEPTH = 12  # the park file nests 6 levels; scenarios a few more
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # \t \n \r are allowed in text
+_NAME_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def normalize_name(name: Any) -> str:
+    """A park name as stored and compared everywhere: NFC, no spaces around it."""
+    return unicodedata.normalize("NFC", str(name or "")).strip()
+
+
+def text_problem(text: str) -> str | None:
+    """Why a text value cannot be accepted (Chinese), or None."""
+    if _SURROGATE.search(text):
+        return "含有无效的 Unicode 字符(孤立的代理项)"
+    m = _CONTROL.search(text)
+    if m:
+        return f"含有控制字符(U+{ord(m.group()):04X})"
+    if len(text) > MAX_TEXT_CHARS:
+        return f"文字过长(超过 {MAX_TEXT_CHARS} 个字符)"
+    return None
+
+
+def name_problem(name: str) -> str | None:
+    """Why a (normalised) park name cannot be accepted (Chinese), or None.  An empty name is the caller's
+    business (a missing name has its own message)."""
+    problem = text_problem(name)
+    if problem:
+        return problem
+    m = _NAME_CONTROL.search(name)
+    if m:
+        return f"含有换行、制表符或其他不可见的控制字符(U+{ord(m.group()):04X})"
+    if len(name) > MAX_NAME_CHARS:
+        return f"过长({len(name)} 个字符，最多 {MAX_NAME_CHARS} 个)"
+    return None
+
+
+def number_problem(value: float | int) -> str | None:
+    """Why a JSON number cannot be accepted (Chinese), or None."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return "不是有限的数值(NaN 或 Infinity)"
+    if abs(value) >= MAX_MAGNITUDE:
+        return "数值过大(绝对值应小于 1e15)"
+    return None

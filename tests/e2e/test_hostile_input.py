@@ -1,0 +1,181 @@
+"""The hostile-input corpus (issue 19, item 7) through calc, check, import (JSON and xlsx) and export:
+exit 2 with a Chinese message naming the problem (0/1 where the input is valid), never a traceback, the
+database unchanged on refusal.  Every case runs in-process; one case of each group also as the real
+``python main.py`` subprocess; the valid ones are exported."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from export.xlsx.reader import run_import_workbook
+from forms.commands import run_calc, run_check
+from storage import Database
+from storage.commands import run_import_json
+from tests.e2e.hostile_corpus import CASES, DEMO, REPO, Case, by_group
+
+CHINESE = "错误", "失败", "不", "无法"
+
+
+def test_the_corpus_is_big_enough_and_grouped() -> None:
+    groups = by_group()
+    assert len(CASES) >= 100 and len(groups) >= 8, groups
+    assert len({c.id for c in CASES}) + len(groups) >= len(CASES)  # ids unique within groups
+
+
+@pytest.fixture(scope="module")
+def seeded_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("db") / "p.db"
+    assert run_import_json(DEMO, db) == 0
+    return db
+
+
+def _sha(db: Path) -> str:
+    return hashlib.sha256(db.read_bytes()).hexdigest()
+
+
+def _write(case: Case, folder: Path) -> Path:
+    data = case.make()
+    path = folder / ("case.xlsx" if case.kind == "xlsx" else "case.json")
+    path.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8", "surrogatepass"))
+    return path
+
+
+def _refusal(err: str, case: Case) -> None:
+    assert "Traceback" not in err
+    assert case.expect is not None and case.expect in err, f"{case.group}/{case.id}: {err!r}"
+    assert any(word in err for word in CHINESE), err
+
+
+@pytest.mark.parametrize("case", CASES, ids=[f"{c.group}/{c.id}" for c in CASES])
+def test_case(case: Case, tmp_path: Path, seeded_db: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    import shutil
+
+    path = _write(case, tmp_path)
+    db = tmp_path / "p.db"
+    shutil.copy(seeded_db, db)
+    before = _sha(db)
+    if case.kind == "json":
+        out, err = io.StringIO(), io.StringIO()
+        code = run_calc(str(path), out, err)
+        if case.expect is None:
+            assert code == 0, err.getvalue()
+            json.loads(out.getvalue())  # valid JSON out (no NaN)
+        else:
+            assert code == 2 and out.getvalue() == ""
+            _refusal(err.getvalue(), case)
+            assert str(path) in err.getvalue()  # names the file
+        err = io.StringIO()
+        code = run_check(str(path), io.StringIO(), err)
+        assert code in ((0, 1) if case.expect is None else (2,)), err.getvalue()
+        if case.expect is not None:
+            _refusal(err.getvalue(), case)
+        code = run_import_json(path, db)
+    else:
+        code = run_import_workbook(path, db)
+    captured = capfd.readouterr()
+    assert "Traceback" not in captured.err + captured.out
+    if case.expect is None:
+        assert code == 0, captured.err
+        assert "失败" not in captured.err
+    else:
+        assert code == 2, captured.err
+        _refusal(captured.err, case)
+        assert "已用" not in captured.err  # never claims a replacement that did not happen
+        assert _sha(db) == before, "the database changed on a refusal"
+
+
+SUBPROCESS = [
+    next(c for c in CASES if c.group == g and c.expect is not None) for g in by_group() if g != "park-name-valid"
+]
+
+
+@pytest.mark.slow
+def test_real_command_line_on_one_case_of_each_group(tmp_path: Path, seeded_db: Path) -> None:
+    import shutil
+
+    db = tmp_path / "p.db"
+    shutil.copy(seeded_db, db)
+    before = _sha(db)
+    for case in SUBPROCESS:
+        path = _write(case, tmp_path)
+        commands = [["import", str(path), "--db", str(db)]]
+        if case.kind == "json":
+            commands += [["calc", str(path)], ["check", str(path)]]
+        for args in commands:
+            proc = subprocess.run([sys.executable, str(REPO / "main.py"), *args], capture_output=True, text=True,
+                                  timeout=120, check=False, env={**os.environ, "PYTHONIOENCODING": "utf-8"})  # fmt: skip
+            assert proc.returncode == 2, (case.id, args, proc.stderr)
+            _refusal(proc.stderr, case)
+            assert "Traceback" not in proc.stdout
+    assert _sha(db) == before
+
+
+@pytest.mark.slow
+def test_accepted_hostile_names_export(tmp_path: Path) -> None:
+    """Names the door accepts (a leading '=', slashes, CON, 50 characters …) export: the workbook keeps them
+    as text, the e-mail header is valid, every file name fits."""
+    from email import message_from_bytes, policy
+
+    from openpyxl import load_workbook
+
+    from export.package import export_package
+    from forms.park.parkfile import loads
+
+    for case in [c for c in CASES if c.group == "park-name-valid" and c.id in ("formula", "len-50", "con", "nfd")]:
+        park = loads(case.make())  # type: ignore[arg-type]
+        result = export_package(park, tmp_path / case.id)
+        (workbook,) = [p for p in result.files if p.suffix == ".xlsx"]
+        wb = load_workbook(workbook)
+        for ws in wb.worksheets:
+            if ws.sheet_state == "visible":
+                a1 = ws["A1"]
+                assert (a1.data_type == "s" and not str(a1.value).startswith("=")) or a1.data_type == "s", ws.title
+        msg = message_from_bytes(result.eml_path.read_bytes(), policy=policy.default)
+        assert park.name in str(msg["Subject"])
+        assert all(len(p.name.encode("utf-8")) <= 255 for p in result.folder.iterdir())  # type: ignore[union-attr]
+
+
+def test_names_are_normalised_once_so_a_spaced_name_is_the_same_park(tmp_path: Path,
+                                                                      capfd: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+    db = tmp_path / "p.db"
+    doc = json.loads(DEMO.read_text(encoding="utf-8"))
+    name = doc["park"]["park.name"]
+    assert run_import_json(DEMO, db) == 0
+    doc["park"]["park.name"] = f"  {name}\u3000 "[:-2] + " "  # spaces around it
+    spaced = tmp_path / "spaced.json"
+    spaced.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    assert run_import_json(spaced, db) == 0
+    assert run_import_json(DEMO, db) == 0
+    capfd.readouterr()
+    with Database.open(db, read_only=True) as database:
+        assert [p.name for p in database.list_parks()] == [name]  # one park, never a duplicate
+        assert database.find_park(f" {name} ") is not None
+
+
+def test_a_refused_import_says_nothing_about_replacing(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "p.db"
+    assert run_import_json(DEMO, db) == 0
+    doc = json.loads(DEMO.read_text(encoding="utf-8"))
+    doc["years"]["2016"]["values"]["energy.raw_coal"] = 1e300  # refused by storage after the name is found
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    capfd.readouterr()
+    before = _sha(db)
+    assert run_import_json(bad, db) == 2
+    err = capfd.readouterr().err
+    assert "已用文件" not in err and "数值过大" in err
+    assert _sha(db) == before
+
+
+def test_calc_into_a_closed_pipe_is_quiet(tmp_path: Path) -> None:
+    proc = subprocess.run(f"{sys.executable} {REPO / 'main.py'} calc {DEMO} | head -c 10", shell=True,
+                          capture_output=True, text=True, timeout=120, check=False)  # fmt: skip
+    assert proc.stdout.startswith("{") and "Traceback" not in proc.stderr and "BrokenPipe" not in proc.stderr
