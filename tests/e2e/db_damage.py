@@ -20,11 +20,12 @@ PAGE = 4096
 
 
 def make_base(folder: Path) -> Path:
-    """A database holding the demo park, closed (its daily and exit backups beside it)."""
+    """A database holding the demo park, closed, with a backup of it beside it."""
     folder.mkdir(parents=True, exist_ok=True)
     db = folder / "p.db"
     with Database.open(db) as database:
         database.replace_park(read_park_file(DEMO))
+        database.backup_now()  # a good backup holding the park (the newest one, offered for restoring)
     return db
 
 
