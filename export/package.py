@@ -258,6 +258,7 @@ def build_package(park: ParkData, *, today: _dt.date | None = None, now: _dt.dat
         PackageFile(f"{name}_{result.form.title}.pdf", build_tables_pdf(park, fp, draft=draft, result=result)),
         PackageFile(f"{name}_园区文件.json", dumps(park).encode("utf-8")),
     ]
+    files += _annual_files(park)
     manifest = build_manifest(park, fp, final, files, now)
     files.append(PackageFile(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8")))
     zip_data = build_zip(files, now)
@@ -268,6 +269,19 @@ def build_package(park: ParkData, *, today: _dt.date | None = None, now: _dt.dat
     if note:
         notes.insert(0, note)
     return Package(stem, fp, final, files, review, zip_data, eml, manifest, notes, name)
+
+
+def _annual_files(park: ParkData) -> list[PackageFile]:
+    """The annual report's carbon chapter of each year the park has one for (PDF and .docx)."""
+    from export.annual_files import annual_bytes, annual_names
+    from forms.report.annual import chapter_years
+
+    out = []
+    for year in chapter_years(park):
+        pdf, docx, _final, _gaps = annual_bytes(park, year)
+        pdf_name, docx_name = annual_names(park.name, year)
+        out += [PackageFile(pdf_name, pdf), PackageFile(docx_name, docx)]
+    return out
 
 
 # -- writing ---------------------------------------------------------------------------------------

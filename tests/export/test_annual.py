@@ -109,3 +109,22 @@ def test_libreoffice_converts_the_docx(tmp_path: Path) -> None:
     park = _park(complete=True)
     shown = AnnualResolver(park, compute_park(park), YEAR).resolve(f"value.emissions.total@{YEAR}")
     assert shown.text.split()[0] in text  # type: ignore[union-attr]
+
+
+def test_the_package_carries_the_chapter_and_the_park_file_keeps_it(tmp_path: Path) -> None:
+    import json
+    import zipfile
+
+    from export.package import build_package
+    from forms.park.parkfile import dumps, loads
+
+    park = _park(complete=True)
+    again = loads(dumps(park))  # the chapter's texts are a known part of the report
+    assert again.report.extra["annual"][str(YEAR)]["a1"] == "本年度完成燃煤锅炉改造。"
+    package = build_package(park)
+    names = zipfile.ZipFile(io.BytesIO(package.zip_data)).namelist()
+    listed = [
+        f["name"] for f in json.loads(zipfile.ZipFile(io.BytesIO(package.zip_data)).read("manifest.json"))["files"]
+    ]
+    for suffix in (f"{YEAR}年度碳达峰碳中和工作情况.pdf", f"{YEAR}年度碳达峰碳中和工作情况.docx"):
+        assert any(n.endswith(suffix) for n in names) and any(n.endswith(suffix) for n in listed)
