@@ -44,6 +44,9 @@ class ParkRow:
     energy_intensity: dict[int, float | None]
     yoy: float | None  # emissions change of the last filed year, %
     peak_year: int | None
+    carbon_per_energy: dict[int, float | None]  # 单位能耗碳排放 (years filled against a version that has it)
+    targets_met: int
+    targets_missed: int
 
 
 def _field_value(review: PackageReview, role: str) -> str:
@@ -78,6 +81,13 @@ def park_row(review: PackageReview) -> ParkRow:
         yoy = float(last) if isinstance(last, int | float) else None
     peak = trend.get("trend.peak_year")
     status = "定稿" if review.final_claimed and review.final_gate_ok else "草稿"
+    from forms.table.targets import DONE, MISSED, evaluate_targets
+
+    evaluated = evaluate_targets(review.park.targets, review.result)
+    per_energy: dict[int, float | None] = {}
+    for y in years:
+        key = review.result.form_of(y).carbon_per_energy_key
+        per_energy[y] = review.result.years[y].value(key) if key else None
     return ParkRow(
         review,
         _field_value(review, "province"),
@@ -89,6 +99,9 @@ def park_row(review: PackageReview) -> ParkRow:
         series(role_key(form, "energy_intensity")),
         yoy,
         peak if isinstance(peak, int) else None,
+        per_energy,
+        sum(1 for e in evaluated if e.status == DONE),
+        sum(1 for e in evaluated if e.status == MISSED),
     )
 
 
@@ -175,7 +188,9 @@ def summary_workbook(reviews: Sequence[PackageReview], today: _dt.date) -> bytes
     header = ["序号", "园区名称", "省份", "园区类型", "状态", "已填报年度"]
     header += [f"{y}年排放总量(tCO2)" for y in years]
     header += [f"{y}年单位工业增加值排放(tCO2/万元)" for y in years]
-    header += ["末年排放同比(%)", "已观测峰值年份", "强度离群", "错误数", "警告数", "校验码", "材料包"]
+    header += [f"{y}年单位能耗碳排放(tCO2/tce)" for y in years]
+    header += ["末年排放同比(%)", "已观测峰值年份", "目标达成数", "目标未达成数", "强度离群", "错误数", "警告数", "校验码",
+               "材料包"]  # fmt: skip
     ws.append(header)
     for i, row in enumerate(rows, start=1):
         r = row.review
@@ -183,7 +198,8 @@ def summary_workbook(reviews: Sequence[PackageReview], today: _dt.date) -> bytes
                            "、".join(str(y) for y in row.years)]  # fmt: skip
         line += [row.emissions.get(y) for y in years]
         line += [row.intensity.get(y) for y in years]
-        line += [row.yoy, row.peak_year, flagged.get(r.park_name, ""), r.count(ERROR) + (1 if r.refused else 0),
+        line += [row.carbon_per_energy.get(y) for y in years]
+        line += [row.yoy, row.peak_year, row.targets_met, row.targets_missed, flagged.get(r.park_name, ""), r.count(ERROR) + (1 if r.refused else 0),
                  r.count(WARNING), r.fingerprint, _text(r.label)]  # fmt: skip
         ws.append(line)
     for cell in ws[1]:

@@ -384,6 +384,14 @@ def _check_content(review: PackageReview) -> None:
                 graded_c.add(form.field(fv.key).label if fv.key in form else fv.key)
     if graded_c:
         review.add(INFO, "factor_grade_c", "使用了未核实(C 级)的缺省因子：" + "、".join(sorted(graded_c)))
+    from forms.table.factors import library_version
+
+    current = library_version().label
+    for year, ydata in sorted(park.years.items()):
+        lock = ydata.locked_factors
+        if isinstance(lock, dict) and str(lock.get("library", "")) != current:
+            review.add(INFO, "factor_lock_library", f"{year}年的因子已按因子库 {lock.get('library') or '(未记录)'} 锁定，"
+                                                    f"当前因子库为 {current}：该年数字按锁定的因子计算")  # fmt: skip
     review.final_claimed = bool(review.manifest.get("final"))
     gate = final_gate(park, result, findings)
     review.final_gate_ok = gate.ok

@@ -597,6 +597,10 @@ def content_fingerprint(park: ParkData) -> str:
     report = doc.get("report", {})
     for key in _BOOKKEEPING:
         report.pop(key, None)
+    for ydoc in doc.get("years", {}).values():
+        lock = ydoc.get("locked_factors")
+        if isinstance(lock, dict):  # when and why a year's factors were locked is bookkeeping; the values are content
+            ydoc["locked_factors"] = {k: v for k, v in lock.items() if k not in ("at", "reason")}
     text = json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 

@@ -89,6 +89,7 @@ def build() -> FormDefinition:
         pollutant_keys=pollutant_keys,
         edition="2026 年版(增加减污降碳、零碳园区指标)",
         summary_keys=("zero.co2_per_energy", "zero.threshold", "zero.meets"),
+        carbon_per_energy_key="zero.co2_per_energy",
         year_rules=(*base.year_rules,
                     Rule("yoy_change", WARNING, MappingProxyType({"limit": POLLUTANT_YOY_LIMIT, "keys": pollutant_keys,
                                                                       "from_zero": False}))),

@@ -243,3 +243,42 @@ def test_review_command_line(inbox: dict[str, object], tmp_path: Path) -> None:
     found = subprocess.run([sys.executable, "main.py", "review", "--out", str(tmp_path), "--find", str(inbox["fp_a"])],
                            cwd=REPO, capture_output=True, text=True, check=False)  # fmt: skip
     assert found.returncode == 0 and "甲园区" in found.stdout
+
+
+def test_summary_has_carbon_per_energy_and_target_counts(tmp_path: Path) -> None:
+    from forms.park.parkfile import park_from_json
+    from forms.table.targets import evaluate_targets
+    from tests.forms.table.test_eip2026 import _doc
+
+    doc = _doc()
+    doc["park"]["park.name"] = "己园区"
+    doc["targets"] = [{"indicator": "emissions.total", "year": 2018, "kind": "peak"},
+                      {"indicator": "intensity.co2_per_iva", "year": 2020, "kind": "reduction", "base_year": 2016,
+                       "value": 10}]  # fmt: skip
+    park = park_from_json(doc)
+    park.years[2019].locked_factors = {"library": "2025.1(2025-01-01)", "at": "2026-01-01", "factors": {}}
+    (tmp_path / "f.zip").write_bytes(build_package(park, now=NOW, today=TODAY).zip_data)
+    out = tmp_path / "out"
+    run_review([str(tmp_path)], str(out), out=io.StringIO(), today=TODAY)
+    ws = openpyxl.load_workbook(out / "材料包审核汇总_20261201.xlsx")["汇总"]
+    header = [c.value for c in ws[1]]
+    row = dict(zip(header, next(ws.iter_rows(min_row=2, values_only=True)), strict=False))
+    result = compute_park(park)
+    assert row["2020年单位能耗碳排放(tCO2/tce)"] == pytest.approx(result.years[2020].computed["zero.co2_per_energy"])
+    statuses = [e.status for e in evaluate_targets(park.targets, result)]
+    assert (row["目标达成数"], row["目标未达成数"]) == (statuses.count("达成"), statuses.count("未达成")) == (1, 1)
+    results = json.loads((out / RESULTS_FILE).read_text(encoding="utf-8"))["packages"][0]
+    lock = [f for f in results["findings"] if f["code"] == "factor_lock_library"]
+    assert len(lock) == 1 and "2019年" in lock[0]["message"] and "2025.1" in lock[0]["message"]
+
+
+def test_the_fingerprint_leaves_out_when_a_lock_was_made_but_not_its_values() -> None:
+    from forms.report.check import content_fingerprint
+
+    a, b = _park("甲园区", "江苏省"), _park("甲园区", "江苏省")
+    lock = {"library": "2026.12.1(2026-12-01)", "reason": "导出报送", "factors": {}}
+    a.years[2020].locked_factors = {**lock, "at": "2026-12-01T10:00:00+08:00"}
+    b.years[2020].locked_factors = {**lock, "at": "2026-12-02T09:30:00+08:00", "reason": "定稿"}
+    assert content_fingerprint(a) == content_fingerprint(b)
+    b.years[2020].locked_factors = {**lock, "library": "2027.1(2027-01-01)", "at": "x"}
+    assert content_fingerprint(a) != content_fingerprint(b)
