@@ -405,7 +405,7 @@ def _check_content(review: PackageReview) -> None:
 
 
 def _required_years(form: FormDefinition) -> tuple[int, ...]:
-    return tuple(getattr(form, "required_years", ()))
+    return form.required_years
 
 
 def review_received(received: Received) -> PackageReview:

@@ -156,6 +156,7 @@ class FormDefinition:
         edition: str = "",
         summary_keys: tuple[str, ...] = (),
         carbon_per_energy_key: str = "",
+        required_years: tuple[int, ...] = (),
     ) -> None:
         put = self.__dict__.update  # past the read-only guard below
         put(version=version, title=title, columns=columns, sections=sections, fields=fields)
@@ -164,7 +165,7 @@ class FormDefinition:
         put(yoy_warning_keys=yoy_warning_keys, year_rules=year_rules, first_year=first_year)
         put(pollutant_keys=pollutant_keys, province_key=province_key, park_type_key=park_type_key)
         put(energy_intensity_key=energy_intensity_key, edition=edition, summary_keys=summary_keys)
-        put(carbon_per_energy_key=carbon_per_energy_key)
+        put(carbon_per_energy_key=carbon_per_energy_key, required_years=required_years)
 
     version: str
     title: str
@@ -187,11 +188,12 @@ class FormDefinition:
     edition: str  # how the window names this version to a clerk (never the internal code)
     summary_keys: tuple[str, ...]  # computed keys shown in a year's summary besides the totals and intensities
     carbon_per_energy_key: str  # 单位能耗碳排放 (零碳园区), where the version has it
+    required_years: tuple[int, ...]  # the years every park must file (the notice's 2016–2020 baseline)
 
     _ARGS = ("version", "title", "columns", "sections", "fields", "yoy_keys", "trend_metrics", "intensity_key",
              "value_added_key", "energy_key", "emissions_key", "yoy_warning_keys", "year_rules", "first_year",
              "pollutant_keys", "province_key", "park_type_key", "energy_intensity_key", "edition", "summary_keys",
-             "carbon_per_energy_key")  # fmt: skip
+             "carbon_per_energy_key", "required_years")  # fmt: skip
 
     def extended(self, **changes: object) -> FormDefinition:
         """A new form version built on this one: the same definition with ``changes`` applied."""

@@ -394,6 +394,7 @@ def build() -> FormDefinition:
         park_type_key="park.type",
         energy_intensity_key="intensity.energy_per_iva",
         edition="2021 年版",
+        required_years=(2016, 2017, 2018, 2019, 2020),  # 科财函〔2021〕159号: the 2016–2020 tables
         yoy_warning_keys=("emissions.total", *fuel_keys),
         year_rules=(
             Rule("year_range"),

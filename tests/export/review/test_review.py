@@ -282,3 +282,13 @@ def test_the_fingerprint_leaves_out_when_a_lock_was_made_but_not_its_values() ->
     assert content_fingerprint(a) == content_fingerprint(b)
     b.years[2020].locked_factors = {**lock, "library": "2027.1(2027-01-01)", "at": "x"}
     assert content_fingerprint(a) != content_fingerprint(b)
+
+
+def test_a_package_without_all_baseline_years_is_a_hard_finding(tmp_path: Path) -> None:
+    park = _park("庚园区", "江苏省")
+    del park.years[2017]
+    (tmp_path / "g.zip").write_bytes(build_package(park, now=NOW, today=TODAY).zip_data)
+    out = tmp_path / "out"
+    assert run_review([str(tmp_path)], str(out), out=io.StringIO(), today=TODAY) == 1
+    findings = json.loads((out / RESULTS_FILE).read_text(encoding="utf-8"))["packages"][0]["findings"]
+    assert [f["message"] for f in findings if f["code"] == "years_missing"] == ["缺少必报年度：2017年"]
