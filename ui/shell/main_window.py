@@ -288,6 +288,13 @@ class MainWindow(QMainWindow):
         self.findings_action.setCheckable(True)
         self.findings_action.setChecked(True)
         self.findings_action.toggled.connect(self.findings.setVisible)
+        help_menu = self.menuBar().addMenu("帮助(&H)")
+        help_menu.addAction("关于(&A)…").triggered.connect(self.show_about)
+
+    def show_about(self) -> None:
+        from ui.dialogs.about_dialog import AboutDialog
+
+        AboutDialog(Path(self.db.path), self).exec()
 
     def _park_action(self, menu: QMenu, text: str, command: Callable[[ParkActions], object]) -> None:
         """A menu entry calling ``command`` (a ParkActions method) on :attr:`park_actions`, made at the first use.
