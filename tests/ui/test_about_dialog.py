@@ -9,7 +9,6 @@ import pytest
 
 import ui  # noqa: F401
 from forms.version import VERSION
-from ui.dialogs import about_dialog
 from ui.dialogs.about_dialog import AboutDialog, factor_library_version
 
 pytestmark = pytest.mark.gui
@@ -26,14 +25,15 @@ def test_the_dialog_shows_version_factor_library_and_data_folder(qtbot: Any, tmp
     assert dialog.db_label.text() == str(db_path)
 
 
-def test_the_factor_library_version_is_read_from_the_factor_module(monkeypatch: pytest.MonkeyPatch) -> None:
-    import forms.table.factors as factors
+def test_the_factor_library_version_is_the_shipped_tables(qtbot: Any, tmp_path: Path) -> None:
+    from forms.resources import resources_dir
 
-    for name in ("FACTOR_LIBRARY_VERSION", "LIBRARY_VERSION", "VERSION", "library_version"):
-        monkeypatch.delattr(factors, name, raising=False)
-    assert factor_library_version() == about_dialog.NO_FACTOR_VERSION
-    monkeypatch.setattr(factors, "FACTOR_LIBRARY_VERSION", "2026.1", raising=False)
-    assert factor_library_version() == "2026.1"
+    version = (resources_dir() / "factors" / "VERSION").read_text(encoding="utf-8")
+    shown = factor_library_version()
+    for line in version.splitlines():
+        name, _, value = line.partition("=")
+        if name.strip() in ("version", "date"):
+            assert value.strip() in shown
 
 
 def test_the_help_menu_opens_the_about_dialog(

@@ -13,19 +13,10 @@ NO_FACTOR_VERSION = "出厂默认因子表(未标注版本)"
 
 
 def factor_library_version() -> str:
-    """The factor library's version string when forms.table.factors declares one, else a plain statement."""
-    import forms.table.factors as factors
+    """The factor library's version and date (resources/factors/VERSION, or an imported table's)."""
+    from forms.table.factors import library_version
 
-    for name in ("FACTOR_LIBRARY_VERSION", "LIBRARY_VERSION", "VERSION"):
-        value = getattr(factors, name, None)
-        if isinstance(value, str) and value.strip():
-            return value.strip()
-    function = getattr(factors, "library_version", None)
-    if callable(function):
-        value = function()
-        if isinstance(value, str) and value.strip():
-            return value.strip()
-    return NO_FACTOR_VERSION
+    return library_version().label or NO_FACTOR_VERSION
 
 
 class AboutDialog(QDialog):
