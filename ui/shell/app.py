@@ -139,6 +139,9 @@ def run_app(db: str | None, *, on_shown: Callable[[], None] | None = None) -> in
             from PySide6.QtCore import QTimer
 
             QTimer.singleShot(0, on_shown)
-        return int(app.exec())
+        code = int(app.exec())
+        window.close()  # when the loop was quit rather than the window closed: save, stop its timers
+        window.deleteLater()
+        return code
     finally:
         database.close()

@@ -29,9 +29,12 @@ def _no_boxes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 def _quit() -> None:
+    """Leave the window's event loop the way a clerk does, by closing the window (QApplication.quit() would
+    leave the shared test application quitting, and later tests' windows would never validate)."""
     from PySide6.QtWidgets import QApplication
 
-    QApplication.instance().quit()
+    for widget in QApplication.topLevelWidgets():
+        widget.close()
 
 
 @pytest.mark.slow
