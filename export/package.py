@@ -188,20 +188,22 @@ def build_zip(files: list[PackageFile], now: _dt.datetime) -> bytes:
     return buf.getvalue()
 
 
-def _contact(park: ParkData) -> dict[str, str]:
-    out: dict[str, str] = {}
+def _contact(park: ParkData) -> tuple[str, str, str]:
+    """The latest filled contact person, phone and e-mail of the year headers."""
+    out = ["", "", ""]
     for year in reversed(park.sorted_years()):
-        for key in ("meta.filler", "meta.phone", "meta.email"):
+        for i, key in enumerate(form_for(park.years[year].form).contact_keys):
             value = park.years[year].meta.get(key)
-            if key not in out and value not in (None, ""):
-                out[key] = str(value).strip()
-    return out
+            if not out[i] and value not in (None, ""):
+                out[i] = str(value).strip()
+    return out[0], out[1], out[2]
 
 
 def build_eml(park: ParkData, package_files: list[PackageFile], zip_name: str, zip_data: bytes, fp: str,
               final: bool, today: _dt.date) -> bytes:  # fmt: skip
-    body_org = str(park.park.get("park.management_body") or park.name)
-    contact = _contact(park)
+    form = form_for(park.form)
+    body_org = str(park.park.get(form.management_body_key) or park.name)
+    person, phone, email = _contact(park)
     listing = "\n".join(f"  {i}. {f.name}" for i, f in enumerate(package_files, start=1))
     lines = [
         "您好：",
@@ -214,8 +216,7 @@ def build_eml(park: ParkData, package_files: list[PackageFile], zip_name: str, z
         if final
         else "　　注意：本材料尚未定稿，各页带有“草稿”水印，请定稿后重新导出再发送。",
         "",
-        f"联系人：{contact.get('meta.filler', '')}　电话：{contact.get('meta.phone', '')}"
-        f"　邮箱：{contact.get('meta.email', '')}",
+        f"联系人：{person}　电话：{phone}　邮箱：{email}",
         body_org,
         f"{today.year}年{today.month}月{today.day}日",
         "",

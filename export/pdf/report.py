@@ -51,6 +51,7 @@ from forms.report.customisation import effective_outline
 from forms.report.markers import BlockRef, ChartBlock, MissingBlock, TableBlock, ValueBlock, split_markers
 from forms.report.outline import Outline, OutlineSection, subsection_label
 from forms.table.calc import ParkResult, compute_park
+from forms.table.registry import form_for
 
 SEAL_DIAMETER = 42 * mm  # an official round seal
 QR_SIZE = 26 * mm
@@ -113,7 +114,7 @@ def qr_drawing(payload: str, font: str, size: float = QR_SIZE) -> Drawing:
 
 
 def cover_story(park: ParkData, outline: Outline, fp: str, day: _dt.date, styles: Styles) -> list[Flowable]:
-    body = str(park.park.get("park.management_body") or "")
+    body = str(park.park.get(form_for(park.form).management_body_key) or "")
     title = f"《{outline.title_for(park.name)}》"
     return [
         Spacer(1, 30 * mm),
@@ -268,7 +269,7 @@ def build_report_pdf(
     day = today or _dt.date.today()
     buf = io.BytesIO()
     title = outline.title_for(park.name)
-    body = str(park.park.get("park.management_body") or "")
+    body = str(park.park.get(result.form.management_body_key) or "")
     doc = OfficialDoc(buf, Footer(fp, park.name, "碳达峰碳中和实施路径专项报告", draft), title=title, author=body)
     story: list[Flowable] = cover_story(park, outline, fp, day, styles)
     contents, _toc = contents_story(styles)

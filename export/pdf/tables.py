@@ -191,16 +191,16 @@ def year_story(
             story.append(PageBreak())
         title = year_heading(form, park, year)
         story.append(para(title, heading_style or styles.caption))
-        story.append(para(_header_line(park, year), styles.note))
+        story.append(para(_header_line(form, park, year), styles.note))
         story.append(year_table(form, park, year, result.years[year], styles, width))
         story.append(para("注：带 * 的系数为填报单位修改后的数值，来源见排放因子及数据来源说明。", styles.note))
     return story
 
 
-def _header_line(park: ParkData, year: int) -> str:
+def _header_line(form: FormDefinition, park: ParkData, year: int) -> str:
     ydata = park.years[year]
-    unit = ydata.meta.get("meta.filler_unit") or park.park.get("park.management_body") or ""
-    date = ydata.meta.get("meta.fill_date") or ""
+    unit = ydata.meta.get(form.filler_unit_key) or park.park.get(form.management_body_key) or ""
+    date = ydata.meta.get(form.fill_date_key) or ""
     parts = [f"填报单位：{unit}" if unit else "", f"填报日期：{date}" if date else "", f"表格版本：{ydata.form}"]
     return "　　".join(p for p in parts if p)
 
@@ -215,7 +215,7 @@ def build_tables_pdf(park: ParkData, fp: str, *, draft: bool, result: ParkResult
         buf,
         Footer(fp, park.name, result.form.title, draft),
         title=title,
-        author=str(park.park.get("park.management_body") or ""),
+        author=str(park.park.get(result.form.management_body_key) or ""),
         first=WIDE,
     )
     story: list[Flowable] = []

@@ -382,12 +382,13 @@ def read_workbook(path: str | Path) -> WorkbookReadResult:
             years[year].factors[key] = override
             source = f"，来源：{override.source}" if override.source else "，未注明来源"
             reader.add(sheet, ref, key, READ, f"采用填写的{form.field(key).label} {override.value}{source}")
-    if isinstance(park.get("park.name"), str):
-        park["park.name"] = normalize_name(park["park.name"])
-    if not str(park.get("park.name") or "").strip():
-        reader.add(profile_sheet, "", "park.name", REJECTED, "园区名称未填写")
-    elif problem := name_problem(str(park["park.name"])):
-        reader.add(profile_sheet, "", "park.name", REJECTED, f"园区名称{problem}")
+    name_key = form.name_key
+    if isinstance(park.get(name_key), str):
+        park[name_key] = normalize_name(park[name_key])
+    if not str(park.get(name_key) or "").strip():
+        reader.add(profile_sheet, "", name_key, REJECTED, "园区名称未填写")
+    elif problem := name_problem(str(park[name_key])):
+        reader.add(profile_sheet, "", name_key, REJECTED, f"园区名称{problem}")
     result_park = ParkData(park=park, years=years, form=form.version)
     return WorkbookReadResult(result_park, reader.report)
 
@@ -429,7 +430,7 @@ def _override(
     if recorded is None:
         from forms.table.factors import library
 
-        province = park.get("park.province")
+        province = park.get(form.province_key)
         fv = library().default(form.field(key), province if isinstance(province, str) else None, year)
         recorded = (fv.value, fv.source, False)
     default_value, default_source, was_override = recorded

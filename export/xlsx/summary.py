@@ -1,13 +1,12 @@
 """The 汇总 sheet: the multi-year series, every cell a formula on the year sheets.
 
 Which rows: the value-added key, then every section of the form whose rows hold only computed keys (the
-totals, structure and intensity sections), then year-on-year changes of ``form.yoy_keys`` and the trend
-metrics of :mod:`forms.table.trend` — all named by the definition, none by this module.
+totals, structure and intensity sections), then the year-on-year changes and the trend metrics
+of the definition, their formulas translated by :mod:`forms.table.trend` — all named by the definition, none
+by this module.
 """
 
 from __future__ import annotations
-
-from collections.abc import Callable
 
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -18,6 +17,7 @@ from export.xlsx.layout import YearPlan, quote_sheet, year_sheet_name
 from forms.park.model import ParkData
 from forms.table.calc import ParkResult
 from forms.table.definition import VALUES, FormDefinition
+from forms.table.trend import REDUCERS, NotFiled, metric_excel, reduced_key
 
 NA = "—"
 SUMMARY_TITLE = "汇总"
@@ -102,76 +102,47 @@ def write_summary_sheet(
                 put(r, year_col[y], year_ref(key, y), NA if value is None else value, st.number_format(f))
             row_of[key] = r
             r += 1
-    # year-on-year changes
-    group_row(r, "同比变化(%)")
-    r += 1
-    trend = result.trend
-    for key in form.yoy_keys:
-        f = form.field(key)
-        label_row(r, f"{f.label}同比变化", "%", "(本年 / 上年 − 1) × 100")
-        series = trend.get(f"trend.{key}.yoy", {})
-        for i, y in enumerate(years):
-            if i == 0 or years[i - 1] != y - 1:
-                put(r, year_col[y], f'"{NA}"', NA, "0.00")
-                continue
-            cur, prev = year_ref(key, y), year_ref(key, y - 1)
-            value = series.get(str(y)) if isinstance(series, dict) else None
-            put(r, year_col[y], _growth(cur, prev), NA if value is None else value, "0.00")
+
+    # year-on-year changes, then the other trend metrics: the definition's formulas, translated
+    def year_cell(key: str, year: int) -> str:
+        return year_ref(key, year)
+
+    for title, metrics in (("同比变化(%)", form.yoy_metrics), ("趋势指标", form.trend_metrics)):
+        group_row(r, title)
         r += 1
-    # trend metrics (forms.table.trend): the same arithmetic as formulas
-    builders: dict[str, Callable[[int], None]] = {}
-
-    def avg_reduction(r: int) -> None:
-        first, last_y = years[0], years[-1]
-        value = trend.get("trend.co2_per_iva.avg_reduction")
-        if len(years) < 2:
-            put(r, year_col[last_y], f'"{NA}"', NA, "0.00")
-            return
-        i0, i1 = year_ref(form.intensity_key, first), year_ref(form.intensity_key, last_y)
-        text = (
-            f"IF(AND(ISNUMBER({i0}),ISNUMBER({i1})),IF(AND(N({i0})>0,N({i1})>=0),"
-            f'(1-({i1}/{i0})^(1/{last_y - first}))*100,"{NA}"),"{NA}")'
-        )
-        put(r, year_col[last_y], text, NA if value is None else value, "0.00")  # type: ignore[arg-type]
-
-    def elasticity(r: int) -> None:
-        series = trend.get("trend.energy_elasticity", {})
-        for i, y in enumerate(years):
-            if i == 0 or years[i - 1] != y - 1:
-                put(r, year_col[y], f'"{NA}"', NA, "0.00")
-                continue
-            e1, e0 = year_ref(form.energy_key, y), year_ref(form.energy_key, y - 1)
-            v1, v0 = year_ref(form.value_added_key, y), year_ref(form.value_added_key, y - 1)
-            tests = ",".join(f"NOT(ISNUMBER({c}))" for c in (e1, e0, v1, v0)) + f",N({e0})=0,N({v0})=0"
-            text = f'IF(OR({tests}),"{NA}",IF({v1}/{v0}-1=0,"{NA}",({e1}/{e0}-1)/({v1}/{v0}-1)))'
-            value = series.get(str(y)) if isinstance(series, dict) else None
-            put(r, year_col[y], text, NA if value is None else value, "0.00")
-
-    def peak(r: int) -> None:
-        row = row_of.get(form.emissions_key)
-        y_last = years[-1]
-        value = trend.get("trend.peak_year")
-        if row is None:
-            put(r, year_col[y_last], f'"{NA}"', NA, "0")
-            return
-        rng = f"{year_col[years[0]]}{row}:{year_col[y_last]}{row}"
-        hdr = f"{year_col[years[0]]}$3:{year_col[y_last]}$3"
-        text = f'IF(COUNT({rng})=0,"{NA}",INDEX({hdr},MATCH(MAX({rng}),{rng},0)))'
-        put(r, year_col[y_last], text, NA if value is None else value, "0")  # type: ignore[arg-type]
-
-    builders = {"avg_reduction": avg_reduction, "energy_elasticity": elasticity, "peak_year": peak}
-    group_row(r, "趋势指标")
-    r += 1
-    for metric in form.trend_metrics:
-        suffix = metric.key.rsplit(".", 1)[-1]
-        build = builders.get(suffix)
-        note = "" if build else "本程序计算的数值(非公式)"
-        label_row(r, metric.label, metric.unit, note)
-        if build is not None:
-            build(r)
-        else:
-            ws[f"{year_col[years[-1]]}{r}"] = str(trend.get(metric.key))
-        r += 1
+        for metric in metrics:
+            fmt = "0" if metric.reduce else "0.00"
+            value = result.trend.get(metric.key)
+            if metric.reduce:
+                key = reduced_key(metric)
+                row = row_of.get(key) if key else None
+                label_row(r, metric.label, metric.unit, metric.note)
+                if row is None:
+                    put(r, year_col[years[-1]], f'"{NA}"', NA, fmt)
+                else:
+                    rng = f"{year_col[years[0]]}{row}:{year_col[years[-1]]}{row}"
+                    hdr = f"{year_col[years[0]]}$3:{year_col[years[-1]]}$3"
+                    text = REDUCERS[metric.reduce][1](rng, hdr)
+                    put(r, year_col[years[-1]], text, NA if value is None else value, fmt)  # type: ignore[arg-type]
+            elif metric.each_year:
+                label_row(r, metric.label, metric.unit, metric.note)
+                series = value if isinstance(value, dict) else {}
+                for y in years:
+                    try:
+                        text = metric_excel(metric, y, years, year_cell)
+                    except NotFiled:
+                        put(r, year_col[y], f'"{NA}"', NA, fmt)
+                        continue
+                    v = series.get(str(y))
+                    put(r, year_col[y], text, NA if v is None else v, fmt)
+            else:
+                label_row(r, metric.label, metric.unit, metric.note)
+                try:
+                    text = metric_excel(metric, years[-1], years, year_cell)
+                except NotFiled:
+                    text = f'"{NA}"'
+                put(r, year_col[years[-1]], text, NA if value is None else value, fmt)  # type: ignore[arg-type]
+            r += 1
     ws.freeze_panes = "C4"
     ws.print_title_rows = "3:3"
     ws.print_area = f"A1:{last}{r - 1}"
@@ -180,7 +151,3 @@ def write_summary_sheet(
     ws.protection.formatColumns = False
     ws.protection.formatRows = False
     return cached
-
-
-def _growth(cur: str, prev: str) -> str:
-    return f'IF(OR(NOT(ISNUMBER({cur})),NOT(ISNUMBER({prev})),N({prev})=0),"{NA}",({cur}/{prev}-1)*100)'

@@ -629,7 +629,7 @@ def _defaults(park: ParkData, form: FormDefinition, years: list[int]) -> dict[tu
     from forms.table.factors import library
 
     lib = library()
-    province = park.park.get("park.province")
+    province = park.park.get(form.province_key)
     province = province if isinstance(province, str) else None
     return {(y, k): lib.default(form.field(k), province, y) for y in years for k in form.factor_keys}
 

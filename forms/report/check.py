@@ -157,9 +157,9 @@ class _Keywords:
 def _keywords(form: FormDefinition) -> _Keywords:
     pairs: dict[str, str] = {}
     for f in form.fields:
-        if f.is_numeric and f.unit in _QUANTITY and not f.key.startswith("share."):
+        if f.is_numeric and f.unit in _QUANTITY and f.key not in form.share_keys:
             pairs.setdefault(f.label, f.key)
-    energy_per_iva = next((f.key for f in form.fields if f.unit == "tce/万元" and f.is_computed), None)
+    energy_per_iva = form.energy_intensity_key if form.energy_intensity_key in form else None
     synonyms = {
         "排放总量": form.emissions_key, "碳排放总量": form.emissions_key, "二氧化碳排放量": form.emissions_key,
         "碳排放量": form.emissions_key, "二氧化碳排放": form.emissions_key, "碳排放": form.emissions_key,
@@ -173,12 +173,7 @@ def _keywords(form: FormDefinition) -> _Keywords:
     for phrase, key in synonyms.items():
         if key in form:
             pairs.setdefault(phrase, key)
-    shares: dict[str, str] = {}
-    for f in form.fields:
-        if f.key.startswith("share.") and f.expr is not None:
-            names = [n for n in f.expr.names() if n != form.emissions_key]
-            if len(names) == 1:
-                shares[names[0]] = f.key
+    shares = {part: share for share, part in form.structure_shares}
     items = sorted(pairs.items(), key=lambda kv: len(kv[0]), reverse=True)
     return _Keywords(items, shares)
 

@@ -238,11 +238,9 @@ _PROJECTION_VALUES = {
 def _value_label(form: FormDefinition, key: str) -> str | None:
     if key in form:
         return form.field(key).label
-    for m in form.trend_metrics:
+    for m in form.all_trend_metrics:
         if key == m.key:
             return m.label
-    if key.startswith("trend.") and key.endswith(".yoy") and key[6:-4] in form:
-        return f"{form.field(key[6:-4]).label}同比变化"
     kind, _, rest = key.partition(".")
     if kind in _CHANGE_KINDS and rest in form:
         return (
@@ -302,14 +300,7 @@ class BlockResolver:
     @cached_property
     def structure_parts(self) -> list[tuple[str, str]]:
         """(share key, emission part key) for every structure share of the emissions total."""
-        out = []
-        total = self.form.emissions_key
-        for f in self.form.fields:
-            if f.is_computed and f.key.startswith("share.") and f.expr is not None:
-                names = sorted(n for n in f.expr.names() if n != total)
-                if len(names) == 1 and names[0] in self.form:
-                    out.append((f.key, names[0]))
-        return out
+        return list(self.form.structure_shares)
 
     @cached_property
     def fuel_keys(self) -> list[str]:
@@ -374,14 +365,15 @@ class BlockResolver:
                 raw = self.result.trend.get(key)
                 v = float(raw) if isinstance(raw, (int, float)) else None
                 s = shown(v, m.unit, 2)
-                label = f"{first}—{last}年{m.label}" if m.unit != "年" else m.label
+                label = f"{first}—{last}年{m.label}" if not m.reduce else m.label
                 return ValueBlock(block_id, label, s.value, s.unit, s.text)
-        if key.startswith("trend.") and key.endswith(".yoy") and key[6:-4] in form:
-            y = year if year is not None else last
-            series = self.result.trend.get(key)
-            v = series.get(str(y)) if isinstance(series, dict) else None
-            s = shown(v, "%", 2)
-            return ValueBlock(block_id, f"{y}年{form.field(key[6:-4]).label}同比变化", s.value, s.unit, s.text)
+        for m in form.yoy_metrics:
+            if key == m.key:
+                y = year if year is not None else last
+                series = self.result.trend.get(key)
+                v = series.get(str(y)) if isinstance(series, dict) else None
+                s = shown(v, m.unit, 2)
+                return ValueBlock(block_id, f"{y}年{m.label}", s.value, s.unit, s.text)
         kind, _, rest = key.partition(".")
         if kind in _CHANGE_KINDS and rest in form:
             a, b = self.value(rest, first), self.value(rest, last)
@@ -429,7 +421,7 @@ class BlockResolver:
             last = self.years[-1]
             section = self._section_of(self.form.value_added_key)
             for f in self._section_fields(section):
-                if f.unit == "km²" or not f.is_numeric:
+                if f.key in self.form.area_keys or not f.is_numeric:
                     if f.is_numeric:
                         text = shown_field(self.form, f.key, self.value(f.key, last)).text
                     else:
@@ -451,15 +443,16 @@ class BlockResolver:
 
     def _table_economy(self) -> Block:
         section = self._section_of(self.form.value_added_key)
-        rows = [self._year_row(f.key) for f in self._section_fields(section) if f.is_numeric and f.unit != "km²"]
+        areas = self.form.area_keys
+        rows = [self._year_row(f.key) for f in self._section_fields(section) if f.is_numeric and f.key not in areas]
         return TableBlock("table.economy", BLOCK_LABELS["table.economy"], self._year_columns(), tuple(rows),
                           self._numeric(), "地区生产总值、工业增加值、工业总产值为当年价。")  # fmt: skip
 
     def _table_trend(self) -> Block:
         rows: list[tuple[str, ...]] = []
-        for key in self.form.yoy_keys:
+        for key, metric in zip(self.form.yoy_keys, self.form.yoy_metrics, strict=True):
             rows.append(self._year_row(key))
-            series = self.result.trend.get(f"trend.{key}.yoy")
+            series = self.result.trend.get(metric.key)
             yoy = series if isinstance(series, dict) else {}
             rows.append(("　其中：同比变化", "%", *(shown(yoy.get(str(y)), "%").number if str(y) in yoy else "—"
                                                    for y in self.years)))  # fmt: skip
@@ -467,12 +460,11 @@ class BlockResolver:
                           self._numeric(), self._avg_reduction_note())  # fmt: skip
 
     def _avg_reduction_note(self) -> str:
-        for m in self.form.trend_metrics:
-            if m.unit == "%":
-                raw = self.result.trend.get(m.key)
-                v = float(raw) if isinstance(raw, (int, float)) else None
-                if v is not None and len(self.years) >= 2:
-                    return f"{self.years[0]}—{self.years[-1]}年{m.label}：{shown(v, m.unit).text}。"
+        m = self.form.reduction_metric
+        raw = self.result.trend.get(m.key)
+        v = float(raw) if isinstance(raw, (int, float)) else None
+        if v is not None and len(self.years) >= 2:
+            return f"{self.years[0]}—{self.years[-1]}年{m.label}：{shown(v, m.unit).text}。"
         return ""
 
     def _table_factors(self) -> Block:
@@ -546,8 +538,7 @@ class BlockResolver:
                           self._numeric(), self._avg_reduction_note())  # fmt: skip
 
     def _table_sink(self) -> Block:
-        section = next((s for s in self.form.sections if any(
-            self.form.field(k).indicative for r in s.rows for k in r.cells.values())), None)  # fmt: skip
+        section = self.form.sink_section
         rows = [self._year_row(f.key, tonnes=True) for f in self._section_fields(section)
                 if f.role != FACTOR and f.is_numeric]  # fmt: skip
         note = "估算值：碳汇单独列示，不从二氧化碳排放总量中扣减；单位面积年固碳量为示意值。"

@@ -36,6 +36,15 @@ WARNING = "warning"
 _PARSED: dict[str, Expr] = {}
 
 
+def _parse(formula: str) -> Expr:
+    parsed = _PARSED.get(formula)
+    if parsed is None:
+        from forms.table.expr import parse_formula  # loaded with the first formula, not with the definition
+
+        parsed = _PARSED[formula] = parse_formula(formula)
+    return parsed
+
+
 class Rule(NamedTuple):
     """A validation rule: ``check`` names a function in :mod:`forms.rules`; ``params`` configure it."""
 
@@ -67,12 +76,7 @@ class Field(NamedTuple):
         """The parsed formula (parsed once per formula text, on first use)."""
         if not self.formula:
             return None
-        parsed = _PARSED.get(self.formula)
-        if parsed is None:
-            from forms.table.expr import parse_formula  # loaded with the first formula, not with the definition
-
-            parsed = _PARSED[self.formula] = parse_formula(self.formula)
-        return parsed
+        return _parse(self.formula)
 
     @property
     def is_input(self) -> bool:
@@ -112,18 +116,62 @@ class Row(NamedTuple):
         return next(iter(self.cells.values()))
 
 
+class Subtotal(NamedTuple):
+    """A 小计 line at the end of a section: column id -> formula over the section's cells.
+
+    Shown in the window, the workbook (a live formula) and the PDF tables; never a calc key.
+    """
+
+    id: str
+    label: str
+    cells: Mapping[str, str]
+
+    def expr(self, column: str) -> Expr:
+        return _parse(self.cells[column])
+
+
 class Section(NamedTuple):
     id: str
     title: str
     group: str
     rows: tuple[Row, ...]
     note: str = ""
+    subtotals: tuple[Subtotal, ...] = ()
 
 
 class TrendMetric(NamedTuple):
+    """A multi-year indicator as a formula of the year language (see :mod:`forms.table.trend`).
+
+    ``formula`` names ``key@year``, ``key@prev``, ``key@first``, ``key@last`` and the numbers ``year``,
+    ``first``, ``last``.  ``each_year`` gives one value per filed year (the first year is left out when the
+    formula looks back with ``@prev``); ``reduce`` ("peak_year") turns that series into one year.
+    """
+
     key: str
     label: str
     unit: str
+    formula: str = ""
+    each_year: bool = False
+    reduce: str | None = None
+    note: str = ""
+
+    @property
+    def expr(self) -> Expr:
+        return _parse(self.formula)
+
+
+class Roles(NamedTuple):
+    """Keys and sections with a meaning of their own, declared by the form version."""
+
+    name: str
+    management_body: str
+    contact: tuple[str, str, str]  # contact person, phone, e-mail
+    filler_unit: str
+    fill_date: str
+    sink_section: str  # section id
+    shares: tuple[tuple[str, str], ...]  # (share key, emission part key)
+    areas: tuple[str, ...]
+    reduction_metric: str  # key of a trend metric
 
 
 class FormDefinition:
@@ -141,6 +189,7 @@ class FormDefinition:
         sections: tuple[Section, ...],
         fields: tuple[Field, ...],
         yoy_keys: tuple[str, ...],
+        yoy_metrics: tuple[TrendMetric, ...],
         trend_metrics: tuple[TrendMetric, ...],
         intensity_key: str,  # for the average annual reduction
         value_added_key: str,
@@ -148,6 +197,7 @@ class FormDefinition:
         emissions_key: str,
         yoy_warning_keys: tuple[str, ...],
         year_rules: tuple[Rule, ...],
+        roles: Roles,
         first_year: int = 2016,
         pollutant_keys: tuple[str, ...] = (),
         province_key: str = "",
@@ -160,9 +210,9 @@ class FormDefinition:
     ) -> None:
         put = self.__dict__.update  # past the read-only guard below
         put(version=version, title=title, columns=columns, sections=sections, fields=fields)
-        put(yoy_keys=yoy_keys, trend_metrics=trend_metrics, intensity_key=intensity_key)
+        put(yoy_keys=yoy_keys, yoy_metrics=yoy_metrics, trend_metrics=trend_metrics, intensity_key=intensity_key)
         put(value_added_key=value_added_key, energy_key=energy_key, emissions_key=emissions_key)
-        put(yoy_warning_keys=yoy_warning_keys, year_rules=year_rules, first_year=first_year)
+        put(yoy_warning_keys=yoy_warning_keys, year_rules=year_rules, roles=roles, first_year=first_year)
         put(pollutant_keys=pollutant_keys, province_key=province_key, park_type_key=park_type_key)
         put(energy_intensity_key=energy_intensity_key, edition=edition, summary_keys=summary_keys)
         put(carbon_per_energy_key=carbon_per_energy_key, required_years=required_years)
@@ -173,13 +223,15 @@ class FormDefinition:
     sections: tuple[Section, ...]
     fields: tuple[Field, ...]
     yoy_keys: tuple[str, ...]
-    trend_metrics: tuple[TrendMetric, ...]
+    yoy_metrics: tuple[TrendMetric, ...]  # trend.<key>.yoy for every key of yoy_keys
+    trend_metrics: tuple[TrendMetric, ...]  # the other multi-year indicators
     intensity_key: str
     value_added_key: str
     energy_key: str
     emissions_key: str
     yoy_warning_keys: tuple[str, ...]
     year_rules: tuple[Rule, ...]
+    roles: Roles
     first_year: int
     pollutant_keys: tuple[str, ...]  # 减污降碳: pollutants whose year-on-year change and synergy are tracked
     province_key: str  # roles: the park's province, its type, its energy intensity (code asks, never spells)
@@ -190,16 +242,70 @@ class FormDefinition:
     carbon_per_energy_key: str  # 单位能耗碳排放 (零碳园区), where the version has it
     required_years: tuple[int, ...]  # the years every park must file (the notice's 2016–2020 baseline)
 
-    _ARGS = ("version", "title", "columns", "sections", "fields", "yoy_keys", "trend_metrics", "intensity_key",
-             "value_added_key", "energy_key", "emissions_key", "yoy_warning_keys", "year_rules", "first_year",
-             "pollutant_keys", "province_key", "park_type_key", "energy_intensity_key", "edition", "summary_keys",
-             "carbon_per_energy_key", "required_years")  # fmt: skip
+    _ARGS = ("version", "title", "columns", "sections", "fields", "yoy_keys", "yoy_metrics", "trend_metrics",
+             "intensity_key", "value_added_key", "energy_key", "emissions_key", "yoy_warning_keys", "year_rules",
+             "roles", "first_year", "pollutant_keys", "province_key", "park_type_key", "energy_intensity_key",
+             "edition", "summary_keys", "carbon_per_energy_key", "required_years")  # fmt: skip
 
     def extended(self, **changes: object) -> FormDefinition:
         """A new form version built on this one: the same definition with ``changes`` applied."""
         args = {name: getattr(self, name) for name in self._ARGS}
         args.update(changes)
         return FormDefinition(**args)  # type: ignore[arg-type]
+
+    # -- roles: what code outside forms/ asks for instead of spelling a key ---------------------------
+    @property
+    def name_key(self) -> str:
+        return self.roles.name
+
+    @property
+    def management_body_key(self) -> str:
+        return self.roles.management_body
+
+    @property
+    def contact_keys(self) -> tuple[str, str, str]:
+        """(contact person, phone, e-mail) of the year header."""
+        return self.roles.contact
+
+    @property
+    def filler_unit_key(self) -> str:
+        return self.roles.filler_unit
+
+    @property
+    def fill_date_key(self) -> str:
+        return self.roles.fill_date
+
+    @property
+    def structure_shares(self) -> tuple[tuple[str, str], ...]:
+        """(share key, emission part key) of every structure share of the emissions total, in table order."""
+        return self.roles.shares
+
+    @cached_property
+    def share_keys(self) -> frozenset[str]:
+        return frozenset(share for share, _ in self.roles.shares)
+
+    @property
+    def sink_section(self) -> Section:
+        return next(s for s in self.sections if s.id == self.roles.sink_section)
+
+    @property
+    def area_keys(self) -> tuple[str, ...]:
+        """Land areas of the basic section: part of the park's profile rather than of the economic series."""
+        return self.roles.areas
+
+    @property
+    def reduction_metric(self) -> TrendMetric:
+        """The average annual reduction of the intensity (the trend metric quoted under the tables)."""
+        return next(m for m in self.trend_metrics if m.key == self.roles.reduction_metric)
+
+    @cached_property
+    def all_trend_metrics(self) -> tuple[TrendMetric, ...]:
+        return (*self.yoy_metrics, *self.trend_metrics)
+
+    def subtotals(self) -> Iterator[tuple[Section, Subtotal]]:
+        for section in self.sections:
+            for sub in section.subtotals:
+                yield section, sub
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"FormDefinition is read-only (tried to set {name!r})")

@@ -19,8 +19,14 @@ from dataclasses import dataclass
 
 __all__ = ["BinOp", "Call", "Expr", "FormulaError", "Name", "Num", "parse_formula"]
 
-_TOKEN = re.compile(r"\s*(?:(\d+(?:\.\d*)?(?:[eE][+-]?\d+)?)|([A-Za-z_][A-Za-z0-9_.]*)|(.))")
-FUNCTIONS = ("sum", "ratio", "tier", "le")
+_TOKEN = re.compile(r"\s*(?:(\d+(?:\.\d*)?(?:[eE][+-]?\d+)?)|([A-Za-z_][A-Za-z0-9_.]*(?:@[a-z]+)?)|(.))")
+# name -> number of arguments (None: any; tier: odd, at least 3).  growth(a, b) = (a / b − 1) × 100;
+# pow(a, b) = a^b (a ≥ 0); positive(x) / nonneg(x) are x when x > 0 / x ≥ 0 and unavailable otherwise.
+FUNCTIONS: dict[str, int | None] = {
+    "sum": None, "ratio": 2, "tier": None, "le": 2, "growth": 2, "pow": 2, "positive": 1, "nonneg": 1,
+}  # fmt: skip
+# the test (spreadsheet text around the guarded sub-expression) that makes each function unavailable
+_GUARD = {"ratio": "N({})=0", "growth": "N({})=0", "pow": "N({})<0", "positive": "NOT(N({})>0)", "nonneg": "N({})<0"}
 
 
 class FormulaError(ValueError):
@@ -43,7 +49,11 @@ class Expr:
         raise NotImplementedError
 
     def denominators(self) -> list[Expr]:
-        """Divisors that make the result unavailable when they are 0 (ratio denominators, ``/`` by a name)."""
+        """Sub-expressions whose value can make the result unavailable (divisors, guarded arguments)."""
+        return [e for e, _ in self.guards()]
+
+    def guards(self) -> list[tuple[Expr, str]]:
+        """(sub-expression, spreadsheet test that is true when it makes the result unavailable)."""
         return []
 
     def partial(self) -> bool:
@@ -111,9 +121,9 @@ class BinOp(Expr):
             return None
         return a / b
 
-    def denominators(self) -> list[Expr]:
-        own = [self.right] if self.op == "/" and not isinstance(self.right, Num) else []
-        return self.left.denominators() + self.right.denominators() + own
+    def guards(self) -> list[tuple[Expr, str]]:
+        own = [(self.right, "N({})=0")] if self.op == "/" and not isinstance(self.right, Num) else []
+        return self.left.guards() + self.right.guards() + own
 
     def to_excel(self, ref: Callable[[str], str], *, bare: bool = False) -> str:
         left = self.left.to_excel(ref, bare=bare)
@@ -160,17 +170,32 @@ class Call(Expr):
             for v in values:
                 total += v  # type: ignore[operator]
             return total
-        num, den = values
-        if num is None or den is None or den == 0:
+        if self.func in ("positive", "nonneg"):
+            (x,) = values
+            if x is None or x < 0 or (x == 0 and self.func == "positive"):
+                return None
+            return x
+        a, b = values
+        if a is None or b is None:
             return None
-        return num / den
+        if self.func == "pow":
+            if a < 0 or (a == 0 and b < 0):
+                return None
+            return float(a**b)
+        if b == 0:
+            return None
+        if self.func == "growth":
+            return (a / b - 1) * 100
+        return a / b
 
-    def denominators(self) -> list[Expr]:
-        out: list[Expr] = []
+    def guards(self) -> list[tuple[Expr, str]]:
+        out: list[tuple[Expr, str]] = []
         for arg in self.args:
-            out += arg.denominators()
-        if self.func == "ratio":
-            out.append(self.args[1])
+            out += arg.guards()
+        if self.func in ("ratio", "growth"):
+            out.append((self.args[1], _GUARD[self.func]))
+        elif self.func in _GUARD:
+            out.append((self.args[0], _GUARD[self.func]))
         return out
 
     def partial(self) -> bool:
@@ -189,10 +214,21 @@ class Call(Expr):
             return f'IF(AND(ISNUMBER({a}),ISNUMBER({b})),IF({a}<={b},1,0),"—")'
         if self.func == "sum":
             return "SUM(" + ",".join(parts) + ")"
-        num, den = parts
+        if self.func in ("positive", "nonneg"):
+            (x,) = parts
+            return f"({x})" if bare else f'IF({_GUARD[self.func].format(x)},"—",{x})'
+        a, b = parts
+        if self.func == "pow":
+            body, guarded = f"(({a})^({b}))", a
+        elif self.func == "growth":
+            body, guarded = f"((({a})/({b})-1)*100)", b
+        else:
+            body, guarded = f"(({a})/({b}))", b
         if bare:
-            return f"(({num})/({den}))"
-        return f'IF(N({den})=0,"—",({num})/({den}))'
+            return body
+        if self.func == "ratio":
+            return f'IF(N({b})=0,"—",({a})/({b}))'
+        return f'IF({_GUARD[self.func].format(guarded)},"—",{body})'
 
 
 class _Parser:
@@ -252,14 +288,15 @@ class _Parser:
             if nxt == ("op", "("):
                 if text not in FUNCTIONS:
                     raise FormulaError(f"unknown function {text!r} in {self.text!r}")
+                arity = FUNCTIONS[text]
                 self.pos += 1
                 args = [self.expression()]
                 while self.peek() == ("op", ","):
                     self.pos += 1
                     args.append(self.expression())
                 self.expect(")")
-                if text in ("ratio", "le") and len(args) != 2:
-                    raise FormulaError(f"{text} takes two arguments in {self.text!r}")
+                if arity is not None and len(args) != arity:
+                    raise FormulaError(f"{text} takes {arity} argument(s) in {self.text!r}")
                 if text == "tier" and (len(args) < 3 or len(args) % 2 == 0):
                     raise FormulaError(f"tier takes a value and threshold/value pairs in {self.text!r}")
                 return Call(text, tuple(args))
@@ -276,19 +313,30 @@ def to_excel_guarded(
     key that may itself be unavailable, per ``unavailable``) once at the top is equivalent — and keeps the
     text "—" away from ``*`` and ``+`` (which would give #VALUE! in a spreadsheet).
     """
-    tests: list[str] = []
+    levels: list[list[str]] = [[]]
     for name in sorted(expr.names()):
         if unavailable(name):
-            tests.append(f"NOT(ISNUMBER({ref(name)}))")
-    for den in expr.denominators():
-        test = f"N({den.to_excel(ref, bare=True)})=0"
-        if test not in tests:
-            tests.append(test)
+            levels[0].append(f"NOT(ISNUMBER({ref(name)}))")
+    for sub, test in expr.guards():
+        # a test on a sub-expression that can itself be unavailable goes inside the test of that one
+        # (OR() evaluates all its arguments, IF only the branch it takes)
+        depth = _depth(sub)
+        while len(levels) <= depth:
+            levels.append([])
+        text = test.format(sub.to_excel(ref, bare=True))
+        if text not in levels[depth]:
+            levels[depth].append(text)
     body = expr.to_excel(ref, bare=True)
-    if not tests:
-        return body
-    cond = tests[0] if len(tests) == 1 else "OR(" + ",".join(tests) + ")"
-    return f'IF({cond},"—",{body})'
+    for tests in reversed(levels):
+        if tests:
+            cond = tests[0] if len(tests) == 1 else "OR(" + ",".join(tests) + ")"
+            body = f'IF({cond},"—",{body})'
+    return body
+
+
+def _depth(expr: Expr) -> int:
+    inner = expr.guards()
+    return 0 if not inner else 1 + max(_depth(sub) for sub, _ in inner)
 
 
 def parse_formula(text: str) -> Expr:

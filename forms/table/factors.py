@@ -316,7 +316,7 @@ class FactorLibrary:
     # -- resolution -------------------------------------------------------------------------------
     def resolve(self, form: FormDefinition, park: ParkData, year: int) -> dict[str, FactorValue]:
         """Every factor of the form for one year: the override when there is one, else the default."""
-        province = park.park.get("park.province")
+        province = park.park.get(form.province_key)
         province = province if isinstance(province, str) else None
         ydata = park.years.get(year)
         overrides = ydata.factors if ydata else {}

@@ -1,12 +1,27 @@
-"""Multi-year indicators over all filed years (section H of the table)."""
+"""Multi-year indicators over all filed years (section H of the table).
+
+Each indicator is a :class:`~forms.table.definition.TrendMetric` of the form definition: a formula of the
+year language — ``key@year`` (the filed year being computed), ``key@prev`` (the year before), ``key@first``,
+``key@last`` and the numbers ``year``, ``first``, ``last`` — evaluated here and translated into spreadsheet
+formulas by :func:`metric_excel` for the 汇总 sheet, so the app and Excel cannot disagree.
+
+A value of a year that was not filed, or a key left blank, is unavailable (never 0).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 
-from forms.table.definition import FormDefinition
+from forms.table.definition import FormDefinition, TrendMetric
+from forms.table.expr import Name, to_excel_guarded
 
 Series = Mapping[int, Mapping[str, float | None]]
+
+YEAR, PREV, FIRST, LAST = "year", "prev", "first", "last"
+
+
+class NotFiled(LookupError):
+    """A formula refers to a year that was not filed."""
 
 
 def growth_pct(current: float | None, previous: float | None) -> float | None:
@@ -22,42 +37,76 @@ def _value(key: str, year: int, computed: Series, inputs: Series) -> float | Non
     return inputs.get(year, {}).get(key)
 
 
+def year_of(at: str, year: int, years: Sequence[int]) -> int:
+    """The year an ``@`` suffix points at, seen from ``year``."""
+    return {YEAR: year, PREV: year - 1, FIRST: years[0], LAST: years[-1]}[at]
+
+
+def looks_back(metric: TrendMetric) -> bool:
+    return any(name.endswith("@" + PREV) for name in metric.expr.names())
+
+
+def metric_years(metric: TrendMetric, years: Sequence[int]) -> list[int]:
+    """The years a per-year metric has a value for (all but the first when it looks back)."""
+    return list(years[1:] if looks_back(metric) else years)
+
+
+def _peak_year(series: Mapping[int, float | None]) -> int | None:
+    """The year of the largest value (the first such year); None when no value is available."""
+    peak: int | None = None
+    best: float | None = None
+    for y, v in series.items():
+        if v is not None and (best is None or v > best):
+            best, peak = v, y
+    return peak
+
+
+def _peak_year_excel(values: str, years: str) -> str:
+    """The same as a spreadsheet formula over a row of values and the row of their years."""
+    return f'IF(COUNT({values})=0,"—",INDEX({years},MATCH(MAX({values}),{values},0)))'
+
+
+# reduce name -> (python, spreadsheet builder over (values range, years range))
+REDUCERS: dict[str, tuple[Callable[[Mapping[int, float | None]], int | None], Callable[[str, str], str]]] = {
+    "peak_year": (_peak_year, _peak_year_excel),
+}
+
+
+def metric_value(
+    metric: TrendMetric, year: int, years: Sequence[int], lookup: Callable[[str, int], float | None]
+) -> float | None:
+    """The metric's formula at ``year``; ``lookup(key, year)`` gives a filed year's value."""
+    env: dict[str, float | None] = {}
+    filed = set(years)
+    for name in metric.expr.names():
+        key, _, at = name.partition("@")
+        if not at:
+            env[name] = float(year_of(name, year, years))
+            continue
+        y = year_of(at, year, years)
+        env[name] = lookup(key, y) if y in filed else None
+    return metric.expr.evaluate(env)
+
+
 def compute_trend(form: FormDefinition, computed: Series, inputs: Series) -> dict[str, object]:
     years = sorted(computed)
     out: dict[str, object] = {}
-    for key in form.yoy_keys:
-        out[f"trend.{key}.yoy"] = {
-            str(y): growth_pct(_value(key, y, computed, inputs), _value(key, y - 1, computed, inputs))
-            if y - 1 in computed
-            else None
-            for y in years[1:]
-        }
-    avg: float | None = None
-    if len(years) >= 2:
-        first, last = years[0], years[-1]
-        i_first = _value(form.intensity_key, first, computed, inputs)
-        i_last = _value(form.intensity_key, last, computed, inputs)
-        if i_first and i_last is not None and i_first > 0 and i_last >= 0:
-            avg = (1 - (i_last / i_first) ** (1 / (last - first))) * 100
-    out["trend.co2_per_iva.avg_reduction"] = avg
-    elasticity: dict[str, float | None] = {}
-    for y in years[1:]:
-        if y - 1 not in computed:
-            elasticity[str(y)] = None
+
+    def lookup(key: str, y: int) -> float | None:
+        return _value(key, y, computed, inputs)
+
+    for metric in form.all_trend_metrics:
+        if not years:
+            out[metric.key] = {} if metric.each_year and not metric.reduce else None
             continue
-        e = growth_pct(_value(form.energy_key, y, computed, inputs), _value(form.energy_key, y - 1, computed, inputs))
-        v = growth_pct(
-            _value(form.value_added_key, y, computed, inputs), _value(form.value_added_key, y - 1, computed, inputs)
-        )
-        elasticity[str(y)] = None if e is None or not v else e / v
-    out["trend.energy_elasticity"] = elasticity
-    peak: int | None = None
-    best: float | None = None
-    for y in years:
-        total = _value(form.emissions_key, y, computed, inputs)
-        if total is not None and (best is None or total > best):
-            best, peak = total, y
-    out["trend.peak_year"] = peak
+        if not metric.each_year:
+            out[metric.key] = metric_value(metric, years[-1], years, lookup)
+            continue
+        series = {y: metric_value(metric, y, years, lookup) for y in metric_years(metric, years)}
+        if metric.reduce:
+            out[metric.key] = REDUCERS[metric.reduce][0](series)
+        else:
+            out[metric.key] = {str(y): v for y, v in series.items()}
     return out
 
 
@@ -107,3 +156,30 @@ def compute_synergy(form: FormDefinition, computed: Series, inputs: Series) -> d
         out[f"synergy.{name}.elasticity"] = elasticity
         out[f"synergy.{name}.quadrant"] = kinds
     return out
+
+
+def metric_excel(metric: TrendMetric, year: int, years: Sequence[int], cell: Callable[[str, int], str]) -> str:
+    """Spreadsheet text of the metric at ``year`` (no leading ``=``); ``cell(key, year)`` is a filed year's cell.
+
+    Raises :class:`NotFiled` when the formula needs a year that was not filed (the caller writes "—").
+    """
+    filed = set(years)
+
+    def ref(name: str) -> str:
+        key, _, at = name.partition("@")
+        if not at:
+            return str(year_of(name, year, years))
+        y = year_of(at, year, years)
+        if y not in filed:
+            raise NotFiled(name)
+        return cell(key, y)
+
+    return to_excel_guarded(metric.expr, ref, lambda name: "@" in name)
+
+
+def reduced_key(metric: TrendMetric) -> str | None:
+    """For a reduced metric whose formula is one ``key@year``: that key (its series row is reduced)."""
+    expr = metric.expr
+    if isinstance(expr, Name) and expr.key.endswith("@" + YEAR):
+        return expr.key.partition("@")[0]
+    return None

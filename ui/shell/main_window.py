@@ -456,7 +456,7 @@ class MainWindow(QMainWindow):
             self._rebuild_nav()
         elif changes.report or changes.submissions:
             self.refresh_states()
-        if (None, "park.name") in changes.values:
+        if (None, self.session.form.name_key) in changes.values:
             self.setWindowTitle(self._title())
 
     def _nav_changed(self, item: QTreeWidgetItem | None, _previous: QTreeWidgetItem | None) -> None:

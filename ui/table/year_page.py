@@ -152,7 +152,7 @@ class YearPage(QWidget):
         result = self.session.result(self.year)
         from forms.table.factors import library
 
-        province = self.session.park.park.get("park.province")
+        province = self.session.park.park.get(form.province_key)
         province = province if isinstance(province, str) else None
         default = library().default(f, province, self.year)
         dialog = FactorDialog(f, result.factors[key], default, province, self.year, self)

@@ -18,9 +18,11 @@ from forms.table.definition import (
     Column,
     Field,
     FormDefinition,
+    Roles,
     Row,
     Rule,
     Section,
+    Subtotal,
     TrendMetric,
 )
 
@@ -76,6 +78,9 @@ SINKS = (
     ("wetland", "湿地", "sink.wetland_area", None),
 )
 
+# structure shares of the emissions total: (part, label); share.<part> = emissions.<part> / emissions.total
+SHARES = (("combustion", "化石燃料燃烧"), ("process", "工业生产过程"), ("power", "净调入电力"), ("heat", "净调入热力"))
+
 NONNEG = Rule("min", params=MappingProxyType({"value": 0}))
 PERCENT = Rule("range", params=MappingProxyType({"lo": 0, "hi": 100}))
 
@@ -92,6 +97,12 @@ COLUMNS = (
     Column("co2_factor", "排放因子"),
     Column("co2", "CO2排放量(tCO2)"),
 )
+
+
+def _subtotal(section_id: str, title: str, rows: tuple[Row, ...] | list[Row], columns: tuple[str, ...]) -> Subtotal:
+    """The 小计 of a section: each column's sum over its top-level rows."""
+    cells = {c: "sum(" + ", ".join(r.cells[c] for r in rows if c in r.cells and r.indent == 0) + ")" for c in columns}
+    return Subtotal(f"subtotal.{section_id}", f"{title} 小计", MappingProxyType(cells))
 
 
 def _profile() -> tuple[list[Field], Section]:
@@ -189,7 +200,8 @@ def _energy() -> tuple[list[Field], Section]:
     rows.append(Row(label, unit, {"value": "energy.other_energy", "feedstock": "energy.other_energy.feedstock",
                                   "tce": "energy.other_energy.tce", "co2": "emissions.other_energy"}))  # fmt: skip
     note = "园区自备电厂、锅炉消耗的燃料在本部分填报，其发电量、供热量不再重复计算。"
-    return fields, Section("B", "二、能源消费", VALUES, tuple(rows), note)
+    subtotal = _subtotal("energy", "能源消费", rows, ("tce", "co2"))
+    return fields, Section("B", "二、能源消费", VALUES, tuple(rows), note, (subtotal,))
 
 
 def _power() -> tuple[list[Field], Section]:
@@ -245,7 +257,8 @@ def _power() -> tuple[list[Field], Section]:
         Row("净调入热力", "GJ", {"value": "heat.net", "tce_factor": "factor.tce.heat", "tce": "energy.heat.tce",
             "co2_factor": "factor.heat", "co2": "emissions.heat"}),
     )  # fmt: skip
-    return fields, Section("C", "三、电力与热力", VALUES, rows)
+    subtotal = _subtotal("power", "电力与热力", rows, ("tce", "co2"))
+    return fields, Section("C", "三、电力与热力", VALUES, rows, subtotals=(subtotal,))
 
 
 def _process() -> tuple[list[Field], Section]:
@@ -272,7 +285,9 @@ def _process() -> tuple[list[Field], Section]:
         Row("备忘项：废弃物处理排放", "tCO2e", {"value": "memo.waste"}),
         Row("备忘项：其他温室气体排放", "tCO2e", {"value": "memo.other_ghg"}),
     ]
-    return fields, Section("D", "四、工业生产过程排放", VALUES, tuple(rows), "备忘项单独列示，不计入二氧化碳排放总量。")
+    subtotal = _subtotal("process", "工业生产过程排放", rows, ("co2",))
+    note = "备忘项单独列示，不计入二氧化碳排放总量。"
+    return fields, Section("D", "四、工业生产过程排放", VALUES, tuple(rows), note, (subtotal,))
 
 
 def _summary() -> tuple[list[Field], Section]:
@@ -358,8 +373,7 @@ def _intensity() -> tuple[list[Field], Section]:
         Field("intensity.co2_per_employee", "人均二氧化碳排放量", "tCO2/人", role=COMPUTED,
               formula="ratio(emissions.total, basic.employees * 10000)"),
     ]  # fmt: skip
-    for part, label in (("combustion", "化石燃料燃烧"), ("process", "工业生产过程"), ("power", "净调入电力"),
-                        ("heat", "净调入热力")):  # fmt: skip
+    for part, label in SHARES:
         fields.append(Field(f"share.{part}", f"排放结构：{label}", "%", role=COMPUTED,
                             formula=f"ratio(emissions.{part}, emissions.total) * 100"))  # fmt: skip
     rows = tuple(Row(f.label, f.unit, {"value": f.key}) for f in fields)
@@ -374,17 +388,50 @@ def build() -> FormDefinition:
         fields += f
         sections.append(s)
     fuel_keys = (*(f"energy.{k}" for k, _, _ in FUELS), "energy.other_energy")
+    by_key = {f.key: f for f in fields}
+    yoy_keys = ("emissions.total", "energy.total_tce", "intensity.co2_per_iva", "intensity.energy_per_iva")
     return FormDefinition(
         version=VERSION,
         title="园区年度碳排放基础数据表",
         columns=COLUMNS,
         sections=tuple(sections),
         fields=tuple(fields),
-        yoy_keys=("emissions.total", "energy.total_tce", "intensity.co2_per_iva", "intensity.energy_per_iva"),
+        yoy_keys=yoy_keys,
+        yoy_metrics=tuple(
+            TrendMetric(
+                f"trend.{k}.yoy",
+                f"{by_key[k].label}同比变化",
+                "%",
+                f"growth({k}@year, {k}@prev)",
+                each_year=True,
+                note="(本年 / 上年 − 1) × 100",
+            )
+            for k in yoy_keys
+        ),
         trend_metrics=(
-            TrendMetric("trend.co2_per_iva.avg_reduction", "单位工业增加值二氧化碳排放量年均削减率", "%"),
-            TrendMetric("trend.energy_elasticity", "综合能耗弹性系数", ""),
-            TrendMetric("trend.peak_year", "已观测排放峰值年份", "年"),
+            TrendMetric(
+                "trend.co2_per_iva.avg_reduction",
+                "单位工业增加值二氧化碳排放量年均削减率",
+                "%",
+                "(1 - pow(ratio(nonneg(intensity.co2_per_iva@last), positive(intensity.co2_per_iva@first)),"
+                " 1 / (last - first))) * 100",
+            ),
+            TrendMetric(
+                "trend.energy_elasticity",
+                "综合能耗弹性系数",
+                "",
+                "growth(energy.total_tce@year, energy.total_tce@prev)"
+                " / growth(basic.industrial_value_added@year, basic.industrial_value_added@prev)",
+                each_year=True,
+            ),
+            TrendMetric(
+                "trend.peak_year",
+                "已观测排放峰值年份",
+                "年",
+                "emissions.total@year",
+                each_year=True,
+                reduce="peak_year",
+            ),
         ),
         intensity_key="intensity.co2_per_iva",
         value_added_key="basic.industrial_value_added",
@@ -400,5 +447,16 @@ def build() -> FormDefinition:
             Rule("year_range"),
             Rule("yoy_change", WARNING, _p(limit=30.0)),
             Rule("override_source", WARNING),
+        ),
+        roles=Roles(
+            name="park.name",
+            management_body="park.management_body",
+            contact=("meta.filler", "meta.phone", "meta.email"),
+            filler_unit="meta.filler_unit",
+            fill_date="meta.fill_date",
+            sink_section="F",
+            shares=tuple((f"share.{part}", f"emissions.{part}") for part, _ in SHARES),
+            areas=("basic.area_planned", "basic.area_built", "basic.industrial_land"),
+            reduction_metric="trend.co2_per_iva.avg_reduction",
         ),
     )

@@ -37,8 +37,28 @@ def test_division_by_a_key_and_unavailable_operands_are_tested() -> None:
 
 
 def test_ratio_as_divisor_keeps_its_parentheses() -> None:
+    # the test of the ratio as a divisor sits inside the test of its own denominator: OR() evaluates every
+    # argument, so N(a/b)=0 beside N(b)=0 would give #DIV/0! when b is 0
     expr = parse_formula("x / ratio(a, b)")
-    assert to_excel_guarded(expr, _ref) == 'IF(OR(N([b])=0,N((([a])/([b])))=0),"—",[x]/(([a])/([b])))'
+    assert to_excel_guarded(expr, _ref) == 'IF(N([b])=0,"—",IF(N((([a])/([b])))=0,"—",[x]/(([a])/([b]))))'
+
+
+def test_year_language_functions_translate_with_their_guards() -> None:
+    expr = parse_formula("growth(a@year, a@prev) / growth(v@year, v@prev)")
+    text = to_excel_guarded(expr, _ref, lambda k: "@" in k)
+    assert text == (
+        "IF(OR(NOT(ISNUMBER([a@prev])),NOT(ISNUMBER([a@year])),NOT(ISNUMBER([v@prev])),NOT(ISNUMBER([v@year])),"
+        'N([a@prev])=0,N([v@prev])=0),"—",IF(N(((([v@year])/([v@prev])-1)*100))=0,"—",'
+        "((([a@year])/([a@prev])-1)*100)/((([v@year])/([v@prev])-1)*100)))"
+    )
+    assert expr.evaluate({"a@year": 110.0, "a@prev": 100.0, "v@year": 120.0, "v@prev": 100.0}) == (
+        (110.0 / 100.0 - 1) * 100 / ((120.0 / 100.0 - 1) * 100)
+    )
+    assert expr.evaluate({"a@year": 110.0, "a@prev": 100.0, "v@year": 100.0, "v@prev": 100.0}) is None
+    p = parse_formula("pow(nonneg(x), 0.5) + positive(y)")
+    assert p.evaluate({"x": 4.0, "y": 1.0}) == 3.0
+    assert p.evaluate({"x": -4.0, "y": 1.0}) is None
+    assert p.evaluate({"x": 4.0, "y": 0.0}) is None
 
 
 def test_every_form_formula_translates_with_no_text_in_arithmetic() -> None:
