@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from reportlab.lib.styles import ParagraphStyle
@@ -84,6 +84,7 @@ class YearRows:
     titles: list[int]
     notes: list[int]
     text_cells: list[tuple[int, int]]
+    subtotals: list[int] = field(default_factory=list)
 
 
 def year_table_rows(form: FormDefinition, park: ParkData, year: int, yr: YearResult) -> YearRows:
@@ -92,6 +93,7 @@ def year_table_rows(form: FormDefinition, park: ParkData, year: int, yr: YearRes
     titles: list[int] = []
     notes: list[int] = []
     text_cells: list[tuple[int, int]] = []
+    subtotals: list[int] = []
     ncols = len(FIXED_HEAD) + len(form.columns)
     for section in form.sections:
         spans[len(rows)] = 0
@@ -99,11 +101,19 @@ def year_table_rows(form: FormDefinition, park: ParkData, year: int, yr: YearRes
         rows.append([section.title] + [""] * (ncols - 1))
         for n, row in enumerate(section.rows, start=1):
             rows.append(_row_cells(form, park, year, yr, section, row, n, spans, len(rows), text_cells))
+        filled = any(_row_filled(form, park, year, row) for row in section.rows)
+        for sub in section.subtotals:
+            subtotals.append(len(rows))
+            cells = ["", sub.label, ""]
+            for column in form.columns:
+                shown = column.id in sub.cells and filled
+                cells.append(display("number", yr.subtotal(sub.id, column.id), 2) if shown else "")
+            rows.append(cells)
         if section.note:
             spans[len(rows)] = 0
             notes.append(len(rows))
             rows.append(["注：" + section.note] + [""] * (ncols - 1))
-    return YearRows(rows, spans, titles, notes, text_cells)
+    return YearRows(rows, spans, titles, notes, text_cells, subtotals)
 
 
 def _row_cells(
@@ -152,6 +162,8 @@ def year_table(form: FormDefinition, park: ParkData, year: int, yr: YearResult, 
         ]
     for r in notes:
         extra += [("FONTSIZE", (0, r + 1), (-1, r + 1), TABLE_FONT - 1)]
+    for r in yrows.subtotals:
+        extra += [("FONTNAME", (0, r + 1), (-1, r + 1), styles.fonts.heading)]
     # column widths: measured on the value rows only (titles and notes span the whole row and wrap)
     measure = []
     for i, r in enumerate(rows):

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from openpyxl.utils import get_column_letter
 
-from forms.table.definition import COMPUTED, FACTOR, INPUT, PARK, VALUES, FormDefinition, Row, Section
+from forms.table.definition import COMPUTED, FACTOR, INPUT, PARK, VALUES, FormDefinition, Row, Section, Subtotal
 
 FORMAT = "parkcarbon-workbook/1"
 META_SHEET = "_meta"
@@ -131,9 +131,10 @@ class HeaderSlot:
 @dataclass
 class PlanLine:
     row: int
-    kind: str  # title / subtitle / header / columns / section / row / note / heading / text
+    kind: str  # title / subtitle / header / columns / section / row / subtotal / note / heading / text
     section: Section | None = None
     table_row: Row | None = None
+    subtotal: Subtotal | None = None
     number: int = 0
     slots: tuple[HeaderSlot, ...] = ()
     text: str = ""
@@ -146,6 +147,7 @@ class YearPlan:
     columns: TableColumns
     lines: list[PlanLine] = field(default_factory=list)
     cell_of: dict[str, str] = field(default_factory=dict)  # primary cell of every placed key
+    subtotal_cells: dict[tuple[str, str], str] = field(default_factory=dict)  # (小计 id, column id) -> cell
     header_row: int = 0
     next_row: int = 0
 
@@ -199,6 +201,11 @@ def plan_year_sheet(form: FormDefinition) -> YearPlan:
                 if key not in plan.cell_of:
                     plan.cell_of[key] = f"{cols.letter(col_id)}{r}"
             placed.update(row.cells.values())
+            r += 1
+        for sub in section.subtotals:
+            plan.lines.append(PlanLine(r, "subtotal", section=section, subtotal=sub))
+            for col_id in sub.cells:
+                plan.subtotal_cells[(sub.id, col_id)] = f"{cols.letter(col_id)}{r}"
             r += 1
         if section.note:
             plan.lines.append(PlanLine(r, "note", section=section, text=section.note))

@@ -42,7 +42,7 @@ from export.xlsx.layout import (
 from export.xlsx.summary import write_summary_sheet
 from forms.park.atomic import atomic_write_bytes
 from forms.park.model import ParkData, Raw, YearData
-from forms.table.calc import ParkResult, compute_park
+from forms.table.calc import ParkResult, YearResult, compute_park
 from forms.table.definition import PARK, Field, FormDefinition
 from forms.table.expr import to_excel_guarded
 from forms.table.factors import CONFIDENCE_ZH, FactorValue
@@ -257,6 +257,8 @@ class _Writer:
                 ws.row_dimensions[r].height = 20
             elif line.kind == "row":
                 self.write_table_row(ws, line, value_cell, year)
+            elif line.kind == "subtotal":
+                self.write_subtotal_row(ws, line, yres)
             elif line.kind == "note":
                 ws.merge_cells(f"A{r}:{last}{r}")
                 c = ws[f"A{r}"]
@@ -321,6 +323,24 @@ class _Writer:
         ws.row_dimensions[r].height = height
         if tags:
             ws[f"{cols.key_letter}{r}"] = encode_tags(tags)
+
+    def write_subtotal_row(self, ws: Worksheet, line: PlanLine, yres: YearResult) -> None:
+        """A 小计 line of the definition: a live formula per column, the app's value cached."""
+        cols, r, sub = self.plan.columns, line.row, line.subtotal
+        assert sub is not None
+        label = ws.cell(r, 2, sub.label)
+        for col_id in sub.cells:
+            ref = self.plan.subtotal_cells[(sub.id, col_id)]
+            text = to_excel_guarded(sub.expr(col_id), self.plan.ref, self.maybe_unavailable.__contains__)
+            self.formula(ws, ref, text, _cached_value(yres.subtotal(sub.id, col_id)))
+            _style(ws[ref], st.COMPUTED_FILL, "#,##0.00", locked=True)
+        for i in range(1, len(cols.ids) + 1):
+            c = ws.cell(r, i)
+            c.border = st.BORDER
+            if i < cols.first_value or c.value is None:
+                c.fill = st.COMPUTED_FILL  # type: ignore[assignment]
+            c.font = st.BOLD_FONT
+        label.alignment = st.LEFT_WRAP
 
     def row_sources(self, keys, year: int) -> list[str]:  # type: ignore[no-untyped-def]
         out: list[str] = []

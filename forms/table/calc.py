@@ -22,6 +22,10 @@ class YearResult:
     input_errors: dict[str, str] = field(default_factory=dict)
     factors: dict[str, FactorValue] = field(default_factory=dict)
     computed: dict[str, float | None] = field(default_factory=dict)
+    subtotals: dict[str, dict[str, float | None]] = field(default_factory=dict)  # 小计 id -> column id -> value
+
+    def subtotal(self, subtotal_id: str, column: str) -> float | None:
+        return self.subtotals.get(subtotal_id, {}).get(column)
 
     def value(self, key: str) -> float | None:
         if key in self.computed:
@@ -93,6 +97,15 @@ def evaluate(form: FormDefinition, env: Mapping[str, float | None]) -> dict[str,
     return out
 
 
+def evaluate_subtotals(
+    form: FormDefinition, env: Mapping[str, float | None], computed: Mapping[str, float | None]
+) -> dict[str, dict[str, float | None]]:
+    """The 小计 lines of the form over the year's values (inputs and factors as in :func:`evaluate`)."""
+    scope: dict[str, float | None] = {k: (0.0 if v is None else v) for k, v in env.items()}
+    scope.update(computed)
+    return {sub.id: {c: sub.expr(c).evaluate(scope) for c in sub.cells} for _, sub in form.subtotals()}
+
+
 def compute_year(park: ParkData, year: int, lib: FactorLibrary | None = None) -> YearResult:
     form = form_for(park.years[year].form if year in park.years else park.form)
     lib = lib or library()
@@ -102,7 +115,8 @@ def compute_year(park: ParkData, year: int, lib: FactorLibrary | None = None) ->
     env: dict[str, float | None] = dict(inputs)
     for key, fv in factors.items():
         env[key] = fv.value
-    return YearResult(year, inputs, errors, factors, evaluate(form, env))
+    computed = evaluate(form, env)
+    return YearResult(year, inputs, errors, factors, computed, evaluate_subtotals(form, env, computed))
 
 
 def compute_park(park: ParkData, lib: FactorLibrary | None = None) -> ParkResult:

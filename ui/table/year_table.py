@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from forms.table.calc import YearResult
-from forms.table.definition import COMPUTED, VALUES, Field, FormDefinition, Section
+from forms.table.definition import COMPUTED, VALUES, Field
 from forms.table.kinds import display
 from ui.common.widgets import COMPUTED_BG, FACTOR_BG, SECTION_BG, finding_colour, finding_tooltip
 from ui.dialogs.history_dialog import add_history_action
@@ -29,15 +29,17 @@ from ui.shell.undo import EditTracker
 from ui.table.factor_dialog import describe_factor
 
 KEY_ROLE = Qt.ItemDataRole.UserRole
-SUBTOTAL_COLUMNS = ("tce", "co2")
 UNVERIFIED = "未核实"
 
 
 @dataclass(frozen=True)
-class Subtotal:
+class SubtotalCell:
+    """Where a 小计 value of the definition is shown."""
+
     row: int
     column: int
-    keys: tuple[str, ...]
+    subtotal_id: str
+    column_id: str
 
 
 def wrap_header(text: str) -> str:
@@ -52,23 +54,6 @@ def wrap_header(text: str) -> str:
         return f"{head}\n({tail}"
     mid = len(text) // 2
     return f"{text[:mid]}\n{text[mid:]}"
-
-
-def section_subtotals(form: FormDefinition, section: Section) -> dict[str, tuple[str, ...]]:
-    """Column id -> keys to add up for a 小计 row: only columns where no cell feeds another (no double count)."""
-    out: dict[str, tuple[str, ...]] = {}
-    for column in SUBTOTAL_COLUMNS:
-        keys = tuple(r.cells[column] for r in section.rows if column in r.cells and r.indent == 0)
-        if len(keys) < 2:
-            continue
-        names: set[str] = set()
-        for key in keys:
-            expr = form.field(key).expr
-            if expr is not None:
-                names |= set(expr.names())
-        if names.isdisjoint(keys):
-            out[column] = keys
-    return out
 
 
 class CellDelegate(QStyledItemDelegate):
@@ -135,7 +120,7 @@ class YearTable(QTableWidget):
         self.col_of = {c.id: i + 2 for i, c in enumerate(self.form.columns)}
         self.pos: dict[str, tuple[int, int]] = {}  # first cell of a key (where the clerk edits it)
         self.places: dict[str, list[tuple[int, int]]] = {}  # every cell showing a key (totals repeat)
-        self.subtotals: list[Subtotal] = []
+        self.subtotals: list[SubtotalCell] = []
         self.section_rows: dict[str, int] = {}
         self._build()
         self.setItemDelegate(CellDelegate(self))
@@ -233,17 +218,16 @@ class YearTable(QTableWidget):
                         # a text answer (主导产业 …) gets the width of the remaining columns
                         item.setTextAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
                         self.setSpan(r, c, 1, n - c)
-            subtotals = section_subtotals(self.form, section)
-            if subtotals:
+            for sub in section.subtotals:
                 r = self.rowCount()
                 self.insertRow(r)
-                head = self._static(f"{section.title.split('、')[-1]} 小计", bg=COMPUTED_BG)
+                head = self._static(sub.label, bg=COMPUTED_BG)
                 head.setFont(bold)
                 self.setItem(r, 0, head)
                 for column in range(1, n):
                     self.setItem(r, column, self._static("", bg=COMPUTED_BG, align=right))
-                for column_id, keys in subtotals.items():
-                    self.subtotals.append(Subtotal(r, self.col_of[column_id], keys))
+                for column_id in sub.cells:
+                    self.subtotals.append(SubtotalCell(r, self.col_of[column_id], sub.id, column_id))
                     self.item(r, self.col_of[column_id]).setFont(bold)
 
     # -- showing ----------------------------------------------------------------------------------
@@ -255,9 +239,9 @@ class YearTable(QTableWidget):
         for key in self.pos:
             self._show(key, result)
         for sub in self.subtotals:
-            values = [result.value(k) for k in sub.keys]
-            present = [v for v in values if v is not None]
-            self.item(sub.row, sub.column).setText(display("number", sum(present), 2) if present else "—")
+            self.item(sub.row, sub.column).setText(
+                display("number", result.subtotal(sub.subtotal_id, sub.column_id), 2)
+            )
         self._fit_columns()
 
     def _fit_columns(self) -> None:

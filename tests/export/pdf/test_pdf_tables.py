@@ -13,6 +13,7 @@ from export.pdf.tables import build_tables_pdf, cell_text, shown_value, year_tab
 from forms.park.model import ParkData
 from forms.table.calc import compute_park
 from forms.table.definition import VALUES
+from forms.table.kinds import display
 from forms.table.registry import form_for
 from tests.export.pdf_support import demo_park, pdf_fonts, pdf_pages, squeeze
 
@@ -72,6 +73,14 @@ def test_computed_values_as_shown(year_texts: dict[int, str], park: ParkData) ->
             assert shown_value(FORM.field(key), yr.computed[key]) in year_texts[year], (year, key)
 
 
+def test_subtotal_lines_are_printed(year_texts: dict[int, str], park: ParkData) -> None:
+    result = compute_park(park)
+    for year, yr in result.years.items():
+        for _, sub in FORM.subtotals():
+            values = "".join(display("number", yr.subtotal(sub.id, c), 2) for c in sub.cells)
+            assert squeeze(sub.label + values) in year_texts[year], (year, sub.id)
+
+
 def test_typed_inputs_are_printed_as_typed_or_exactly(year_texts: dict[int, str], park: ParkData) -> None:
     assert "1,234.5" in year_texts[2017]
     assert "2l00" in year_texts[2018]  # the error is listed on the review sheet, the text is never dropped
@@ -80,7 +89,7 @@ def test_typed_inputs_are_printed_as_typed_or_exactly(year_texts: dict[int, str]
 def test_rows_are_driven_by_the_form_definition(park: ParkData) -> None:
     result = compute_park(park)
     rows = year_table_rows(FORM, park, 2016, result.years[2016])
-    expected = sum(len(s.rows) + 1 + (1 if s.note else 0) for s in FORM.sections)
+    expected = sum(len(s.rows) + 1 + len(s.subtotals) + (1 if s.note else 0) for s in FORM.sections)
     assert len(rows.rows) == expected
     width = 3 + len(FORM.columns)
     assert all(len(r) == width for r in rows.rows)

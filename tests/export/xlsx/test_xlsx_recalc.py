@@ -77,6 +77,17 @@ def test_libreoffice_recalculation_matches_calc(make, tmp_path: Path, monkeypatc
             if not _same(got, expected):
                 wrong.append(f"{year} {key}: LibreOffice {got!r}, calc {expected!r}")
     assert checked == len(result.years) * sum(1 for f in FORM.fields if f.is_computed)
+    # the 小计 lines of the definition
+    for year, yres in result.years.items():
+        ws = wb[f"{year}年"]
+        for _, sub in FORM.subtotals():
+            for column in sub.cells:
+                got = ws[PLAN.subtotal_cells[(sub.id, column)]].value
+                checked += 1
+                if not _same(got, yres.subtotal(sub.id, column)):
+                    wrong.append(
+                        f"{year} {sub.label} {column}: LibreOffice {got!r}, calc {yres.subtotal(sub.id, column)!r}"
+                    )
     # the summary sheet: series, year-on-year, trend metrics
     ws = wb[SUMMARY_SHEET]
     rows = {ws.cell(r, 1).value: r for r in range(4, ws.max_row + 1)}

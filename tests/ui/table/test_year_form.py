@@ -306,3 +306,20 @@ def test_warning_is_explained_at_the_field(demo_db: Any, open_window: Any, qtbot
     qtbot.waitUntil(lambda: window.findings.item_for(YEAR, key).text(0) == "警告(已说明)", timeout=3000)
     table.setCurrentCell(*table.pos[COAL])
     assert page.explain.isHidden()
+
+
+def test_subtotal_lines_of_the_definition_are_shown(demo_db: Any, open_window: Any) -> None:
+    db, park_id = demo_db
+    window = open_window(db, park_id)
+    table = window.show_page(("year", YEAR)).table
+    result = window.session.result(YEAR)
+    labels = {table.item(r, 0).text(): r for r in range(table.rowCount()) if table.item(r, 0) is not None}
+    shown = 0
+    for _, sub in table.form.subtotals():
+        r = labels[sub.label]
+        for column_id in sub.cells:
+            text = table.item(r, table.col_of[column_id]).text()
+            assert text == display("number", result.subtotal(sub.id, column_id), 2)
+            assert text not in ("", "—")
+            shown += 1
+    assert shown == 5
