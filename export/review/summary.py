@@ -74,12 +74,13 @@ def park_row(review: PackageReview) -> ParkRow:
         return {y: review.result.years[y].value(key) for y in years}  # type: ignore[union-attr]
 
     trend = review.result.trend
-    yoy_map = trend.get(f"trend.{form.emissions_key}.yoy")
+    yoy_metric = form.yoy_metric(form.emissions_key)
+    yoy_map = trend.get(yoy_metric.key) if yoy_metric else None
     yoy = None
     if isinstance(yoy_map, dict) and years:
         last = yoy_map.get(str(years[-1]))
         yoy = float(last) if isinstance(last, int | float) else None
-    peak = trend.get("trend.peak_year")
+    peak = trend.get(form.peak_metric.key) if form.peak_metric else None
     status = "定稿" if review.final_claimed and review.final_gate_ok else "草稿"
     from forms.table.targets import DONE, MISSED, evaluate_targets
 

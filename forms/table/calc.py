@@ -101,7 +101,8 @@ def evaluate_subtotals(
     form: FormDefinition, env: Mapping[str, float | None], computed: Mapping[str, float | None]
 ) -> dict[str, dict[str, float | None]]:
     """The 小计 lines of the form over the year's values (inputs and factors as in :func:`evaluate`)."""
-    scope: dict[str, float | None] = {k: (0.0 if v is None else v) for k, v in env.items()}
+    missing = form.blank_missing_keys
+    scope: dict[str, float | None] = {k: (0.0 if v is None and k not in missing else v) for k, v in env.items()}
     scope.update(computed)
     return {sub.id: {c: sub.expr(c).evaluate(scope) for c in sub.cells} for _, sub in form.subtotals()}
 

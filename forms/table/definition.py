@@ -298,6 +298,15 @@ class FormDefinition:
         """The average annual reduction of the intensity (the trend metric quoted under the tables)."""
         return next(m for m in self.trend_metrics if m.key == self.roles.reduction_metric)
 
+    def yoy_metric(self, key: str) -> TrendMetric | None:
+        """The year-on-year change metric of ``key`` (one of ``yoy_keys``)."""
+        return next((m for k, m in zip(self.yoy_keys, self.yoy_metrics, strict=True) if k == key), None)
+
+    @property
+    def peak_metric(self) -> TrendMetric | None:
+        """The observed peak year of the emissions."""
+        return next((m for m in self.trend_metrics if m.reduce == "peak_year"), None)
+
     @cached_property
     def all_trend_metrics(self) -> tuple[TrendMetric, ...]:
         return (*self.yoy_metrics, *self.trend_metrics)
