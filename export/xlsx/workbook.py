@@ -350,7 +350,7 @@ class _Writer:
             if not f.is_factor:
                 continue
             fv = yres.factors[key]
-            what = "系数" if "tce" in (f.default_ref or "") or f.unit.startswith("tce") else "因子"
+            what = "系数" if self.form.is_coefficient(key) else "因子"
             if fv.origin == "override":
                 out.append(f"{what}：用户填写({short_source(fv.source) or '未注明来源'})")
             elif fv.source:

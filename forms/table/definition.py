@@ -172,6 +172,7 @@ class Roles(NamedTuple):
     shares: tuple[tuple[str, str], ...]  # (share key, emission part key)
     areas: tuple[str, ...]
     reduction_metric: str  # key of a trend metric
+    coefficient_column: str = ""  # column id of the conversion coefficients (折标系数, not emission factors)
 
 
 class FormDefinition:
@@ -297,6 +298,11 @@ class FormDefinition:
     def reduction_metric(self) -> TrendMetric:
         """The average annual reduction of the intensity (the trend metric quoted under the tables)."""
         return next(m for m in self.trend_metrics if m.key == self.roles.reduction_metric)
+
+    def is_coefficient(self, key: str) -> bool:
+        """Whether a factor is a conversion coefficient (系数) rather than an emission factor (因子)."""
+        entry = self.row_of.get(key)
+        return entry is not None and entry[2] == self.roles.coefficient_column
 
     def yoy_metric(self, key: str) -> TrendMetric | None:
         """The year-on-year change metric of ``key`` (one of ``yoy_keys``)."""

@@ -458,5 +458,6 @@ def build() -> FormDefinition:
             shares=tuple((f"share.{part}", f"emissions.{part}") for part, _ in SHARES),
             areas=("basic.area_planned", "basic.area_built", "basic.industrial_land"),
             reduction_metric="trend.co2_per_iva.avg_reduction",
+            coefficient_column="tce_factor",
         ),
     )
