@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLineEdit, QPlainTextEdit, QWidget
 
 from forms.table.definition import ERROR
 
@@ -84,3 +85,14 @@ def read_only_table(headers: list[str], stretch: tuple[int, ...], *, rows: int =
         mode = QHeaderView.ResizeMode.Stretch if column in stretch else QHeaderView.ResizeMode.ResizeToContents
         header.setSectionResizeMode(column, mode)
     return table
+
+
+def ok_cancel(dialog: QDialog, ok_text: str, cancel_text: str = "取消",
+              on_ok: Callable[[], object] | None = None) -> QDialogButtonBox:  # fmt: skip
+    """The dialog's OK / Cancel buttons with Chinese texts, wired to ``on_ok`` (default: accept) and reject."""
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
+    buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(cancel_text)
+    buttons.accepted.connect(on_ok or dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons

@@ -8,7 +8,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -22,6 +21,7 @@ from forms.resources import resources_dir
 from forms.table.definition import PARK
 from forms.table.kinds import parse
 from forms.table.registry import form_for
+from ui.common.widgets import ok_cancel
 
 DEMO = "demo"
 NEW = "new"
@@ -91,12 +91,7 @@ class NewParkDialog(QDialog):
         self.message = QLabel("")
         self.message.setStyleSheet("color: #c62828;")
         layout.addWidget(self.message)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("创建")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        layout.addWidget(ok_cancel(self, "创建", on_ok=self._accept))
         self.resize(480, self.sizeHint().height())
 
     def text(self, key: str) -> str:

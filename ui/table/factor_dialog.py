@@ -18,6 +18,7 @@ from forms.park.model import Raw
 from forms.table.definition import Field
 from forms.table.factors import CONFIDENCE_ZH, FactorValue, library
 from forms.table.numbers import format_number, parse_number
+from ui.common.widgets import ok_cancel
 from ui.shell.session import text_from_raw
 
 
@@ -88,14 +89,10 @@ class FactorDialog(QDialog):
         self.message = QLabel("")
         self.message.setStyleSheet("color: #c62828;")
         layout.addWidget(self.message)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("确定")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        buttons = ok_cancel(self, "确定", on_ok=self._accept)
         reset = QPushButton("恢复默认值")
         buttons.addButton(reset, QDialogButtonBox.ButtonRole.ResetRole)
         reset.clicked.connect(self._reset)
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.resize(520, self.sizeHint().height())
 

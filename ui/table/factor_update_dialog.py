@@ -9,7 +9,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QLabel,
     QTableWidget,
     QTableWidgetItem,
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from forms.table.locks import LockDifference
 from forms.table.numbers import format_number
+from ui.common.widgets import ok_cancel
 
 HEADERS = ("采用新因子", "年份", "锁定因子下的排放总量(tCO2)", "新因子下的排放总量(tCO2)", "变化的因子")
 
@@ -65,12 +65,7 @@ class FactorUpdateDialog(QDialog):
                 self.table.setItem(r, c, item)
         self.table.resizeColumnsToContents()
         layout.addWidget(self.table)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("勾选的年份改用新因子")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("全部保持锁定的因子")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        layout.addWidget(ok_cancel(self, "勾选的年份改用新因子", "全部保持锁定的因子"))
         self.resize(860, 320)
 
     def set_checked(self, year: int, checked: bool = True) -> None:
