@@ -126,9 +126,7 @@ def _parse(form: FormDefinition, key: str, raw: Raw) -> tuple[float | None, str 
     field = form.by_key.get(key)
     if field is None:
         return None, None
-    from forms.table.kinds import parse as parse_kind  # loaded with the first write, not to open and show a park
-
-    checked = parse_kind(field.kind, raw, field.options)
+    checked = field.kind_type.parse(raw)
     value = checked.value if isinstance(checked.value, float) and field.is_numeric else None
     return value, checked.error
 

@@ -19,7 +19,7 @@ from export.pdf.style import LANDSCAPE, SECTION_FILL, WIDE, Footer, OfficialDoc,
 from forms.park.model import ParkData
 from forms.table.calc import ParkResult, YearResult, compute_park
 from forms.table.definition import META, PARK, VALUES, Field, FormDefinition, Row, Section
-from forms.table.kinds import display
+from forms.table.kinds import kind_of
 from forms.table.numbers import format_number, is_blank
 
 TABLE_FONT = 8.5
@@ -28,7 +28,7 @@ FIXED_HEAD = ("序号", "指标", "单位")
 
 def shown_value(field: Field, value: float | None) -> str:
     """A computed or factor value as every PDF shows it (the field's own decimals, thousands grouped)."""
-    return display(field.kind, value, field.decimals)
+    return field.kind_type.format(value, field.decimals)
 
 
 def input_text(field: Field, raw: object, parsed: float | None, error: bool) -> str:
@@ -39,8 +39,8 @@ def input_text(field: Field, raw: object, parsed: float | None, error: bool) -> 
         return str(raw).strip()
     if parsed is None:
         return ""
-    if field.kind in ("integer", "year"):
-        return display(field.kind, parsed, 0)
+    if field.kind_type.places is not None:
+        return field.kind_type.format(parsed)
     return format_number(parsed, None)
 
 
@@ -107,7 +107,7 @@ def year_table_rows(form: FormDefinition, park: ParkData, year: int, yr: YearRes
             cells = ["", sub.label, ""]
             for column in form.columns:
                 shown = column.id in sub.cells and filled
-                cells.append(display("number", yr.subtotal(sub.id, column.id), 2) if shown else "")
+                cells.append(kind_of("number").format(yr.subtotal(sub.id, column.id), 2) if shown else "")
             rows.append(cells)
         if section.note:
             spans[len(rows)] = 0

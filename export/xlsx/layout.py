@@ -21,7 +21,6 @@ FORMAT = "parkcarbon-workbook/1"
 META_SHEET = "_meta"
 SUMMARY_SHEET = "汇总"
 FACTOR_SHEET = "排放因子"
-LONG_KINDS = ("longtext",)
 
 TAG_VALUE = "v"
 TAG_EXPLANATION = "x"
@@ -156,7 +155,7 @@ class YearPlan:
 
 
 def _is_long(form: FormDefinition, key: str) -> bool:
-    return form.field(key).kind in LONG_KINDS
+    return form.field(key).kind_type.multiline
 
 
 def plan_year_sheet(form: FormDefinition) -> YearPlan:

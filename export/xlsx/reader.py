@@ -37,7 +37,6 @@ from export.xlsx.layout import (
 from forms.park.model import FactorOverride, ParkData, Raw, YearData
 from forms.park.text_rules import name_problem, normalize_name, number_problem
 from forms.table.definition import FACTOR, INPUT, PARK, FormDefinition
-from forms.table.kinds import parse
 from forms.table.numbers import is_blank, parse_number
 from forms.table.registry import FORM_VERSIONS, form_for
 
@@ -259,7 +258,7 @@ class _Reader:
 
     def checked(self, sheet: str, ref: str, key: str, raw: Raw, *, silent: bool = True) -> tuple[bool, Raw]:
         f = self.form.field(key)
-        checked = parse(f.kind, raw, f.options)
+        checked = f.kind_type.parse(raw)
         if f.is_numeric and checked.error:
             self.add(sheet, ref, key, REJECTED, f"{f.label}：{checked.error}")
             return False, None

@@ -47,14 +47,13 @@ TEXT_FORMAT = "@"
 
 def number_format(field: Field) -> str:
     """The display format of a field's cell, from its kind and decimals (never from its key)."""
-    if field.kind == "year":
-        return "0"
-    if field.kind in ("text", "longtext", "enum", "phone", "email", "date"):
-        return TEXT_FORMAT
-    if field.kind == "boolean":
+    kind = field.kind_type
+    if kind.yes_no:
         return '"是";"是";"否"'  # stored as 1 / 0, shown as 是 / 否
-    decimals = 0 if field.kind == "integer" else field.decimals
-    return "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+    if not kind.numeric:
+        return TEXT_FORMAT
+    decimals = field.decimals if kind.places is None else kind.places
+    return ("#,##0" if kind.grouping else "0") + ("." + "0" * decimals if decimals > 0 else "")
 
 
 def indent_alignment(indent: int) -> Alignment:

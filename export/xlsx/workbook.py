@@ -46,7 +46,6 @@ from forms.table.calc import ParkResult, YearResult, compute_park
 from forms.table.definition import PARK, Field, FormDefinition
 from forms.table.expr import to_excel_guarded
 from forms.table.factors import CONFIDENCE_ZH, FactorValue
-from forms.table.kinds import parse
 from forms.table.numbers import is_blank
 from forms.table.registry import form_for
 from forms.table.validate import WARNING, Finding, validate_park
@@ -143,7 +142,7 @@ class _Writer:
         if raw is None or (isinstance(raw, str) and raw == ""):
             return cell, False
         if f.is_numeric:
-            checked = parse(f.kind, raw, f.options)
+            checked = f.kind_type.parse(raw)
             if checked.error is None and isinstance(checked.value, float):
                 written: float | int = raw if isinstance(raw, int) and not isinstance(raw, bool) else checked.value
                 if isinstance(raw, float):

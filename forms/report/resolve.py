@@ -741,17 +741,15 @@ class BlockResolver:
                 (form.field(r.main_key),)] if form else []  # fmt: skip
         if not keys:
             return MissingBlock("table.zero", NO_POLLUTION)
-        from forms.table.kinds import display
-
         rows = []
         for key in keys:
             f = form.field(key)  # type: ignore[union-attr]
             cells = []
             for y in self.years:
                 v = self.value(key, y)
-                cells.append(display(f.kind, v, f.decimals) if f.kind == "boolean" or v is None
+                cells.append(f.kind_type.format(v, f.decimals) if f.kind_type.yes_no or v is None
                              else shown_field(form, key, v).number)  # type: ignore[arg-type]  # fmt: skip
-            rows.append((f.label, shown_unit(form, key) if f.kind != "boolean" else "", *cells))  # type: ignore[arg-type]
+            rows.append((f.label, shown_unit(form, key) if not f.kind_type.yes_no else "", *cells))  # type: ignore[arg-type]
         return TableBlock("table.zero", BLOCK_LABELS["table.zero"], self._year_columns(), tuple(rows), self._numeric(),
                           form.section_note("J") if form else "")  # type: ignore[union-attr]  # fmt: skip
 

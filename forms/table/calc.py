@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from forms.park.model import ParkData, YearData
 from forms.table.definition import FormDefinition
 from forms.table.factors import FactorLibrary, FactorValue, library
-from forms.table.kinds import parse
 from forms.table.registry import form_for
 from forms.table.trend import compute_synergy, compute_trend
 
@@ -57,7 +56,7 @@ def _year_json(form: FormDefinition, computed: Mapping[str, float | None]) -> di
     """Computed values as calc prints them: yes/no values as JSON true/false, the rest as numbers."""
     out: dict[str, object] = {}
     for key, value in computed.items():
-        if value is not None and key in form and form.field(key).kind == "boolean":
+        if value is not None and key in form and form.field(key).kind_type.yes_no:
             out[key] = bool(value)
         else:
             out[key] = value
@@ -73,7 +72,7 @@ def parse_inputs(form: FormDefinition, ydata: YearData) -> tuple[dict[str, float
         f = form.field(key)
         if not f.is_numeric:
             continue
-        checked = parse(f.kind, raw, f.options)
+        checked = f.kind_type.parse(raw)
         if checked.error:
             errors[key] = checked.error
             values[key] = None

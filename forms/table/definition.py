@@ -15,6 +15,8 @@ from functools import cached_property
 from types import MappingProxyType
 from typing import TYPE_CHECKING, NamedTuple
 
+from forms.table.kinds import Kind, kind_of
+
 if TYPE_CHECKING:
     from forms.table.expr import Expr
 
@@ -91,8 +93,13 @@ class Field(NamedTuple):
         return self.role == FACTOR
 
     @property
+    def kind_type(self) -> Kind:
+        """The kind object (parse / check / format / describe / editor) for :attr:`kind` and :attr:`options`."""
+        return kind_of(self.kind, self.options)
+
+    @property
     def is_numeric(self) -> bool:
-        return self.kind in ("number", "integer", "percent", "year")
+        return self.kind_type.numeric
 
 
 class Column(NamedTuple):

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from forms.park.model import ParkData, YearData
 from forms.table.calc import ParkResult, YearResult, compute_park
 from forms.table.definition import ERROR, PARK, VALUES, WARNING, Field, FormDefinition, Rule
-from forms.table.kinds import parse
 from forms.table.numbers import format_number
 
 LEVEL_ZH = {ERROR: "错误", WARNING: "警告"}
@@ -201,7 +200,7 @@ YEAR_CHECKS: dict[str, YearCheck] = {
 def _field_value(f: Field, ctx: Context) -> tuple[float | str | None, str | None]:
     """The value a rule sees, and a parse error if the typed text is not valid for the field."""
     if f.group == PARK:
-        checked = parse(f.kind, ctx.park.park.get(f.key), f.options)
+        checked = f.kind_type.parse(ctx.park.park.get(f.key))
         return checked.value, checked.error
     assert ctx.ydata is not None and ctx.result is not None
     if f.is_computed:
@@ -210,7 +209,7 @@ def _field_value(f: Field, ctx: Context) -> tuple[float | str | None, str | None
         fv = ctx.result.factors[f.key]
         return fv.value, (f"{f.label}：{fv.error}" if fv.error else None)
     raw = ctx.ydata.raw(f.key)
-    checked = parse(f.kind, raw, f.options)
+    checked = f.kind_type.parse(raw)
     return checked.value, checked.error
 
 

@@ -9,7 +9,6 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 
 from forms.park.model import ParkData
 from forms.table.calc import compute_year
-from forms.table.kinds import display
 
 
 def open_editor(table: Any, key: str) -> QLineEdit:
@@ -29,7 +28,7 @@ def expected_text(park: ParkData, year: int, key: str, raw: Any, shown: str) -> 
     from forms.table.registry import form_for
 
     f = form_for(changed.form).field(shown)
-    return display(f.kind, result.value(shown), f.decimals)
+    return f.kind_type.format(result.value(shown), f.decimals)
 
 
 def type_chinese(widget: QWidget, text: str) -> None:

@@ -6,11 +6,9 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
     QFormLayout,
     QLabel,
-    QLineEdit,
     QMessageBox,
     QPushButton,
     QVBoxLayout,
@@ -19,8 +17,8 @@ from PySide6.QtWidgets import (
 
 from forms.resources import resources_dir
 from forms.table.definition import PARK
-from forms.table.kinds import parse
 from forms.table.registry import form_for
+from ui.common.editors import FieldEditor, editor_text, make_editor
 from ui.common.widgets import ok_cancel
 
 DEMO = "demo"
@@ -67,20 +65,11 @@ class NewParkDialog(QDialog):
         self.setWindowTitle("新建园区")
         self.form = form_for(form_version)
         self.fields = list(self.form.fields_in(PARK))
-        self.editors: dict[str, QLineEdit | QComboBox] = {}
+        self.editors: dict[str, FieldEditor] = {}
         layout = QVBoxLayout(self)
         form = QFormLayout()
         for f in self.fields:
-            if f.kind == "enum":
-                combo = QComboBox()
-                combo.setEditable(True)
-                combo.addItems(list(f.options))
-                combo.setCurrentIndex(-1)
-                widget: QLineEdit | QComboBox = combo
-            else:
-                widget = QLineEdit()
-                if f.help:
-                    widget.setPlaceholderText(f.help)
+            widget = make_editor(f.kind_type.editor(), "", f.help)
             required = any(r.check == "required" for r in f.rules)
             self.editors[f.key] = widget
             form.addRow(f"{f.label}{'*' if required else ''}：", widget)
@@ -95,8 +84,7 @@ class NewParkDialog(QDialog):
         self.resize(480, self.sizeHint().height())
 
     def text(self, key: str) -> str:
-        w = self.editors[key]
-        return w.currentText() if isinstance(w, QComboBox) else w.text()
+        return editor_text(self.editors[key])
 
     def profile(self) -> dict[str, Any]:
         return {k: self.text(k) for k in self.editors if self.text(k).strip()}
@@ -107,9 +95,9 @@ class NewParkDialog(QDialog):
             self.message.setText(f"请填写{name_field.label}。")
             return
         for f in self.fields:
-            checked = parse(f.kind, self.text(f.key), f.options)
-            if checked.error:
-                self.message.setText(f"{f.label}：{checked.error}")
+            error = f.kind_type.check(self.text(f.key))
+            if error:
+                self.message.setText(f"{f.label}：{error}")
                 return
         self.accept()
 

@@ -5,15 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 
 from forms.table.definition import Field
-from ui.common.widgets import CommitLineEdit, CommitPlainTextEdit, finding_colour, finding_tooltip, style_for
+from ui.common.editors import FieldEditor, editor_text, make_editor, set_editor_text, watch_editor
+from ui.common.widgets import finding_colour, finding_tooltip, style_for
 from ui.dialogs.history_dialog import install_field_history
 from ui.shell.session import Changes, ParkSession, raw_from_text, text_from_raw
 from ui.shell.undo import EditTracker
-
-LONG_KINDS = ("longtext",)
 
 
 class FieldsForm(QWidget):
@@ -26,7 +25,7 @@ class FieldsForm(QWidget):
         self.tracker = tracker
         self.year = year
         self.fields = [f for f in fields]
-        self.editors: dict[str, QWidget] = {}
+        self.editors: dict[str, FieldEditor] = {}
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setHorizontalSpacing(10)
@@ -46,7 +45,7 @@ class FieldsForm(QWidget):
                 grid.addWidget(editor, row, 0, 1, columns * 2)
                 row += 1
                 continue
-            if f.kind in LONG_KINDS:
+            if f.kind_type.multiline:
                 if col:
                     row, col = row + 1, 0
                 label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
@@ -64,48 +63,19 @@ class FieldsForm(QWidget):
         session.changed.connect(self._changed)
         session.findings_changed.connect(self.show_findings)
 
-    def _make_editor(self, f: Field) -> QWidget:
-        raw = self.session.raw(self.year, f.key)
+    def _make_editor(self, f: Field) -> FieldEditor:
+        editor = make_editor(f.kind_type.editor(), text_from_raw(self.session.raw(self.year, f.key)), f.help)
         key = f.key
-        if f.kind in LONG_KINDS:
-            edit = CommitPlainTextEdit()
-            edit.setPlainText(text_from_raw(raw))
-            edit.setMinimumHeight(48)
-            edit.setPlaceholderText(f.help)
-            edit.textChanged.connect(lambda: self.tracker.live(self.year, key, raw_from_text(edit.toPlainText())))
-            edit.focus_left.connect(lambda: self.tracker.commit(self.year, key))
-            return edit
-        if f.kind == "enum":
-            combo = QComboBox()
-            combo.setEditable(True)  # what was typed stays, even when it is not one of the options
-            combo.addItems(list(f.options))
-            combo.setCurrentIndex(-1)
-            combo.setEditText(text_from_raw(raw))
-            combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-            line = CommitLineEdit()
-            combo.setLineEdit(line)
-            combo.setEditText(text_from_raw(raw))
-            line.textEdited.connect(lambda t: self.tracker.live(self.year, key, raw_from_text(t)))
-            combo.activated.connect(lambda _i: self.tracker.set(self.year, key, raw_from_text(combo.currentText())))
-            line.focus_left.connect(lambda: self.tracker.commit(self.year, key))
-            line.returnPressed.connect(lambda: self.tracker.commit(self.year, key))
-            return combo
-        line = CommitLineEdit(text_from_raw(raw))
-        if f.help:
-            line.setPlaceholderText(f.help)
-        line.textEdited.connect(lambda t: self.tracker.live(self.year, key, raw_from_text(t)))
-        line.focus_left.connect(lambda: self.tracker.commit(self.year, key))
-        line.returnPressed.connect(lambda: self.tracker.commit(self.year, key))
-        return line
+        watch_editor(
+            editor,
+            typed=lambda text: self.tracker.live(self.year, key, raw_from_text(text)),
+            chosen=lambda text: self.tracker.set(self.year, key, raw_from_text(text)),
+            done=lambda: self.tracker.commit(self.year, key),
+        )
+        return editor
 
     def text_of(self, key: str) -> str:
-        editor = self.editors[key]
-        if isinstance(editor, CommitPlainTextEdit):
-            return editor.toPlainText()
-        if isinstance(editor, QComboBox):
-            return editor.currentText()
-        assert isinstance(editor, CommitLineEdit)
-        return editor.text()
+        return editor_text(self.editors[key])
 
     def _changed(self, changes: Changes) -> None:
         for year, key in changes.values:
@@ -117,15 +87,7 @@ class FieldsForm(QWidget):
         text = text_from_raw(self.session.raw(year, key))
         if raw_from_text(self.text_of(key)) == raw_from_text(text):
             return  # the clerk is typing this very text
-        editor = self.editors[key]
-        if isinstance(editor, CommitPlainTextEdit):
-            editor.blockSignals(True)
-            editor.setPlainText(text)
-            editor.blockSignals(False)
-        elif isinstance(editor, QComboBox):
-            editor.setEditText(text)
-        elif isinstance(editor, CommitLineEdit):
-            editor.setText(text)
+        set_editor_text(self.editors[key], text)
 
     def show_findings(self) -> None:
         for key, editor in self.editors.items():
@@ -141,7 +103,5 @@ class FieldsForm(QWidget):
         editor = self.editors.get(key)
         if editor is None:
             return False
-        from PySide6.QtCore import Qt
-
         editor.setFocus(Qt.FocusReason.OtherFocusReason)
         return True

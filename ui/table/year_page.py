@@ -14,12 +14,11 @@ from PySide6.QtWidgets import (
 )
 
 from forms.table.definition import META, Field, FormDefinition
-from forms.table.kinds import display
 from ui.shell.session import Changes, ParkSession
 from ui.shell.undo import EditTracker
 from ui.table.explain_bar import ExplainBar
 from ui.table.factor_dialog import FactorDialog
-from ui.table.fields_form import LONG_KINDS, FieldsForm
+from ui.table.fields_form import FieldsForm
 from ui.table.year_table import YearTable
 
 SUMMARY_COLUMNS = 3
@@ -62,7 +61,7 @@ class SummaryBox(QGroupBox):
     def refresh(self) -> None:
         result = self.session.result(self.year)
         for f in self.fields:
-            text = display(f.kind, result.value(f.key), f.decimals)
+            text = f.kind_type.format(result.value(f.key), f.decimals)
             self.values[f.key].setText(f"{text} {f.unit}" if text != "—" else text)
 
 
@@ -74,8 +73,8 @@ class YearPage(QWidget):
         form = session.form_of(year)
         self.form = form
         meta = list(form.fields_in(META))
-        short = [f for f in meta if f.kind not in LONG_KINDS]
-        long = [f for f in meta if f.kind in LONG_KINDS]
+        short = [f for f in meta if not f.kind_type.multiline]
+        long = [f for f in meta if f.kind_type.multiline]
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 6)
         title = QLabel(f"{year} 年 · {form.title}")

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from forms.table.calc import YearResult
 from forms.table.definition import COMPUTED, VALUES, Field
-from forms.table.kinds import display
+from forms.table.kinds import kind_of
 from ui.common.widgets import COMPUTED_BG, FACTOR_BG, SECTION_BG, finding_colour, finding_tooltip
 from ui.dialogs.history_dialog import add_history_action
 from ui.shell.session import ParkSession, raw_from_text, text_from_raw
@@ -240,7 +240,7 @@ class YearTable(QTableWidget):
             self._show(key, result)
         for sub in self.subtotals:
             self.item(sub.row, sub.column).setText(
-                display("number", result.subtotal(sub.subtotal_id, sub.column_id), 2)
+                kind_of("number").format(result.subtotal(sub.subtotal_id, sub.column_id), 2)
             )
         self._fit_columns()
 
@@ -283,7 +283,7 @@ class YearTable(QTableWidget):
                 tip.append(error)
         elif f.is_factor:
             fv = result.factors[key]
-            text = display(f.kind, fv.value, f.decimals)
+            text = f.kind_type.format(fv.value, f.decimals)
             if fv.origin == "override":
                 fg = QColor("#1e4fb4")
                 text += " (用户)"
@@ -297,7 +297,7 @@ class YearTable(QTableWidget):
             tip.append(describe_factor(fv))
         else:
             value = result.computed.get(key) if f.role == COMPUTED else result.value(key)
-            item.setText(display(f.kind, value, f.decimals))
+            item.setText(f.kind_type.format(value, f.decimals))
         item.setForeground(QBrush(fg))
         colour = finding_colour(findings)
         if colour is not None:

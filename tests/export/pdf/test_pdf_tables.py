@@ -13,7 +13,7 @@ from export.pdf.tables import build_tables_pdf, cell_text, shown_value, year_tab
 from forms.park.model import ParkData
 from forms.table.calc import compute_park
 from forms.table.definition import VALUES
-from forms.table.kinds import display
+from forms.table.kinds import kind_of
 from forms.table.registry import form_for
 from tests.export.pdf_support import demo_park, pdf_fonts, pdf_pages, squeeze
 
@@ -77,7 +77,7 @@ def test_subtotal_lines_are_printed(year_texts: dict[int, str], park: ParkData) 
     result = compute_park(park)
     for year, yr in result.years.items():
         for _, sub in FORM.subtotals():
-            values = "".join(display("number", yr.subtotal(sub.id, c), 2) for c in sub.cells)
+            values = "".join(kind_of("number").format(yr.subtotal(sub.id, c), 2) for c in sub.cells)
             assert squeeze(sub.label + values) in year_texts[year], (year, sub.id)
 
 

@@ -9,11 +9,9 @@ import pytest
 from forms.table.calc import evaluate
 from forms.table.definition import COMPUTED, FACTOR, INPUT, META, PARK, VALUES
 from forms.table.factors import library
-from forms.table.kinds import parse
+from forms.table.kinds import KINDS
 from forms.table.registry import FORM_VERSIONS, form_for
 from forms.table.validate import FIELD_CHECKS, YEAR_CHECKS
-
-KINDS = {"number", "integer", "percent", "year", "text", "longtext", "enum", "phone", "email", "date", "boolean"}
 
 
 @pytest.fixture(params=FORM_VERSIONS)
@@ -123,7 +121,7 @@ def test_le_field_rules_point_at_inputs(form) -> None:  # type: ignore[no-untype
 def test_enum_options_parse_as_themselves(form) -> None:  # type: ignore[no-untyped-def]
     for f in form.fields:
         for option in f.options:
-            assert parse(f.kind, option, f.options).value == option
+            assert f.kind_type.parse(option).value == option
 
 
 def test_province_list_matches_factor_library(form) -> None:  # type: ignore[no-untyped-def]

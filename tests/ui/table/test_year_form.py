@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
 from forms.table.definition import ERROR, VALUES, WARNING
-from forms.table.kinds import display
+from forms.table.kinds import kind_of
 from storage import Database
 from tests.ui.helpers import expected_text, open_editor, type_chinese
 from ui.common.widgets import ERROR_BG
@@ -230,7 +230,7 @@ def test_every_input_of_the_definition_has_a_cell(demo_db: Any, open_window: Any
         f = table.form.field(key)
         if f.is_computed:
             texts = {table.item(r, c).text() for r, c in places}
-            assert texts == {display(f.kind, result.computed[key], f.decimals)}, key
+            assert texts == {f.kind_type.format(result.computed[key], f.decimals)}, key
     editable = {k for k in table.pos if table.is_editable(*table.pos[k])}
     assert editable == {k for k in placed if table.form.field(k).is_input}
 
@@ -319,7 +319,7 @@ def test_subtotal_lines_of_the_definition_are_shown(demo_db: Any, open_window: A
         r = labels[sub.label]
         for column_id in sub.cells:
             text = table.item(r, table.col_of[column_id]).text()
-            assert text == display("number", result.subtotal(sub.id, column_id), 2)
+            assert text == kind_of("number").format(result.subtotal(sub.id, column_id), 2)
             assert text not in ("", "—")
             shown += 1
     assert shown == 5
