@@ -17,6 +17,7 @@ import json
 
 from forms.park.model import ParkData
 from forms.park.parkfile import park_to_json
+from forms.report.check import content_fingerprint
 
 LENGTH = 12
 
@@ -27,10 +28,6 @@ def canonical_json(park: ParkData) -> bytes:
 
 
 def fingerprint(park: ParkData) -> str:
-    try:
-        from forms.report.check import content_fingerprint
-    except ImportError:
-        return hashlib.sha256(canonical_json(park)).hexdigest()[:LENGTH]
     return content_fingerprint(park)[:LENGTH]
 
 

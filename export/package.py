@@ -37,9 +37,12 @@ from export.fingerprint import fingerprint, sha256_hex
 from forms.park.atomic import atomic_write_bytes
 from forms.park.model import ParkData
 from forms.park.parkfile import dumps
+from forms.report.check import final_gate
+from forms.report.check import is_final as report_is_final
 from forms.table.calc import compute_park
 from forms.table.registry import form_for
 from forms.version import PROGRAM, VERSION
+from storage import Database, StorageError
 
 MAIL_TO = "touzichu@mee.gov.cn"
 MANIFEST = "manifest.json"
@@ -64,22 +67,13 @@ def safe_name(name: str, fallback: str = "园区") -> str:
 def is_final(park: ParkData, result: Any = None) -> bool:
     """定稿 at export time: the park carries a 定稿 record that still matches its content *and* the 定稿
     gate passes now.  Stored data alone (e.g. a forged ``final`` in an imported file) never makes a park
-    final; a park is a draft when the report module is absent."""
-    try:
-        from forms.report.check import final_gate
-        from forms.report.check import is_final as report_is_final
-    except ImportError:
-        return False
+    final."""
     if not report_is_final(park):
         return False
     return bool(final_gate(park, result if result is not None else compute_park(park)).ok)
 
 
 def _marked_final(park: ParkData) -> bool:
-    try:
-        from forms.report.check import is_final as report_is_final
-    except ImportError:
-        return False
     return bool(report_is_final(park))
 
 
@@ -434,8 +428,6 @@ def export_template(park: ParkData, out_dir: str | os.PathLike[str], writer: Wri
 
 # -- command line ----------------------------------------------------------------------------------
 def _load_park(park_name: str, db: str | None, err: TextIO) -> ParkData | None:
-    from storage import Database, StorageError
-
     try:
         database = Database.open(db, read_only=True)
     except StorageError as exc:

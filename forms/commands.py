@@ -7,7 +7,10 @@ import sys
 from typing import TextIO
 
 from forms.park.parkfile import ParkFileError, read_park_file
+from forms.report.measures import measures
+from forms.report.projection import project_park
 from forms.table.calc import compute_park
+from forms.table.targets import evaluate_targets
 from forms.table.validate import has_errors, validate_park
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -35,18 +38,9 @@ def run_calc(path: str, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> i
         return user_error(path, exc, err)
     result = compute_park(park)
     doc = result.to_json()
-    try:
-        from forms.report.projection import project_park  # added with the report issue
-    except ImportError:  # pragma: no cover - until the projection lands
-        pass
-    else:
-        doc["projection"] = project_park(park, result)
+    doc["projection"] = project_park(park, result)
     if park.targets:
-        from forms.table.targets import evaluate_targets
-
         doc["targets"] = [t.to_json() for t in evaluate_targets(park.targets, result)]
-    from forms.report.measures import measures
-
     figures = measures(park.report.projects)
     if figures:
         doc["measures"] = figures

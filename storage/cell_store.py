@@ -12,6 +12,7 @@ from typing import Any
 from forms.park.model import Raw
 from forms.park.text_rules import name_problem, normalize_name, number_problem
 from forms.table.definition import FormDefinition
+from forms.table.numbers import parse_number
 from forms.table.registry import FORM_VERSIONS
 from storage import cells
 from storage.cells import CellKey
@@ -97,8 +98,6 @@ def write_cell(conn: sqlite3.Connection, form: FormDefinition, park_id: int, cel
         columns = {"grp": "meta" if kind == cells.META else "values", "raw_json": cells.encode(new),
                    "value": value, "parse_error": error}  # fmt: skip
     elif kind == cells.FACTOR:
-        from forms.table.numbers import parse_number
-
         parsed = parse_number(new["value"])
         columns = {"value_raw_json": cells.encode(new["value"]), "value": parsed.value, "source": new["source"]}
     elif kind in (cells.EXPLANATION, cells.SECTION):

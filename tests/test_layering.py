@@ -1,4 +1,15 @@
-"""The house's dependency rules: ui -> export -> storage -> forms, Qt only in ui/, SQL only in storage/."""
+"""The house's dependency rules: ui -> export -> storage -> forms, Qt only in ui/, SQL only in storage/.
+
+The import contract reads every ``import`` statement of the program with :mod:`ast` — at module level, inside
+``if TYPE_CHECKING:`` and inside functions alike — so a dependency cannot hide behind a function-level import:
+
+* the packages import only downwards (ui -> export -> storage -> forms);
+* inside forms/ and export/ the sub-packages are layered too (:data:`SUB_LAYERS`);
+* no two modules import each other, directly or round a ring (strongly connected components of the import
+  graph, function-level imports included; ``TYPE_CHECKING`` imports, which never run, are left out of this one);
+* a function-level import of our own modules is allowed only where it defers a heavy library on purpose,
+  and every such place is declared once, in :data:`LAZY_ALLOWED`.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +17,11 @@ import ast
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
+
+import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 QT = ("PySide6", "PyQt5", "PyQt6", "shiboken6")
@@ -16,6 +31,229 @@ FORBIDDEN = {
     "storage": (*QT, "export", "ui", "main"),
     "export": (*QT, *SQL, "ui", "main"),
 }
+
+
+# Function-level imports of our own modules that defer a heavy library on purpose: (importer, imported) -> why.
+# Nothing else may import our modules inside a function; an entry that is no longer used fails the test too.
+# ("importer", "*") allows every lazy import of a router that loads only what the chosen command needs.
+LAZY_ALLOWED: dict[tuple[str, str], str] = {
+    ("main", "*"): "the entry point: Qt only for the window, openpyxl/reportlab/sqlite only for their commands",
+    ("export.commands", "*"): "the database/file commands: openpyxl only for import, reportlab only for export",
+    ("export.cli", "*"): "the command line: each subcommand loads its own heavy libraries",
+    ("export.package", "export.xlsx.workbook"): "openpyxl: the PDF-only paths (print preview) do not load it",
+    ("export.review.summary", "export.pdf.style"): "reportlab: only for the summary PDF",
+}
+
+# Sub-package layers, top to bottom: a module may import its own layer's modules (for a group in one layer:
+# only its own group, the members are independent) and the layers below.
+SUB_LAYERS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "forms": (
+        ("forms.commands",),
+        ("forms.report",),
+        ("forms.park.parkfile",),
+        ("forms.table",),
+        ("forms.park.model", "forms.park.atomic", "forms.resources", "forms.version"),
+    ),
+    "export": (
+        ("export.cli", "export.commands"),
+        ("export.review", "export.package"),
+        ("export.pdf", "export.xlsx"),
+        ("export.fingerprint",),
+    ),
+    "ui": (
+        ("ui",),
+        ("ui.common",),
+    ),
+}
+PACKAGES = ("forms", "storage", "export", "ui")
+
+
+class Import(NamedTuple):
+    importer: str  # module name
+    imported: str  # module name (of ours) or the dotted name as written (of a library)
+    line: int
+    lazy: bool  # inside a function
+    typing_only: bool  # inside ``if TYPE_CHECKING:``
+
+
+def module_name(path: Path, root: Path = REPO) -> str:
+    parts = list(path.relative_to(root).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def our_modules(root: Path = REPO) -> dict[str, Path]:
+    mods = {module_name(p, root): p for package in PACKAGES for p in sorted((root / package).rglob("*.py"))}
+    if (root / "main.py").exists():
+        mods["main"] = root / "main.py"
+    return mods
+
+
+def _is_type_checking(node: ast.If) -> bool:
+    test = node.test
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
+
+
+def _walk(node: ast.AST, lazy: bool, typing_only: bool) -> Iterator[tuple[ast.Import | ast.ImportFrom, bool, bool]]:
+    for child in ast.iter_child_nodes(node):
+        if isinstance(child, (ast.Import, ast.ImportFrom)):
+            yield child, lazy, typing_only
+        inner_lazy = lazy or isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))
+        inner_typing = typing_only or (isinstance(child, ast.If) and _is_type_checking(child))
+        yield from _walk(child, inner_lazy, inner_typing)
+
+
+def import_graph(root: Path = REPO) -> tuple[dict[str, Path], list[Import]]:
+    """Every import statement of our modules, with what it names resolved to our module where it is one."""
+    mods = our_modules(root)
+
+    def ours(name: str) -> str | None:
+        while name and name not in mods:
+            name = name.rpartition(".")[0]
+        return name or None
+
+    found: list[Import] = []
+    for name, path in mods.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        for node, lazy, typing_only in _walk(tree, False, False):
+            if isinstance(node, ast.Import):
+                targets = [alias.name for alias in node.names]
+            else:
+                base = node.module or ""
+                if node.level:
+                    up = package.split(".")[: len(package.split(".")) - node.level + 1]
+                    base = ".".join([*up, base] if base else up)
+                # ``from pkg import sub`` imports the module pkg.sub; ``from pkg import name`` the module pkg
+                targets = [f"{base}.{a.name}" if f"{base}.{a.name}" in mods else base for a in node.names]
+            for target in dict.fromkeys(targets):
+                found.append(Import(name, ours(target) or target, node.lineno, lazy, typing_only))
+    return mods, found
+
+
+def cycles(mods: dict[str, Path], imports: list[Import]) -> list[list[str]]:
+    """Strongly connected components of more than one module (Tarjan), over the imports that run."""
+    edges: dict[str, set[str]] = {m: set() for m in mods}
+    for imp in imports:
+        if imp.imported in mods and imp.imported != imp.importer and not imp.typing_only:
+            edges[imp.importer].add(imp.imported)
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on_stack.add(v)
+        for w in sorted(edges[v]):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for v in sorted(mods):
+        if v not in index:
+            visit(v)
+    return sorted(found)
+
+
+def layer_of(module: str, layers: tuple[tuple[str, ...], ...]) -> tuple[int, str] | None:
+    """(layer index, group) of ``module``: the longest group prefix wins."""
+    best: tuple[int, str] | None = None
+    for i, layer in enumerate(layers):
+        for group in layer:
+            if (module == group or module.startswith(group + ".")) and (best is None or len(group) > len(best[1])):
+                best = (i, group)
+    return best
+
+
+def contract_violations(root: Path = REPO) -> list[str]:
+    """Everything the import contract refuses, one line each (empty when the house is in order)."""
+    mods, imports = import_graph(root)
+    out: list[str] = []
+    for imp in imports:
+        top, other = imp.importer.split(".")[0], imp.imported.split(".")[0]
+        where = f"{imp.importer}:{imp.line} imports {imp.imported}"
+        if top in FORBIDDEN and other in FORBIDDEN[top]:
+            out.append(f"{where} (against ui -> export -> storage -> forms)")
+        layers = SUB_LAYERS.get(top)
+        if layers and imp.imported in mods and other == top:
+            a, b = layer_of(imp.importer, layers), layer_of(imp.imported, layers)
+            if a is not None and b is not None and (b[0] < a[0] or (b[0] == a[0] and b[1] != a[1])):
+                out.append(f"{where} ({a[1]} is not above {b[1]})")
+        allowed = (imp.importer, imp.imported) in LAZY_ALLOWED or (imp.importer, "*") in LAZY_ALLOWED
+        if imp.lazy and imp.imported in mods and not allowed:
+            out.append(f"{where} inside a function (not declared in LAZY_ALLOWED)")
+    for package, layers in SUB_LAYERS.items():
+        out.extend(f"{m} is in no layer of {package}" for m in mods if m.startswith(package + ".")
+                   and m.count(".") > 0 and layer_of(m, layers) is None and mods[m].name != "__init__.py")  # fmt: skip
+    used = {(i.importer, i.imported) for i in imports if i.lazy} | {(i.importer, "*") for i in imports if i.lazy}
+    out.extend(f"LAZY_ALLOWED names {pair}, which is no longer imported lazily" for pair in LAZY_ALLOWED
+               if pair not in used and (pair[1] != "*" or pair[0] in mods))  # fmt: skip
+    out.extend("import cycle: " + " <-> ".join(c) for c in cycles(mods, imports))
+    return out
+
+
+def _is_ui(line: str) -> bool:
+    return line.startswith(("ui.", "import cycle: ui."))
+
+
+def test_the_import_contract_holds() -> None:
+    assert [line for line in contract_violations() if not _is_ui(line)] == []
+
+
+@pytest.mark.xfail(reason="ui/ cycles and lazy imports are being removed with the session operations", strict=True)
+def test_the_import_contract_holds_in_ui() -> None:
+    assert [line for line in contract_violations() if _is_ui(line)] == []
+
+
+def test_the_contract_fails_on_planted_violations(tmp_path: Path) -> None:
+    """A copy of the program with one violation of each kind planted: each is reported."""
+    import shutil
+
+    for package in PACKAGES:
+        shutil.copytree(REPO / package, tmp_path / package, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(REPO / "main.py", tmp_path / "main.py")
+    before = contract_violations(tmp_path)
+    assert [line for line in before if not _is_ui(line)] == []
+
+    def plant(rel: str, code: str) -> None:
+        path = tmp_path / rel
+        path.write_text(path.read_text(encoding="utf-8") + "\n\n" + textwrap.dedent(code), encoding="utf-8")
+
+    plant("forms/table/numbers.py", "def _planted():\n    from export.package import run_export\n")
+    plant("forms/table/calc.py", "from forms.report import outline\n")
+    plant("forms/park/model.py", "def _cycle():\n    import forms.table.kinds\n")
+    plant("storage/cells.py", "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from ui.shell import session\n")
+    plant("export/pdf/style.py", "from export.xlsx import styles\n")
+    found = [line for line in contract_violations(tmp_path) if line not in before]
+    expected = [
+        "forms.table.numbers:",  # export from forms, lazily: two violations
+        "forms.table.calc:",  # table below report
+        "forms.park.model:",  # lazy, and a ring with kinds
+        "storage.cells:",  # ui from storage even in TYPE_CHECKING
+        "export.pdf.style:",  # pdf and xlsx are independent
+    ]
+    for start in expected:
+        assert any(line.startswith(start) for line in found), (start, found)
+    assert sum("inside a function" in line for line in found) == 2
+    assert sum("against ui -> export -> storage -> forms" in line for line in found) == 2
+    assert any(line.startswith("import cycle: ") and "forms.park.model" in line for line in found), found
+    assert len(found) == 8, found
 
 
 def imports_of(path: Path) -> set[str]:

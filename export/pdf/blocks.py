@@ -34,11 +34,13 @@ from forms.report.markers import (
     ValueBlock,
     quadrant_points,
 )
+from forms.report.resolve import BlockResolver
 from forms.table.calc import ParkResult
 
 PALETTE = tuple(
     HexColor(c) for c in ("#1F4E79", "#C0504D", "#9BBB59", "#8064A2", "#F79646", "#4BACC6", "#7F7F7F", "#B8860B")
 )
+
 MIN_FONT = 6.5
 PAD = 3.0
 
@@ -48,11 +50,6 @@ Resolver = Callable[[str], Block]
 # -- resolution ------------------------------------------------------------------------------------
 def resolver(park: ParkData, result: ParkResult) -> Resolver:
     """Block resolution for one park and calculation (forms.report.resolve; the projection computed once)."""
-    try:
-        from forms.report.resolve import BlockResolver
-    except ImportError as exc:  # the report module missing: show the gap in place, never fail the export
-        reason = f"数据块模块不可用({exc})"
-        return lambda block_id: MissingBlock(block_id, reason)
     blocks = BlockResolver(park, result)
 
     def resolve(block_id: str) -> Block:

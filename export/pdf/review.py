@@ -18,6 +18,7 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table,
 from export.pdf.blocks import make_table
 from export.pdf.style import BODY, PORTRAIT, Footer, OfficialDoc, Styles, make_styles, para, text_width
 from forms.park.model import ParkData
+from forms.report import check as report_check
 from forms.report.customisation import effective_outline
 from forms.table.calc import ParkResult, compute_park
 from forms.table.definition import ERROR, FormDefinition
@@ -59,11 +60,6 @@ def collect_review(park: ParkData, result: ParkResult, findings: Sequence[Findin
     for f in findings:
         item = ReviewItem(f"{f.year}年" if f.year else "园区信息", _label(form, f.key), f.message, f.explanation)
         (errors if f.level == ERROR else warnings).append(item)
-    status = "草稿"
-    try:
-        from forms.report import check as report_check
-    except ImportError:
-        return Review(errors, warnings, status)
     status = report_check.final_label(park)
     outline = effective_outline(park)
 

@@ -22,9 +22,12 @@ from export.review.intake import Members, PackageRefused, Received, read_members
 from export.xlsx.layout import plan_year_sheet, year_sheet_name
 from forms.park.model import ParkData
 from forms.park.parkfile import ParkFileError, loads
+from forms.report.check import check_requirements, final_gate, is_final
 from forms.table.calc import ParkResult, compute_park
 from forms.table.definition import COMPUTED, FormDefinition
 from forms.table.registry import FORM_VERSIONS
+from forms.table.validate import validate_park
+from forms.version import VERSION
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 LEVEL_ZH = {ERROR: "错误", WARNING: "警告", INFO: "提示"}
@@ -350,9 +353,6 @@ def _check_content(review: PackageReview) -> None:
     park, result = review.park, review.result
     if park is None or result is None:
         return
-    from forms.report.check import check_requirements, final_gate, is_final
-    from forms.table.validate import validate_park
-
     form: FormDefinition = result.form
     findings = validate_park(park, result)
     errors = [f for f in findings if f.level == "error"]
@@ -398,8 +398,6 @@ def _check_content(review: PackageReview) -> None:
     if review.final_claimed and not (gate.ok and is_final(park)):
         review.add(ERROR, "final_forged", "材料包标为“定稿”，但园区文件未通过定稿检查(或定稿后有改动)")
     stated_program = str(review.manifest.get("program_version", "") or "")
-    from forms.version import VERSION
-
     if stated_program and stated_program != VERSION:
         review.add(INFO, "program_version", f"材料包由本程序 {stated_program} 版导出(审核使用 {VERSION} 版)")
 

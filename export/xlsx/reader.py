@@ -37,8 +37,12 @@ from export.xlsx.layout import (
 from forms.park.model import FactorOverride, ParkData, Raw, YearData
 from forms.park.text_rules import name_problem, normalize_name, number_problem
 from forms.table.definition import FACTOR, INPUT, PARK, FormDefinition
+from forms.table.factors import library
 from forms.table.numbers import is_blank, parse_number
 from forms.table.registry import FORM_VERSIONS, form_for
+from storage import backups
+from storage.database import Database
+from storage.errors import StorageError
 
 __all__ = ["CellReport", "WorkbookError", "WorkbookReadResult", "read_workbook", "run_import_workbook"]
 
@@ -427,8 +431,6 @@ def _override(
     """A factor override when the workbook's value or source differs from the default exported with it."""
     recorded = meta.factors.get((year, key))
     if recorded is None:
-        from forms.table.factors import library
-
         province = park.get(form.province_key)
         fv = library().default(form.field(key), province if isinstance(province, str) else None, year)
         recorded = (fv.value, fv.source, False)
@@ -468,10 +470,6 @@ def run_import_workbook(path: str | Path, db: str | Path | None) -> int:
     if not result.ok:
         _err(f"导入失败：工作簿“{source}”中有 {len(result.rejected)} 处问题(见上)。数据库没有任何改动。")
         return 2
-    from storage import backups
-    from storage.database import Database
-    from storage.errors import StorageError
-
     park = result.park
     name = normalize_name(park.name)
     try:

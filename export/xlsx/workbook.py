@@ -45,7 +45,7 @@ from forms.park.model import ParkData, Raw, YearData
 from forms.table.calc import ParkResult, YearResult, compute_park
 from forms.table.definition import PARK, Field, FormDefinition
 from forms.table.expr import to_excel_guarded
-from forms.table.factors import CONFIDENCE_ZH, FactorValue
+from forms.table.factors import CONFIDENCE_ZH, FactorValue, library
 from forms.table.numbers import is_blank
 from forms.table.registry import form_for
 from forms.table.validate import WARNING, Finding, validate_park
@@ -645,8 +645,6 @@ def _maybe_unavailable(form: FormDefinition) -> frozenset[str]:
 
 
 def _defaults(park: ParkData, form: FormDefinition, years: list[int]) -> dict[tuple[int, str], FactorValue]:
-    from forms.table.factors import library
-
     lib = library()
     province = park.park.get(form.province_key)
     province = province if isinstance(province, str) else None

@@ -17,6 +17,7 @@ from forms.park.model import FactorOverride, ParkData, ReportData, YearData
 from forms.park.text_rules import MAX_DEPTH, MAX_DIGITS, name_problem, normalize_name, number_problem, text_problem
 from forms.table.definition import FormDefinition
 from forms.table.registry import FORM_VERSIONS, form_for
+from forms.table.targets import TargetError, parse_target
 
 FORMAT = "parkcarbon/1"
 OUTLINE_VERSIONS = ("eip-2021",)
@@ -171,8 +172,6 @@ def _year_form(year: str, ydoc: Any, version: str) -> FormDefinition:
 
 def read_targets(doc: Any, form: FormDefinition, years: dict[int, YearData]) -> list[dict[str, Any]]:
     """The park's targets as given (validated for structure; the evaluation is forms.park.targets')."""
-    from forms.table.targets import TargetError, parse_target
-
     if doc is None:
         return []
     if not isinstance(doc, list):

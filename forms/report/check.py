@@ -45,6 +45,7 @@ from forms.report.projects import filled_projects, validate_projects
 from forms.report.resolve import BlockResolver, avg_change_pct, change_pct
 from forms.table.calc import ParkResult
 from forms.table.definition import ERROR, WARNING, FormDefinition
+from forms.table.validate import validate_park
 
 FINAL_KEY, FIGURES_KEY, NOTES_KEY = "final", "figures", "check_notes"
 _BOOKKEEPING = (FINAL_KEY, FIGURES_KEY, NOTES_KEY)
@@ -561,8 +562,6 @@ def final_gate(park: ParkData, result: ParkResult, findings: Sequence[Any] | Non
     ``findings`` are the data findings of :func:`forms.table.validate.validate_park` (computed when None).
     """
     if findings is None:
-        from forms.table.validate import validate_park
-
         findings = validate_park(park, result)
     outline = outline or effective_outline(park)
     resolver = BlockResolver(park, result, projection=project_scenarios(park, result))

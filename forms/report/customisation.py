@@ -41,7 +41,7 @@ from functools import lru_cache
 from typing import Any
 
 from forms.park.model import ParkData
-from forms.report.outline import CUSTOM_KEY, Chapter, Outline, OutlineSection, effective_outline, outline_for
+from forms.report.outline import CUSTOM_KEY, Chapter, Outline, OutlineSection, outline_for
 
 TITLE_MAX = 40  # characters of a subsection title
 ADDED_GUIDANCE = "本节为自行添加的小节：结合园区实际情况撰写。"
@@ -326,8 +326,15 @@ def _stored_text(park: ParkData) -> str:
         return json.dumps(repr(raw), ensure_ascii=False)
 
 
+def effective_outline(park: ParkData) -> Outline:
+    """The outline of the park's report: its outline version with the park's customisation applied."""
+    if park.report.extra.get(CUSTOM_KEY) is None:
+        return outline_for(park.report.outline)
+    return customised_outline(park)
+
+
 def customised_outline(park: ParkData) -> Outline:
-    """The park's outline with its stored customisation applied (see :func:`forms.report.outline.effective_outline`)."""
+    """The park's outline with its stored customisation applied (see :func:`effective_outline`)."""
     return _effective(park.report.outline, _stored_text(park))[0]
 
 

@@ -12,7 +12,7 @@ from functools import cache
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
-    from forms.park.model import ParkData
+    pass
 
 CUSTOM_KEY = (
     "outline_custom"  # report.extra member holding the park's outline customisation (forms.report.customisation)
@@ -160,16 +160,6 @@ def _eip2021() -> Outline:
 
 
 OUTLINE_VERSIONS = ("eip-2021",)
-
-
-def effective_outline(park: ParkData) -> Outline:
-    """The outline of the park's report: its outline version with the park's customisation applied.
-    forms.report.customisation is loaded only for a park that has a customisation."""
-    if park.report.extra.get(CUSTOM_KEY) is None:
-        return outline_for(park.report.outline)
-    from forms.report.customisation import customised_outline
-
-    return customised_outline(park)
 
 
 @cache

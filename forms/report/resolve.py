@@ -41,12 +41,13 @@ from forms.report.markers import (
     ValueBlock,
     split_markers,
 )
-from forms.report.outline import OutlineSection
+from forms.report.outline import OutlineSection, outline_for
 from forms.report.projection import ParkProjection, project_scenarios
 from forms.report.projects import PROJECT_COLUMNS, TOTAL_KEYS, filled_projects, format_cell, project_totals
 from forms.table.calc import ParkResult
 from forms.table.definition import FACTOR, PARK, Field, FormDefinition, Section
 from forms.table.numbers import format_number, is_blank
+from forms.table.registry import form_for
 
 # ---------------------------------------------------------------------------------------------------
 # "As shown": the one formatting rule for numbers in the report, the PDF and the consistency check
@@ -159,9 +160,6 @@ NO_POLLUTION = "本园区的年度表格版本不含减污降碳数据(需按 ei
 
 def block_catalog(outline_version: str = "eip-2021", form_version: str = "eip-2021") -> dict[str, str]:
     """Every block id used by the outline (and every table/chart), with its Chinese label."""
-    from forms.report.outline import outline_for
-    from forms.table.registry import form_for
-
     form = form_for(form_version)
     out = dict(BLOCK_LABELS)
     for section in outline_for(outline_version).sections():
@@ -174,8 +172,6 @@ def block_label(block_id: str, form: FormDefinition | None = None) -> str:
     if block_id in BLOCK_LABELS:
         return BLOCK_LABELS[block_id]
     if form is None:
-        from forms.table.registry import form_for
-
         form = form_for()
     key, year = _split_year(block_id.removeprefix("value."))
     label = _value_label(form, key)
@@ -188,8 +184,6 @@ def available_blocks(section: OutlineSection, form_version: str = "eip-2021",
                      years: Sequence[int] = ()) -> list[tuple[str, str]]:  # fmt: skip
     """The blocks that fit a section: (id, Chinese label) — the outline's blocks, then value blocks for the
     figures its requirements ask for (first/last filed year when ``years`` is given, and their change)."""
-    from forms.table.registry import form_for
-
     form = form_for(form_version)
     ids = list(section.blocks)
     filed = sorted(years)

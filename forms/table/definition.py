@@ -13,13 +13,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from functools import cached_property
 from types import MappingProxyType
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
+from forms.table.expr import Expr, parse_formula
 from forms.table.kinds import Kind, kind_of
-
-if TYPE_CHECKING:
-    from forms.table.expr import Expr
-
 
 # roles
 INPUT = "input"
@@ -41,8 +38,6 @@ _PARSED: dict[str, Expr] = {}
 def _parse(formula: str) -> Expr:
     parsed = _PARSED.get(formula)
     if parsed is None:
-        from forms.table.expr import parse_formula  # loaded with the first formula, not with the definition
-
         parsed = _PARSED[formula] = parse_formula(formula)
     return parsed
 

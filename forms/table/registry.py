@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cache
 
 from forms.table.definition import FormDefinition
+from forms.table.versions import eip2021, eip2026
 
 DEFAULT_FORM = "eip-2021"
 FORM_VERSIONS = ("eip-2021", "eip-2026")
@@ -22,11 +23,7 @@ class UnknownFormError(KeyError):
 @cache
 def form_for(version: str = DEFAULT_FORM) -> FormDefinition:
     if version == "eip-2021":
-        from forms.table.versions import eip2021
-
         return eip2021.build()
     if version == "eip-2026":
-        from forms.table.versions import eip2026
-
         return eip2026.build()
     raise UnknownFormError(version)

@@ -15,6 +15,7 @@ from forms.park.model import ParkData, YearData
 from forms.table.calc import ParkResult, YearResult, compute_park
 from forms.table.definition import ERROR, PARK, VALUES, WARNING, Field, FormDefinition, Rule
 from forms.table.numbers import format_number
+from forms.table.targets import MISSED, describe, evaluate_targets
 
 LEVEL_ZH = {ERROR: "错误", WARNING: "警告"}
 
@@ -251,8 +252,6 @@ def validate_park(park: ParkData, result: ParkResult | None = None) -> list[Find
 
 def _target_findings(park: ParkData, result: ParkResult) -> list[Finding]:
     """A target due in a filed year and not achieved is a soft warning; its explanation is kept with it."""
-    from forms.table.targets import MISSED, describe, evaluate_targets
-
     out = []
     for target, evaluated in zip(park.targets, evaluate_targets(park.targets, result), strict=True):
         if evaluated.status == MISSED and evaluated.year in result.years:

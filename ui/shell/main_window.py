@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from forms.report.outline import Outline, effective_outline, subsection_label
+from forms.report.customisation import effective_outline
+from forms.report.outline import Outline, subsection_label
 from ui.report.outline_menu import OutlineMenu
 from ui.shell.changes import Changes
 from ui.shell.findings_panel import FindingsPanel
