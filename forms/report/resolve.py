@@ -41,6 +41,7 @@ from forms.report.markers import (
     ValueBlock,
     split_markers,
 )
+from forms.report.measures import STATUSES, measures
 from forms.report.outline import OutlineSection, outline_for
 from forms.report.projection import ParkProjection, project_scenarios
 from forms.report.projects import PROJECT_COLUMNS, TOTAL_KEYS, filled_projects, format_cell, project_totals
@@ -48,6 +49,7 @@ from forms.table.calc import ParkResult
 from forms.table.definition import FACTOR, PARK, Field, FormDefinition, Section
 from forms.table.numbers import format_number, is_blank
 from forms.table.registry import form_for
+from forms.table.targets import describe, evaluate_targets
 
 # ---------------------------------------------------------------------------------------------------
 # "As shown": the one formatting rule for numbers in the report, the PDF and the consistency check
@@ -748,8 +750,6 @@ class BlockResolver:
                           form.section_note("J") if form else "")  # type: ignore[union-attr]  # fmt: skip
 
     def _table_target_eval(self) -> Block:
-        from forms.table.targets import describe, evaluate_targets
-
         targets = self.park.targets
         if not targets:
             return TableBlock("table.target_eval", BLOCK_LABELS["table.target_eval"],
@@ -777,8 +777,6 @@ class BlockResolver:
                           "碳达峰目标的实际值为已观测排放峰值年份；待评估：目标年份(或基准年)尚未填报或数据不全。")  # fmt: skip
 
     def _table_progress(self) -> Block:
-        from forms.report.measures import STATUSES, measures
-
         projects = filled_projects(self.park.report.projects)
         figures = measures(projects)
         years = sorted(figures)

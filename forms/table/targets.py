@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from forms.table.definition import COMPUTED, INPUT, VALUES, FormDefinition
+from forms.table.numbers import format_number
 
 KINDS = {"max": "不高于", "min": "不低于", "reduction": "较基准年下降", "peak": "碳达峰"}
 FIRST_YEAR, LAST_YEAR = 2016, 2060
@@ -135,8 +136,6 @@ def describe(target: dict[str, Any], form: FormDefinition) -> str:
     label = form.field(indicator).label if indicator in form else indicator
     unit = form.field(indicator).unit if indicator in form else ""
     year, kind, value = target.get("year"), target.get("kind"), target.get("value")
-    from forms.table.numbers import format_number
-
     decimals = 0 if isinstance(value, int) or (isinstance(value, float) and value.is_integer()) else 2
     shown = "—" if value is None else format_number(float(value), decimals)
     if kind == "peak":
