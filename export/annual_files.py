@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from export.fingerprint import fingerprint
+from export.package import EXIT_OK, EXIT_USAGE, _load_park, os_error_text, safe_name
 from export.pdf.annual import DOC_TITLE, build_annual_pdf
 from export.word.annual import build_annual_docx
 from forms.park.atomic import atomic_write_bytes
@@ -29,8 +30,6 @@ class AnnualFiles:
 
 
 def annual_names(park_name: str, year: int) -> tuple[str, str]:
-    from export.package import safe_name
-
     stem = f"{safe_name(park_name)}_{year}{DOC_TITLE}"
     return f"{stem}.pdf", f"{stem}.docx"
 
@@ -59,8 +58,6 @@ def write_annual(park: ParkData, year: int, out_dir: str | os.PathLike[str]) -> 
 def run_export_annual(park_name: str, year: int, out_dir: str, db: str | None) -> int:
     """``python main.py export PARK --annual N --out DIR``."""
     import sys
-
-    from export.package import EXIT_OK, EXIT_USAGE, _load_park, os_error_text
 
     park = _load_park(park_name, db, sys.stderr)
     if park is None:

@@ -56,7 +56,8 @@ SUB_LAYERS: dict[str, tuple[tuple[str, ...], ...]] = {
     ),
     "export": (
         ("export.cli", "export.commands"),
-        ("export.review", "export.package"),
+        ("export.annual_files",),
+        ("export.review", "export.package", "export.word"),
         ("export.pdf", "export.xlsx"),
         ("export.fingerprint",),
     ),
