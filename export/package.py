@@ -40,6 +40,8 @@ from forms.park.parkfile import dumps
 from forms.report.check import final_gate
 from forms.report.check import is_final as report_is_final
 from forms.table.calc import compute_park
+from forms.table.factors import library_version
+from forms.table.locks import REASON_EXPORT, locks_to_add
 from forms.table.registry import form_for
 from forms.version import PROGRAM, VERSION
 from storage import Database, StorageError
@@ -146,8 +148,6 @@ def _workbook(park: ParkData, name: str) -> tuple[PackageFile, str | None]:
 
 
 def build_manifest(park: ParkData, fp: str, final: bool, files: list[PackageFile], now: _dt.datetime) -> dict[str, Any]:
-    from forms.table.factors import library_version
-
     lib = library_version()
     locked = {str(y): park.years[y].locked_factors.get("library", "") for y in park.sorted_years()
               if park.years[y].locked_factors}  # fmt: skip
@@ -475,8 +475,6 @@ def run_export(park_name: str, out_dir: str, db: str | None, template: bool = Fa
             path = export_template(park, out_dir)
             print(f"已导出空白模板：{path}", file=out)
             return EXIT_OK
-        from forms.table.locks import REASON_EXPORT, locks_to_add
-
         # the package's park file carries the factors of every year (the database is opened read-only here;
         # the window's export also records the locks in the database)
         # (a park marked 定稿 was locked then; one marked by an older version stays as it was, to stay 定稿)

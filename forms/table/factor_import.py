@@ -12,6 +12,7 @@ import io
 import re
 from pathlib import Path
 
+from forms.park.atomic import atomic_write_bytes
 from forms.table.factors import (
     GRID_NATIONAL,
     GRID_NATIONAL_EXCL,
@@ -143,8 +144,6 @@ LABEL_FILE = "grid_factors.label"
 
 def install_grid_table(text: str, folder: Path, label: str) -> None:
     """Keep a checked table for this installation (atomic writes; the label names file and date)."""
-    from forms.park.atomic import atomic_write_bytes
-
     folder.mkdir(parents=True, exist_ok=True)
     atomic_write_bytes(folder / GRID_FILE, text.encode("utf-8"))
     atomic_write_bytes(folder / LABEL_FILE, label.encode("utf-8"))
