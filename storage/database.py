@@ -31,9 +31,9 @@ from storage.errors import (
     ParkNotFoundError,
     ReadOnlyError,
     StorageError,
-    translating_errors,
 )
 from storage.lock import LockFile
+from storage.opening import translating_errors
 from storage.paths import lock_path, resolve_db_path
 from storage.records import SUBMISSION_KINDS, HistoryEntry, ParkSummary, SubmissionEvent
 from storage.schema import apply_pending, migration_names

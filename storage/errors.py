@@ -1,15 +1,13 @@
 """Storage errors.  Every message is Chinese and meant for the clerk; the window shows ``str(error)``.
 
 Environmental failures (disk full, read-only folder, I/O error, a damaged file, another instance) become
-a :class:`StorageError`; anything else raised by SQLite is a bug and propagates unchanged.
+a :class:`StorageError`; anything else raised by SQLite is a bug and propagates unchanged.  This module
+only names the errors and words the disk messages; turning SQLite and OS failures into them
+(``translating_errors``, which offers a good backup for a damaged file) lives in :mod:`storage.opening`.
 """
 
 from __future__ import annotations
 
-import contextlib
-import errno
-import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 
@@ -42,18 +40,6 @@ class DatabaseDamagedError(NotOurDatabaseError):
         self.backup = backup
 
 
-def damaged_error(path: Path, detail: str) -> DatabaseDamagedError:
-    """The Chinese error for a damaged or drifted database, offering the newest good backup."""
-    from storage.opening import newest_good_backup  # here: opening imports this module
-
-    backup = newest_good_backup(path)
-    if backup is None:
-        offer = "没有找到可用的完好备份；请联系技术支持，或把该文件改名后重新开始。"
-    else:
-        offer = (f"最新的完好备份是“{backup}”：可在窗口打开该数据库时选择用它恢复(损坏的文件会被移到备份文件夹中保留)。")  # fmt: skip
-    return DatabaseDamagedError(f"数据库文件“{path}”已损坏({detail})，程序没有改动它。{offer}", backup)
-
-
 class DiskError(StorageError):
     """Disk full, read-only file or folder, or an I/O error."""
 
@@ -84,36 +70,3 @@ def disk_error_message(path: Path, detail: str) -> str | None:
     if "database is locked" in text or "database is busy" in text:
         return f"数据库文件“{path}”正被其他程序占用，请稍后重试。"
     return None
-
-
-_CORRUPT = ("file is not a database", "malformed", "file is encrypted", "not a database")
-_OS_ENV_ERRNOS = {errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO, errno.ENOENT}
-_OS_ENV_ERRNOS.add(getattr(errno, "EDQUOT", errno.ENOSPC))
-
-
-@contextlib.contextmanager
-def translating_errors(path: Path) -> Iterator[None]:
-    """Turn environmental SQLite and OS errors into :class:`StorageError` subclasses; let bugs through."""
-    try:
-        yield
-    except StorageError:
-        raise
-    except sqlite3.OperationalError as exc:
-        if "could not decode" in str(exc).lower():  # stored text that is not UTF-8: a damaged page
-            raise damaged_error(path, "存储的文字已损坏") from exc
-        message = disk_error_message(path, str(exc))
-        if message is None:
-            raise
-        raise DiskError(message) from exc
-    except sqlite3.DatabaseError as exc:
-        if any(marker in str(exc).lower() for marker in _CORRUPT):
-            raise damaged_error(path, f"或不是本程序的数据库：{exc}") from exc
-        raise
-    except OSError as exc:
-        if exc.errno not in _OS_ENV_ERRNOS:
-            raise
-        name = exc.filename or path
-        message = disk_error_message(Path(name), exc.strerror or str(exc))
-        raise DiskError(message or f"无法读写文件“{name}”：{exc.strerror}") from exc
-    except UnicodeEncodeError as exc:
-        raise InvalidDataError(f"内容中含有无法保存的字符(位置 {exc.start})，请删除后重试。") from exc

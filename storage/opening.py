@@ -1,20 +1,73 @@
 """Opening a database file safely: recognise it, refuse a foreign or newer one untouched, back up an
-older one before it is migrated, and check that the migrated schema is the expected one."""
+older one before it is migrated, and check that the migrated schema is the expected one.
+
+Also the translation of environmental SQLite and OS failures into :class:`StorageError` subclasses
+(:func:`translating_errors`): a damaged file is reported with the newest backup that opens whole, so the
+translation and the backup check live together here.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 from storage import backups
 from storage.errors import (
+    DatabaseDamagedError,
+    DiskError,
+    InvalidDataError,
     NotOurDatabaseError,
     SchemaTooNewError,
     StorageError,
-    damaged_error,
-    translating_errors,
+    disk_error_message,
 )
 from storage.schema import APPLICATION_ID, MIGRATION_SET, migration_names, schema_drift
+
+
+def damaged_error(path: Path, detail: str) -> DatabaseDamagedError:
+    """The Chinese error for a damaged or drifted database, offering the newest good backup."""
+    backup = newest_good_backup(path)
+    if backup is None:
+        offer = "没有找到可用的完好备份；请联系技术支持，或把该文件改名后重新开始。"
+    else:
+        offer = (f"最新的完好备份是“{backup}”：可在窗口打开该数据库时选择用它恢复(损坏的文件会被移到备份文件夹中保留)。")  # fmt: skip
+    return DatabaseDamagedError(f"数据库文件“{path}”已损坏({detail})，程序没有改动它。{offer}", backup)
+
+
+_CORRUPT = ("file is not a database", "malformed", "file is encrypted", "not a database")
+_OS_ENV_ERRNOS = {errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO, errno.ENOENT}
+_OS_ENV_ERRNOS.add(getattr(errno, "EDQUOT", errno.ENOSPC))
+
+
+@contextlib.contextmanager
+def translating_errors(path: Path) -> Iterator[None]:
+    """Turn environmental SQLite and OS errors into :class:`StorageError` subclasses; let bugs through."""
+    try:
+        yield
+    except StorageError:
+        raise
+    except sqlite3.OperationalError as exc:
+        if "could not decode" in str(exc).lower():  # stored text that is not UTF-8: a damaged page
+            raise damaged_error(path, "存储的文字已损坏") from exc
+        message = disk_error_message(path, str(exc))
+        if message is None:
+            raise
+        raise DiskError(message) from exc
+    except sqlite3.DatabaseError as exc:
+        if any(marker in str(exc).lower() for marker in _CORRUPT):
+            raise damaged_error(path, f"或不是本程序的数据库：{exc}") from exc
+        raise
+    except OSError as exc:
+        if exc.errno not in _OS_ENV_ERRNOS:
+            raise
+        name = exc.filename or path
+        message = disk_error_message(Path(name), exc.strerror or str(exc))
+        raise DiskError(message or f"无法读写文件“{name}”：{exc.strerror}") from exc
+    except UnicodeEncodeError as exc:
+        raise InvalidDataError(f"内容中含有无法保存的字符(位置 {exc.start})，请删除后重试。") from exc
 
 
 def applied_migrations(conn: sqlite3.Connection, db_path: Path) -> list[str]:
@@ -57,9 +110,7 @@ def check_integrity(conn: sqlite3.Connection, db_path: Path) -> None:
 
 def newest_good_backup(db_path: Path) -> Path | None:
     """The newest backup of ``db_path`` that passes its own integrity check (None when there is none)."""
-    from storage.backups import list_backups
-
-    for path in list_backups(db_path):
+    for path in backups.list_backups(db_path):
         try:
             open_backup(path).close()
         except (StorageError, sqlite3.Error, OSError):

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from storage import Database, DatabaseLockedError, DiskError, StorageError
-from storage.errors import translating_errors
+from storage.opening import translating_errors
 
 REPO = Path(__file__).resolve().parents[2]
 
