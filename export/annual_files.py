@@ -1,8 +1,9 @@
 """Writing the annual report's carbon chapter for year N: the PDF and the .docx, side by side.
 
-``python main.py export PARK --annual N --out DIR``.  The chapter is final only when it was marked 定稿 and the
-gate (forms.report.annual.check_chapter) still finds nothing missing at export time; otherwise both files say
-草稿.  Both files are written to temporary names and renamed into place.
+``python main.py export PARK --annual N --out DIR`` (:func:`export.package.run_export_annual`); the electronic
+package carries the same two files of every year with a chapter.  The chapter is final only when it was marked
+定稿 and the gate (forms.report.annual.check_chapter) still finds nothing missing at export time; otherwise both
+files say 草稿.  Both files are written to temporary names and renamed into place.
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from export.filenames import safe_name
 from export.fingerprint import fingerprint
-from export.package import EXIT_OK, EXIT_USAGE, _load_park, os_error_text, safe_name
 from export.pdf.annual import DOC_TITLE, build_annual_pdf
 from export.word.annual import build_annual_docx
 from forms.park.atomic import atomic_write_bytes
@@ -53,27 +54,3 @@ def write_annual(park: ParkData, year: int, out_dir: str | os.PathLike[str]) -> 
     atomic_write_bytes(out / pdf_name, pdf)
     atomic_write_bytes(out / docx_name, docx)
     return AnnualFiles(out / pdf_name, out / docx_name, final, tuple(gaps))
-
-
-def run_export_annual(park_name: str, year: int, out_dir: str, db: str | None) -> int:
-    """``python main.py export PARK --annual N --out DIR``."""
-    import sys
-
-    park = _load_park(park_name, db, sys.stderr)
-    if park is None:
-        return EXIT_USAGE
-    if not 2016 <= year <= 2100:
-        print(f"错误：年度报告年份“{year}”无效", file=sys.stderr)
-        return EXIT_USAGE
-    try:
-        files = write_annual(park, year, out_dir)
-    except OSError as exc:
-        print(f"错误：无法写入“{exc.filename or out_dir}”：{os_error_text(exc)}", file=sys.stderr)
-        return EXIT_USAGE
-    print(f"已导出：{files.pdf}")
-    print(f"已导出：{files.docx}")
-    if not files.final:
-        print("提示：该年度报告章节尚未定稿，导出的文件带“草稿”标记。", file=sys.stderr)
-        for gap in files.gaps:
-            print(f"　　{gap}", file=sys.stderr)
-    return EXIT_OK

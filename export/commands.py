@@ -23,7 +23,7 @@ def run_command(command: str, args: argparse.Namespace, db: str | None) -> int:
 
         return run_import_json(args.file, db)
     if command == "export" and getattr(args, "annual", None) is not None:
-        from export.annual_files import run_export_annual
+        from export.package import run_export_annual
 
         return run_export_annual(args.park, args.annual, args.out, db)
     if command == "export":

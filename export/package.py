@@ -33,10 +33,12 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any, TextIO
 
+from export.filenames import safe_name
 from export.fingerprint import fingerprint, sha256_hex
 from forms.park.atomic import atomic_write_bytes
 from forms.park.model import ParkData
 from forms.park.parkfile import dumps
+from forms.report.annual import chapter_years
 from forms.report.check import final_gate
 from forms.report.check import is_final as report_is_final
 from forms.table.calc import compute_park
@@ -50,20 +52,7 @@ MAIL_TO = "touzichu@mee.gov.cn"
 MANIFEST = "manifest.json"
 MANIFEST_FORMAT = "parkcarbon-package/1"
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
 Writer = Callable[[Path, bytes], None]
-
-
-def safe_name(name: str, fallback: str = "园区") -> str:
-    """A park name usable as (part of) a file name on Windows, macOS and Linux."""
-    text = _UNSAFE.sub("_", name).strip().strip(".").strip()
-    if text.upper().split(".")[0] in {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)),
-                                      *(f"LPT{i}" for i in range(10))}:  # fmt: skip
-        text = f"_{text}"
-    text = text[:80]
-    while len(text.encode("utf-8")) > 150:  # the longest file name built on it stays under 255 bytes
-        text = text[:-1]
-    return text.rstrip(". ") or fallback
 
 
 def is_final(park: ParkData, result: Any = None) -> bool:
@@ -268,8 +257,7 @@ def build_package(park: ParkData, *, today: _dt.date | None = None, now: _dt.dat
 
 def _annual_files(park: ParkData) -> list[PackageFile]:
     """The annual report's carbon chapter of each year the park has one for (PDF and .docx)."""
-    from export.annual_files import annual_bytes, annual_names
-    from forms.report.annual import chapter_years
+    from export.annual_files import annual_bytes, annual_names  # here: python-docx only with a chapter
 
     out = []
     for year in chapter_years(park):
@@ -496,4 +484,28 @@ def run_export(park_name: str, out_dir: str, db: str | None, template: bool = Fa
         print(f"提示：{note}", file=err)
     if not result.final:
         print("提示：该园区尚未定稿，导出的 PDF 均带“草稿”水印。", file=err)
+    return EXIT_OK
+
+
+def run_export_annual(park_name: str, year: int, out_dir: str, db: str | None) -> int:
+    """``python main.py export PARK --annual N --out DIR``."""
+    from export.annual_files import write_annual  # here: python-docx only for this command
+
+    park = _load_park(park_name, db, sys.stderr)
+    if park is None:
+        return EXIT_USAGE
+    if not 2016 <= year <= 2100:
+        print(f"错误：年度报告年份“{year}”无效", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        files = write_annual(park, year, out_dir)
+    except OSError as exc:
+        print(f"错误：无法写入“{exc.filename or out_dir}”：{os_error_text(exc)}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"已导出：{files.pdf}")
+    print(f"已导出：{files.docx}")
+    if not files.final:
+        print("提示：该年度报告章节尚未定稿，导出的文件带“草稿”标记。", file=sys.stderr)
+        for gap in files.gaps:
+            print(f"　　{gap}", file=sys.stderr)
     return EXIT_OK

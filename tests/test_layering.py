@@ -41,7 +41,12 @@ LAZY_ALLOWED: dict[tuple[str, str], str] = {
     ("export.commands", "*"): "the database/file commands: openpyxl only for import, reportlab only for export",
     ("export.cli", "*"): "the command line: each subcommand loads its own heavy libraries",
     ("export.package", "export.xlsx.workbook"): "openpyxl: the PDF-only paths (print preview) do not load it",
+    ("export.package", "export.pdf.report"): "reportlab: the template export and the writing of a set need no PDF",
+    ("export.package", "export.pdf.review"): "reportlab: as export.pdf.report",
+    ("export.package", "export.pdf.tables"): "reportlab: as export.pdf.report",
+    ("export.package", "export.annual_files"): "python-docx (and lxml, PIL): only for a park with an annual chapter",
     ("export.review.summary", "export.pdf.style"): "reportlab: only for the summary PDF",
+    ("export.review.summary", "export.pdf.blocks"): "reportlab: as export.pdf.style",
 }
 
 # Sub-package layers, top to bottom: a module may import its own layer's modules (for a group in one layer:
@@ -52,14 +57,15 @@ SUB_LAYERS: dict[str, tuple[tuple[str, ...], ...]] = {
         ("forms.report",),
         ("forms.park.parkfile",),
         ("forms.table",),
-        ("forms.park.model", "forms.park.atomic", "forms.resources", "forms.version"),
+        ("forms.park.model", "forms.park.atomic", "forms.park.text_rules", "forms.resources", "forms.version"),
     ),
     "export": (
         ("export.cli", "export.commands"),
+        ("export.review", "export.package"),
         ("export.annual_files",),
-        ("export.review", "export.package", "export.word"),
+        ("export.word",),
         ("export.pdf", "export.xlsx"),
-        ("export.fingerprint",),
+        ("export.fingerprint", "export.filenames"),
     ),
     "ui": (
         ("ui",),

@@ -20,6 +20,8 @@ from typing import Any
 
 from export.review.verify import ERROR, INFO, LEVEL_ZH, WARNING, PackageReview
 from forms.park.atomic import atomic_write_bytes
+from forms.report.markers import ChartBlock, Series
+from forms.table.targets import DONE, MISSED, evaluate_targets
 
 RESULTS_FILE = "审核结果.json"
 RESULTS_FORMAT = "parkcarbon-review/1"
@@ -82,8 +84,6 @@ def park_row(review: PackageReview) -> ParkRow:
         yoy = float(last) if isinstance(last, int | float) else None
     peak = trend.get(form.peak_metric.key) if form.peak_metric else None
     status = "定稿" if review.final_claimed and review.final_gate_ok else "草稿"
-    from forms.table.targets import DONE, MISSED, evaluate_targets
-
     evaluated = evaluate_targets(review.park.targets, review.result)
     per_energy: dict[int, float | None] = {}
     for y in years:
@@ -281,7 +281,6 @@ def summary_pdf(reviews: Sequence[PackageReview], today: _dt.date) -> bytes:
 
     from export.pdf.blocks import chart_drawing
     from export.pdf.style import escape, make_styles
-    from forms.report.markers import ChartBlock, Series
 
     st = make_styles()
     font = st.fonts.body

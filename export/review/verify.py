@@ -25,6 +25,7 @@ from forms.park.parkfile import ParkFileError, loads
 from forms.report.check import check_requirements, final_gate, is_final
 from forms.table.calc import ParkResult, compute_park
 from forms.table.definition import COMPUTED, FormDefinition
+from forms.table.factors import library_version
 from forms.table.registry import FORM_VERSIONS
 from forms.table.validate import validate_park
 from forms.version import VERSION
@@ -384,8 +385,6 @@ def _check_content(review: PackageReview) -> None:
                 graded_c.add(form.field(fv.key).label if fv.key in form else fv.key)
     if graded_c:
         review.add(INFO, "factor_grade_c", "使用了未核实(C 级)的缺省因子：" + "、".join(sorted(graded_c)))
-    from forms.table.factors import library_version
-
     current = library_version().label
     for year, ydata in sorted(park.years.items()):
         lock = ydata.locked_factors
