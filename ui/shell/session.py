@@ -225,6 +225,7 @@ class ParkSession(QObject):
         self.flush()
         self.db.move_year_form(self.park_id, year, version)
         self.park.years[year].form = version
+        self._results.pop(year, None)  # computed against the other version's formulas
         self._mark_saved()
         if record:
             self._record("更改年度表格版本", lambda v: self.move_year_form(year, v, record=False), old, version)

@@ -323,3 +323,30 @@ def test_subtotal_lines_of_the_definition_are_shown(demo_db: Any, open_window: A
             assert text not in ("", "—")
             shown += 1
     assert shown == 5
+
+
+def test_a_2026_year_shows_yes_no_tiers_and_unreported_inputs_through_their_kinds(demo_db: Any, open_window: Any,
+                                                                                 qtbot: Any) -> None:  # fmt: skip
+    db, park_id = demo_db
+    window = open_window(db, park_id)
+    window.upgrade_year(YEAR, "eip-2026")
+    table = window.show_page(("year", YEAR)).table
+    form = table.form
+    result = window.session.result(YEAR)
+    shown = table.text_at
+
+    meets, threshold = form.field("zero.meets"), form.field("zero.threshold")
+    assert meets.kind_type.yes_no and meets.kind_type.format(1.0) == "是" and meets.kind_type.format(0.0) == "否"
+    assert shown("zero.meets") == meets.kind_type.format(result.computed.get("zero.meets")) == "否"
+    assert shown("zero.threshold") == threshold.kind_type.format(result.computed.get("zero.threshold"), 1) == "0.3"
+    unreported, intensity = form.field("pollutant.so2"), form.field("intensity.so2_per_iva")
+    assert unreported.blank_is_missing and unreported.kind_type.parse("").value is None
+    assert shown(unreported.key) == "" and shown(intensity.key) == "—"  # left blank: not reported, not 0
+    editor = open_editor(table, unreported.key)
+    qtbot.keyClicks(editor, "0")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    assert window.session.park.years[YEAR].values[unreported.key] == "0"
+    want = intensity.kind_type.format(0.0, intensity.decimals)
+    assert want == "0.0000"
+    qtbot.waitUntil(lambda: table.text_at(intensity.key) == want, timeout=2000)
+    window.close()
