@@ -19,6 +19,7 @@ from forms.report.outline import Chapter, Outline, OutlineSection, Requirement
 from forms.report.projects import filled_projects
 from forms.report.resolve import BlockResolver, change_pct
 from forms.table.calc import ParkResult
+from forms.table.definition import FormDefinition
 from forms.table.numbers import format_number
 from forms.table.targets import MISSED, describe, evaluate_targets
 
@@ -275,3 +276,73 @@ def proposed_paragraph(park: ParkData, result: ParkResult, year: int, section: s
 
 def sections(outline: Outline = OUTLINE) -> Sequence[OutlineSection]:
     return list(outline.sections())
+
+
+# -- the window's editor (ui.report) ----------------------------------------------------------------
+
+
+def chapter_blocks(section: OutlineSection, year: int, form: FormDefinition) -> list[tuple[str, str]]:
+    """The blocks that fit a section of the chapter for ``year``: (id, Chinese label).  Year-bound tables carry
+    ``@year``; a2 also offers N's and N−1's emissions and intensity as value blocks."""
+    from forms.report.resolve import block_label
+
+    out: list[tuple[str, str]] = []
+    for block_id in section.blocks:
+        if block_id in YEAR_BLOCKS:
+            title = (
+                f"{year + 1}年目标"
+                if block_id == "table.next_targets"
+                else (
+                    f"{year + 1}年重点项目"
+                    if block_id == "table.next_projects"
+                    else f"{year}年{BLOCK_TITLES[block_id]}"
+                )
+            )
+            out.append((f"{block_id}@{year}", title))
+        else:
+            out.append((block_id, block_label(block_id, form)))
+    if any(r.check == "annual_figures" for r in section.requirements):
+        for key in (form.emissions_key, form.intensity_key):
+            for y in (year, year - 1):
+                out.append((f"value.{key}@{y}", f"{y}年{form.field(key).label}"))
+    return out
+
+
+def with_chapter(park: ParkData, year: int, present: bool) -> dict[str, Any] | None:
+    """The new ``report.extra["annual"]`` with the chapter of ``year`` added (empty) or removed."""
+    chapters = park.report.extra.get(ANNUAL_KEY)
+    out = {str(k): dict(v) for k, v in chapters.items()} if isinstance(chapters, dict) else {}
+    if present:
+        out.setdefault(str(year), {})
+    else:
+        out.pop(str(year), None)
+    return out or None
+
+
+def final_marks(park: ParkData) -> dict[str, Any]:
+    marks = park.report.extra.get(FINAL_KEY)
+    return {str(k): v for k, v in marks.items()} if isinstance(marks, dict) else {}
+
+
+def is_chapter_final(park: ParkData, year: int) -> bool:
+    return str(year) in final_marks(park)
+
+
+def figure_mismatches(park: ParkData, result: ParkResult, year: int, section: str) -> list[str]:
+    """Figures typed in a section's prose that disagree with the data (Chinese messages naming the figure)."""
+    from forms.report.check import figure_data, find_figures, matches
+
+    text = chapter_texts(park, year).get(section, "")
+    if not text.strip():
+        return []
+    form = result.form_of(year) if year in result.years else result.form
+    out = []
+    for fig in find_figures(section, text, form, sorted(result.years)):
+        data = figure_data(fig, result)
+        if data is None or matches(fig.typed, fig.decimals, data):
+            continue
+        label = form.field(fig.key).label
+        what = f"{fig.year}年{label}" if fig.year else f"{fig.first}—{fig.last}年{label}变化"
+        shown = f"{data:,.2f}" if fig.kind in ("value", "share") else f"{data:+.2f}%"
+        out.append(f"正文“{fig.text}”({what})与数据不符：数据为 {shown}")
+    return out

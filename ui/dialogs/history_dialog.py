@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QTableWidgetItem,
+    QTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -194,7 +195,8 @@ def install_field_history(widget: QWidget, session: ParkSession, tracker: EditTr
     install_context_menu(widget, lambda menu: add_history_action(menu, widget, session, tracker, year, key))
 
 
-def install_section_history(editor: QPlainTextEdit, session: ParkSession, section_key: str, title: str) -> None:
+def install_section_history(editor: QPlainTextEdit | QTextEdit, session: ParkSession, section_key: str,
+                            title: str) -> None:  # fmt: skip
     """Right-click in a report section's text offers its history; a restored text goes into the editor."""
     ref = FieldRef(None, section_key, SECTION, f"专项报告 · {title}")
 

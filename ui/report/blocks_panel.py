@@ -1,15 +1,16 @@
 """Data-block tools on a report section page (ui.report.report_page.ReportSectionPage).
 
 :class:`BlockTools` (built by the page) adds to it: real labels in the block list, 插入到光标处 (also a double click),
-生成段落 for the sections forms.report.drafting can draft, the projects editor (ch6.9) and the scenario editor
-(the projection section), and a preview that re-renders from current data whenever a value, factor,
-project or scenario changes.
+生成段落 for the sections that can be drafted, the projects editor (ch6.9) and the scenario editor (the
+projection section), a preview that re-renders from current data whenever a value, factor, project or
+scenario changes, and the editor's chips (their readings follow the same data).  What is special to the
+专项报告 or to an annual chapter comes from the page's source (ui.report.sources).
 """
 
 from __future__ import annotations
 
 from html import escape as html_escape
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import (
@@ -29,18 +30,21 @@ from PySide6.QtWidgets import (
 
 from forms.park.model import ParkData
 from forms.report.check import check_report, check_requirements
-from forms.report.drafting import Draft, can_draft, draft_paragraph
-from forms.report.markers import marker
+from forms.report.drafting import Draft
+from forms.report.markers import Block, ChartBlock, MissingBlock, TableBlock, ValueBlock, marker
 from forms.report.outline import OutlineSection
-from forms.report.resolve import BlockResolver, available_blocks
+from forms.report.resolve import BlockResolver
 from forms.table.calc import ParkResult, compute_park
-from ui.common.widgets import CommitPlainTextEdit
 from ui.report.block_view import render_into
+from ui.report.marker_edit import MarkerTextEdit
 from ui.report.progress_editor import ProgressEditor
 from ui.report.projects_editor import ProjectsEditor
 from ui.report.scenario_editor import ScenarioEditor
 from ui.shell.changes import Changes
 from ui.shell.session import ParkSession
+
+if TYPE_CHECKING:
+    from ui.report.sources import SpecialReport
 
 PREVIEW_DELAY_MS = 150
 BLOCK_ROLE = Qt.ItemDataRole.UserRole
@@ -51,10 +55,12 @@ class SectionPage(Protocol):
 
     session: ParkSession
     section: OutlineSection
+    source: SpecialReport
     block_list: QListWidget
     block_tools: QHBoxLayout
+    checks_box: QVBoxLayout
     projects_host: QGroupBox | None
-    editor: CommitPlainTextEdit
+    editor: MarkerTextEdit
     preview: QTextBrowser
 
     def isVisible(self) -> bool: ...
@@ -91,6 +97,7 @@ class BlockTools(QObject):
         self.owner = owner  # the page as a widget: parent of the dialogs
         self.session = page.session
         self.section = page.section
+        self.source = page.source
         self._timer = QTimer(self, singleShot=True, interval=PREVIEW_DELAY_MS)
         self._timer.timeout.connect(self.render)
         self._stale = False
@@ -103,7 +110,7 @@ class BlockTools(QObject):
         self.insert_button.clicked.connect(self.insert_selected)
         page.block_tools.addWidget(self.insert_button)
         self.draft_button: QPushButton | None = None
-        if can_draft(self.section.key):
+        if self.source.can_draft(self.section.key):
             self.draft_button = QPushButton("生成段落…")
             self.draft_button.setObjectName("draft_paragraph")
             self.draft_button.setToolTip("根据数据生成一段文字(数字保持与数据联动)，确认后插入到光标处")
@@ -139,15 +146,13 @@ class BlockTools(QObject):
         self.check_label = QLabel("")
         self.check_label.setObjectName("section_check")
         self.check_label.setWordWrap(True)
-        preview_layout = page.preview.parentWidget().layout()
-        if preview_layout is not None:
-            preview_layout.addWidget(self.check_label)
+        page.checks_box.addWidget(self.check_label)
         self.session.changed.connect(self._changed)
         page.editor.focus_left.connect(self._text_left)
 
     def _relabel(self) -> None:
         """Fill the section's block list with real labels, plus the value blocks its requirements ask for."""
-        blocks = available_blocks(self.section, self.session.park.form, self.session.years)
+        blocks = self.source.blocks(self.section)
         lst = self.page.block_list
         if not blocks:
             return
@@ -172,8 +177,7 @@ class BlockTools(QObject):
         if not block_id.startswith("value."):
             before = cursor.block().text()[: cursor.positionInBlock()]
             text = ("\n" if before.strip() else "") + text + "\n"
-        cursor.insertText(text)
-        editor.setTextCursor(cursor)
+        editor.insert_markup(text)
         editor.setFocus()
 
     def _insert_item(self, item: QListWidgetItem) -> None:
@@ -189,11 +193,11 @@ class BlockTools(QObject):
             self._insert_item(item)
 
     def current_draft(self) -> Draft:
-        return draft_paragraph(self.section.key, self.session.park, compute_park(self.session.park))
+        return self.source.draft(self.section.key, self.session.park, compute_park(self.session.park))
 
     def insert_draft(self, draft: Draft) -> None:
         if draft.text:
-            self.page.editor.textCursor().insertText(draft.text)
+            self.page.editor.insert_markup(draft.text)
 
     def propose_draft(self) -> None:
         draft = self.current_draft()
@@ -220,8 +224,7 @@ class BlockTools(QObject):
     def _changed(self, changes: Changes) -> None:
         """Data, projects, scenarios, the outline or another section's text feed this page's blocks (its own
         text re-renders as it is typed)."""
-        others = changes.sections - {self.section.key}
-        if changes.data or changes.projects or changes.scenarios or changes.outline or changes.final or others:
+        if self.source.feeds(changes, self.section.key):
             self.schedule()
 
     def _text_left(self) -> None:
@@ -232,9 +235,10 @@ class BlockTools(QObject):
         self._stale = False
         park = self.session.park
         result = compute_park(park)
-        resolver = BlockResolver(park, result)
+        resolver = self.source.resolver(park, result)
         html = render_into(self.page.preview, self.page.editor.toPlainText(), park, result, resolver)
-        self.show_checks(section_checks(park, result, self.section.key, resolver))
+        self.page.editor.set_labeller(lambda block_id: chip_reading(resolver.resolve(block_id)))
+        self.show_checks(self.source.checks(park, result, self.section.key, resolver))
         return html
 
     def show_checks(self, messages: list[tuple[str, str]]) -> None:
@@ -245,6 +249,19 @@ class BlockTools(QObject):
         lines = [f"<span style='color:{'#b00020' if level == 'warning' else '#8a5a00'}'>· {html_escape(m)}</span>"
                  for level, m in messages]  # fmt: skip
         self.check_label.setText("<b>本节检查：</b><br/>" + "<br/>".join(lines))
+
+
+def chip_reading(block: Block) -> tuple[str, str]:
+    """What a chip in the editor shows for a block: (text, kind) — the figure of a value, 〔表：title〕 …"""
+    if isinstance(block, ValueBlock):
+        return block.text, "value"
+    if isinstance(block, TableBlock):
+        return f"〔表：{block.title}〕", "table"
+    if isinstance(block, ChartBlock):
+        return f"〔图：{block.title}〕", "chart"
+    if isinstance(block, MissingBlock):
+        return f"【{block.reason}】", "missing"
+    return str(block), "table"
 
 
 def section_checks(park: ParkData, result: ParkResult, section_key: str,
@@ -261,4 +278,4 @@ def section_checks(park: ParkData, result: ParkResult, section_key: str,
     return out
 
 
-__all__ = ["BLOCK_ROLE", "BlockTools", "DraftDialog", "SectionPage"]
+__all__ = ["BLOCK_ROLE", "BlockTools", "DraftDialog", "SectionPage", "chip_reading"]

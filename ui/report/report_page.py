@@ -1,9 +1,14 @@
-"""One page of the special report: a section's text beside its guidance, word count, state and data blocks.
+"""One page of a report section: the text beside its guidance, word count, state and data blocks.
 
-Places left for the data-block work (issue 7): :attr:`ReportSectionPage.block_list` lists the blocks that
-fit the section, :attr:`ReportSectionPage.block_tools` is an empty row for insert/draft buttons,
-:attr:`ReportSectionPage.preview` is the rendered preview, and for the key-project section
-:attr:`ReportSectionPage.projects_host` is where the projects editor goes.
+The same page edits a section of the 专项报告 and of an annual chapter (年度报告 · N): what differs (where the
+text is kept, the blocks, checks, drafting) is a :mod:`ui.report.sources` object.  The editor shows data-block
+markers as chips with their current figures (:class:`ui.report.marker_edit.MarkerTextEdit`); the preview
+sits under the editor, across its width, so tables have room.
+
+:attr:`ReportSectionPage.block_list` lists the blocks that fit the section, :attr:`ReportSectionPage.block_tools`
+is the row for insert/draft buttons, :attr:`ReportSectionPage.preview` is the rendered preview, and for the
+key-project section :attr:`ReportSectionPage.projects_host` is where the projects editor goes.  An annual
+chapter's pages also carry its 定稿 row (:attr:`ReportSectionPage.final_button`).
 """
 
 from __future__ import annotations
@@ -15,18 +20,23 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
+    QPushButton,
     QSplitter,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
-from forms.report.outline import Outline, OutlineSection, subsection_label
-from ui.common.widgets import CommitPlainTextEdit
+from forms.report.outline import Outline, OutlineSection
 from ui.dialogs.history_dialog import install_section_history
 from ui.report.blocks_panel import BLOCK_ROLE, BlockTools
+from ui.report.marker_edit import MarkerTextEdit
+from ui.report.sources import AnnualChapter, SpecialReport, page_heading
 from ui.shell.session import Changes, ParkSession
-from ui.shell.states import FillState, chinese_count, section_state
+from ui.shell.states import FillState, chinese_count
+
+GUIDE_WIDTH = 320  # the guidance and block column: at 1366×768 the rest goes to the text and the preview
 
 
 def block_label(block_id: str) -> str:
@@ -36,22 +46,16 @@ def block_label(block_id: str) -> str:
     return f"[{names.get(kind, kind)}] {rest}"
 
 
-def page_heading(outline: Outline, key: str) -> str:
-    """二、“十三五”碳减排工作回顾 · （二）取得的成效 — as numbered and titled in the (customised) outline."""
-    chapter = outline.chapter_of(key)
-    index = [s.key for s in chapter.sections].index(key)
-    return f"{chapter.heading} · {subsection_label(index)}{chapter.sections[index].title}"
-
-
 class ReportSectionPage(QWidget):
     def __init__(self, session: ParkSession, outline: Outline, section: OutlineSection,
-                 parent: QWidget | None = None) -> None:  # fmt: skip
+                 parent: QWidget | None = None, *, source: SpecialReport | None = None) -> None:  # fmt: skip
         super().__init__(parent)
         self.session = session
         self.section = section
+        self.source = source or SpecialReport(session, outline)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 6)
-        self.title_label = title = QLabel(page_heading(outline, section.key))
+        self.title_label = title = QLabel(self.source.heading(section.key))
         title.setObjectName("section_title")
         title.setStyleSheet("font-size: 15pt; font-weight: bold;")
         title.setWordWrap(True)
@@ -63,9 +67,31 @@ class ReportSectionPage(QWidget):
         status.addSpacing(20)
         status.addWidget(self.count_label)
         status.addStretch(1)
+        self.final_label: QLabel | None = None
+        self.final_button: QPushButton | None = None
+        self.remove_button: QPushButton | None = None
+        if isinstance(self.source, AnnualChapter):
+            self.final_label = QLabel("")
+            self.final_label.setObjectName("annual_final_state")
+            self.final_label.setMinimumWidth(60)
+            self.final_button = QPushButton("定稿…")
+            self.final_button.setObjectName("annual_final")
+            self.final_button.setToolTip("检查本年度报告的必备内容后标记为定稿(导出时不再带“草稿”水印)")
+            self.final_button.clicked.connect(self.ask_final)
+            self.remove_button = QPushButton("删除…")
+            self.remove_button.setToolTip("删除本年度报告(各节正文和定稿标记)，可以撤销")
+            self.remove_button.setObjectName("annual_remove")
+            self.remove_button.clicked.connect(self.ask_remove)
+            status.addWidget(self.final_label)
+            status.addWidget(self.final_button)
+            status.addWidget(self.remove_button)
         layout.addLayout(status)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter = splitter
+        writing = QSplitter(Qt.Orientation.Vertical)  # the text above, its preview below (full width)
+        writing.setChildrenCollapsible(False)
+        self.writing = writing
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -80,17 +106,30 @@ class ReportSectionPage(QWidget):
             placeholder.setWordWrap(True)
             host_layout.addWidget(placeholder)
             left_layout.addWidget(self.projects_host, 1)
-        self.editor = CommitPlainTextEdit()
-        self.editor.setTabChangesFocus(False)
-        self.editor.setPlaceholderText("在此撰写本节正文……")
-        self.editor.setPlainText(session.park.report.sections.get(section.key, ""))
+        self.editor = MarkerTextEdit()
+        self.editor.setObjectName("section_editor")
+        self.editor.setPlaceholderText("在此撰写本节正文……(插入的数据块显示为带底色的当前数值，随数据自动更新)")
+        self.editor.setPlainText(self.source.text(section.key))
         self.editor.textChanged.connect(self._edited)
         self.editor.focus_left.connect(session.flush)
-        install_section_history(self.editor, session, section.key, section.title)
+        if self.source.has_history:
+            install_section_history(self.editor, session, section.key, section.title)
         left_layout.addWidget(self.editor, 2)
-        splitter.addWidget(left)
+        writing.addWidget(left)
+        preview_box = QGroupBox("预览")
+        preview_layout = QVBoxLayout(preview_box)
+        preview_layout.setContentsMargins(4, 4, 4, 4)
+        self.preview = QTextBrowser()
+        self.preview.setObjectName("block_preview")
+        self.preview.setOpenExternalLinks(False)
+        preview_layout.addWidget(self.preview)
+        writing.addWidget(preview_box)
+        writing.setStretchFactor(0, 1)
+        writing.setStretchFactor(1, 1)
+        splitter.addWidget(writing)
 
         right = QWidget()
+        right.setFixedWidth(GUIDE_WIDTH)
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         guide_box = QGroupBox("撰写指引")
@@ -101,6 +140,8 @@ class ReportSectionPage(QWidget):
         self.guidance = QLabel(guidance)
         self.guidance.setWordWrap(True)
         self.guidance.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.guidance.setFixedWidth(GUIDE_WIDTH - 30)  # a wrapped label knows its height only at a known width
+        self.guidance.setMinimumHeight(self.guidance.heightForWidth(GUIDE_WIDTH - 30))
         guide_layout.addWidget(self.guidance)
         right_layout.addWidget(guide_box)
         blocks_box = QGroupBox("可插入的数据块")
@@ -115,23 +156,20 @@ class ReportSectionPage(QWidget):
         if not section.blocks:
             self.block_list.addItem(QListWidgetItem("(本节没有对应的数据块)"))
             self.block_list.setEnabled(False)
-        self.block_list.setMaximumHeight(110)
+        self.block_list.setMaximumHeight(150)
         blocks_layout.addWidget(self.block_list)
-        self.block_tools = QHBoxLayout()  # insert / drafting buttons (issue 7)
+        self.block_tools = QHBoxLayout()  # insert / drafting buttons
         blocks_layout.addLayout(self.block_tools)
         right_layout.addWidget(blocks_box)
-        preview_box = QGroupBox("预览")
-        preview_layout = QVBoxLayout(preview_box)
-        self.preview = QTextBrowser()
-        self.preview.setObjectName("block_preview")
-        self.preview.setOpenExternalLinks(False)
-        preview_layout.addWidget(self.preview)
-        right_layout.addWidget(preview_box, 1)
+        self.checks_box = QVBoxLayout()  # the section's checks (BlockTools puts its label here)
+        right_layout.addLayout(self.checks_box)
+        right_layout.addStretch(1)
         splitter.addWidget(right)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 0)
+        splitter.setSizes([700, GUIDE_WIDTH])
         layout.addWidget(splitter, 1)
-        # data blocks, drafting, projects and scenario editors (issue 7)
+        # data blocks, drafting, projects and scenario editors
         self.block_tools_controller = BlockTools(self, self)
         session.changed.connect(self._changed)
         self._update_status()
@@ -139,31 +177,93 @@ class ReportSectionPage(QWidget):
 
     def _changed(self, changes: Changes) -> None:
         """An undo / redo (or a restore from the history) of this section's text shows the stored text."""
-        if self.section.key in changes.sections:
-            text = self.session.park.report.sections.get(self.section.key, "")
+        if self.source.touches_text(changes, self.section.key):
+            text = self.source.text(self.section.key)
             if text != self.editor.toPlainText():
                 self.editor.setPlainText(text)
+        if self.final_label is not None and (changes.annual or changes.data):
+            self._update_status()
 
     def retitle(self, outline: Outline) -> None:
         """Show the heading of ``outline`` (after the section was renamed or moved)."""
+        if isinstance(self.source, AnnualChapter):
+            return
+        self.source.outline = outline
         self.section = outline.section(self.section.key)
         self.title_label.setText(page_heading(outline, self.section.key))
 
     def _edited(self) -> None:
-        self.session.set_section_text(self.section.key, self.editor.toPlainText())
+        if self.editor.refreshing:
+            return  # the chips show new readings: nothing typed
+        text = self.editor.toPlainText()
+        if text != self.source.text(self.section.key):
+            self.source.set_text(self.section.key, text)
         self._update_status()
         self.render_preview()
 
     def _update_status(self) -> None:
-        state = section_state(self.session.park, self.section)
+        state = self.state
         colour = state.colour.name()
         self.state_label.setText(f"状态：<span style='color:{colour}; font-weight:bold'>{state.value}</span>")
         self.count_label.setText(f"字数：{chinese_count(self.editor.toPlainText())} 字(汉字)")
+        if isinstance(self.source, AnnualChapter) and self.final_label is not None and self.final_button is not None:
+            from forms.report.annual import is_chapter_final
+
+            final = is_chapter_final(self.session.park, self.source.year)
+            self.final_label.setText("<b style='color:#2e7d32'>已定稿</b>" if final else "草稿")
+            self.final_button.setText("撤销定稿" if final else "定稿…")
 
     @property
     def state(self) -> FillState:
-        return section_state(self.session.park, self.section)
+        return self.source.state(self.section)
 
     def render_preview(self) -> None:
         """The text with its data blocks rendered from current data (ui.report.blocks_panel)."""
         self.block_tools_controller.render()
+
+    # -- the annual chapter's 定稿 and removal ------------------------------------------------------
+    def final_gaps(self) -> list[str]:
+        """What keeps the annual chapter from 定稿 (forms.report.annual.check_chapter), each named."""
+        from forms.table.calc import compute_park
+
+        assert isinstance(self.source, AnnualChapter)
+        self.session.flush()
+        return [m for _s, m in self.source.gaps(compute_park(self.session.park))]
+
+    def try_final(self) -> list[str]:
+        """定稿 when the gate passes (one undo step); returns the reasons it refused (empty when marked)."""
+        assert isinstance(self.source, AnnualChapter)
+        gaps = self.final_gaps()
+        if not gaps:
+            self.session.mark_annual_final(self.source.year)
+        self._update_status()
+        return gaps
+
+    def ask_final(self) -> None:
+        from forms.report.annual import is_chapter_final
+
+        assert isinstance(self.source, AnnualChapter)
+        year = self.source.year
+        if is_chapter_final(self.session.park, year):
+            self.session.unmark_annual_final(year)
+            self._update_status()
+            return
+        gaps = self.try_final()
+        if gaps:
+            QMessageBox.warning(self, f"{year}年度报告不能定稿",
+                                "以下内容尚未完成，补齐后再定稿：\n\n" + "\n".join(f"· {g}" for g in gaps))  # fmt: skip
+        else:
+            QMessageBox.information(
+                self, f"{year}年度报告", f"{year}年度报告已定稿。导出的 PDF 和 Word 文件不再带“草稿”水印。"
+            )
+
+    def ask_remove(self) -> None:
+        assert isinstance(self.source, AnnualChapter)
+        year = self.source.year
+        answer = QMessageBox.question(self, "删除年度报告",
+                                      f"删除 {year} 年度报告(各节正文和定稿标记)？可以用“撤销”恢复。")  # fmt: skip
+        if answer == QMessageBox.StandardButton.Yes:
+            self.session.remove_annual_chapter(year)
+
+
+__all__ = ["ReportSectionPage", "block_label", "page_heading"]

@@ -32,6 +32,7 @@ class Changes:
     submissions: bool = False  # the submission log (报送记录)
     years: bool = False  # years added, or the whole park read again (import, restore)
     targets: bool = False  # the park's carbon peak / neutrality targets
+    annual: bool = False  # the annual report chapters (texts, chapters added or removed, their 定稿 marks)
 
     def __or__(self, other: Changes) -> Changes:
         merged: dict[str, Any] = {}
@@ -46,7 +47,7 @@ class Changes:
     @property
     def report(self) -> bool:
         """Something the report's previews and checks read besides the data: text, projects, scenarios, outline."""
-        return bool(self.sections) or self.projects or self.scenarios or self.outline or self.final
+        return bool(self.sections) or self.projects or self.scenarios or self.outline or self.final or self.annual
 
     @property
     def data(self) -> bool:
@@ -59,7 +60,7 @@ class Changes:
 
 NOTHING = Changes()
 EVERYTHING = Changes(results=frozenset(), projects=True, scenarios=True, outline=True, final=True, submissions=True,
-                     years=True, targets=True)  # fmt: skip
+                     years=True, targets=True, annual=True)  # fmt: skip
 
 
 class OperationCommand(QUndoCommand):

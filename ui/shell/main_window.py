@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from forms.report.customisation import effective_outline
 from forms.report.outline import Outline, subsection_label
+from ui.report import annual_nav
 from ui.report.outline_menu import OutlineMenu
 from ui.shell.changes import Changes
 from ui.shell.findings_panel import FindingsPanel
@@ -317,6 +318,10 @@ class MainWindow(QMainWindow):
         return self._outline_menu
 
     def _nav_menu_requested(self, pos: QPoint) -> None:
+        item = self.nav.itemAt(pos)
+        key = item.data(0, PAGE_ROLE) if item is not None else None
+        if key and annual_nav.show_menu(self, key, pos):
+            return
         self.outline_menu.show_at(pos)
 
     # -- navigation -------------------------------------------------------------------------------
@@ -362,6 +367,7 @@ class MainWindow(QMainWindow):
             ch = self._item(report, chapter.heading, ("chapter", chapter.key))
             for i, section in enumerate(chapter.sections):
                 self._item(ch, f"{subsection_label(i)}{section.title}", ("section", section.key))
+        annual_nav.add_items(self)
         cycle = self._item(self.nav, "目标与减污降碳", CYCLE_NODE)
         self._item(cycle, "碳达峰碳中和目标", TARGETS_PAGE)
         self._item(cycle, "减污降碳协同", SYNERGY_PAGE)
@@ -434,6 +440,7 @@ class MainWindow(QMainWindow):
             chapter_states.append(combined(states))
             self._set_state(("chapter", chapter.key), chapter_states[-1])
         self._set_state(REPORT_NODE, combined(chapter_states))
+        annual_nav.refresh_states(self)
         try:
             events = list(self.db.submission_events(self.session.park_id))
         except AttributeError:
@@ -453,7 +460,13 @@ class MainWindow(QMainWindow):
             page = self.pages.get(key)
             if page is not None and (changes.targets or changes.data or changes.projects):
                 page.refresh()  # type: ignore[attr-defined]
-        if changes.years or changes.outline:
+        if changes.annual:
+            annual_nav.drop_pages(self)
+        if (
+            changes.years
+            or changes.outline
+            or annual_nav.shown_years(self) != annual_nav.chapter_years(self.session.park)
+        ):
             self._rebuild_nav()
         elif changes.report or changes.submissions:
             self.refresh_states()
@@ -467,6 +480,15 @@ class MainWindow(QMainWindow):
         if key == ADD_YEAR:
             QTimer.singleShot(0, self.ask_add_year)
             return
+        if key == annual_nav.ADD:
+            QTimer.singleShot(0, lambda: annual_nav.ask_add(self))
+            return
+        if key == annual_nav.ROOT or key[0] == annual_nav.CHAPTER:
+            shown = annual_nav.resolve_key(self, key)
+            if shown is None:
+                QTimer.singleShot(0, lambda: annual_nav.ask_add(self))
+                return
+            key = shown
         if key == YEARS_NODE and self.session.years:
             key = ("year", self.session.years[-1])
         elif key == REPORT_NODE:
@@ -506,6 +528,8 @@ class MainWindow(QMainWindow):
             from ui.table.year_page import YearPage
 
             return YearPage(self.session, self.tracker, key[1])
+        if key[0] == annual_nav.SECTION:
+            return annual_nav.build_page(self, key)
         if key[0] == "section":
             from ui.report.report_page import ReportSectionPage
 

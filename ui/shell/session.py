@@ -22,6 +22,8 @@ from forms.table.definition import META, PARK, FormDefinition
 from forms.table.registry import form_for
 from ui.shell.changes import EVERYTHING, NOTHING, Changes, OperationCommand
 
+_ANNUAL_KEYS = ("annual", "annual_final")  # forms.report.annual.ANNUAL_KEY, FINAL_KEY (loaded when first used)
+
 if TYPE_CHECKING:  # calculation, validation and the report checks are imported when first needed (after the
     # window shows)
     from forms.table.calc import YearResult
@@ -34,6 +36,7 @@ VALIDATE_MS = 300
 _VALUE = "value"
 _EXPLANATION = "explanation"
 _SECTION = "section"
+_EXTRA = "extra"  # a report.extra member written after the debounce (the annual chapters' texts)
 
 
 def raw_from_text(text: str) -> Raw:
@@ -329,7 +332,9 @@ class ParkSession(QObject):
         self._mark_saved()
         if record:
             self._record(text, lambda v: self.set_report_extra(key, v, record=False), old, copy.deepcopy(value))
-        return self._done(Changes(outline=True) if key == CUSTOM_KEY else Changes(final=True))
+        if key == CUSTOM_KEY:
+            return self._done(Changes(outline=True))
+        return self._done(Changes(annual=True) if key in _ANNUAL_KEYS else Changes(final=True))
 
     def edit_outline(self, value: Any, clear: Sequence[str] = ()) -> Changes:
         """Store a new outline customisation; the texts of the sections it deletes are cleared (they stay in
@@ -416,6 +421,67 @@ class ParkSession(QObject):
             notes.pop(ref, None)
         return self.set_report_extra(NOTES_KEY, notes or None, text="填写报告警告的说明")
 
+    # -- the annual report chapters (forms.report.annual) ---------------------------------------------
+    def set_annual_text(self, year: int, section: str, text: str, *, record: bool = True) -> Changes:
+        """A section's text in the annual chapter of ``year`` (as typed: consecutive edits make one undo step).
+        Editing a chapter marked 定稿 takes the mark away (in the same undo step)."""
+        from forms.report.annual import ANNUAL_KEY, chapter_texts, is_chapter_final, with_text
+
+        old = chapter_texts(self.park, year).get(section, "")
+        if old == text:
+            return NOTHING
+        if record and is_chapter_final(self.park, year):
+            with self._step("修改年度报告正文"):
+                changes = self.unmark_annual_final(year)
+                return changes | self.set_annual_text(year, section, text)
+        value = with_text(self.park, year, section, text)
+        self.park.report.extra[ANNUAL_KEY] = value
+        self._queue((_EXTRA, None, ANNUAL_KEY), copy.deepcopy(value))
+        if record:
+            self._record("修改年度报告正文", lambda v: self.set_annual_text(year, section, v, record=False), old, text,
+                         None if is_chapter_final(self.park, year) else ("annual", year, section))  # fmt: skip
+        return self._done(Changes(annual=True))
+
+    def add_annual_chapter(self, year: int) -> Changes:
+        """A chapter for report year ``year`` (empty sections); one undo step."""
+        from forms.report.annual import ANNUAL_KEY, with_chapter
+
+        return self.set_annual_extra(ANNUAL_KEY, with_chapter(self.park, year, True), f"添加{year}年度报告")
+
+    def remove_annual_chapter(self, year: int) -> Changes:
+        """The chapter of ``year`` with its texts and 定稿 mark; one undo step brings everything back."""
+        from forms.report.annual import ANNUAL_KEY, FINAL_KEY, final_marks, with_chapter
+
+        text = f"删除{year}年度报告"
+        with self._step(text):
+            marks = final_marks(self.park)
+            marks.pop(str(year), None)
+            changes = self.set_annual_extra(FINAL_KEY, marks or None, text)
+            changes |= self.set_annual_extra(ANNUAL_KEY, with_chapter(self.park, year, False), text)
+        return changes
+
+    def mark_annual_final(self, year: int) -> Changes:
+        """定稿 of the chapter of ``year`` (the caller has run forms.report.annual.check_chapter)."""
+        from forms.report.annual import FINAL_KEY, final_marks
+        from storage.database import now_stamp
+
+        marks = final_marks(self.park)
+        marks[str(year)] = {"at": now_stamp()}
+        return self.set_annual_extra(FINAL_KEY, marks, f"{year}年度报告定稿")
+
+    def unmark_annual_final(self, year: int) -> Changes:
+        from forms.report.annual import FINAL_KEY, final_marks
+
+        marks = final_marks(self.park)
+        if marks.pop(str(year), None) is None:
+            return NOTHING
+        return self.set_annual_extra(FINAL_KEY, marks or None, f"撤销{year}年度报告定稿")
+
+    def set_annual_extra(self, key: str, value: Any, text: str) -> Changes:
+        """``report.extra[key]`` of the annual chapters, written at once (pending texts first)."""
+        self.flush()
+        return self.set_report_extra(key, value, text=text)
+
     # -- the submission log -----------------------------------------------------------------------
     def add_submission_event(self, kind: str, date: str, details: dict[str, Any]) -> Changes:
         """One line of the submission log (报送记录); undo takes the line out again."""
@@ -456,6 +522,8 @@ class ParkSession(QObject):
                 elif kind == _EXPLANATION:
                     assert year is not None
                     self.db.set_explanation(self.park_id, year, key, value)
+                elif kind == _EXTRA:
+                    self.db.set_report_extra(self.park_id, key, value)
                 else:
                     self.db.set_section_text(self.park_id, key, value)
             except StorageError as exc:

@@ -8,15 +8,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QComboBox, QLineEdit, QMenu, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QLineEdit, QMenu, QPlainTextEdit, QTextEdit, QWidget
 
 EXTRA_ATTRIBUTE = "history_menu_extra"
 
 
-def _text_widget(widget: QWidget) -> QLineEdit | QPlainTextEdit | None:
+def _text_widget(widget: QWidget) -> QLineEdit | QPlainTextEdit | QTextEdit | None:
     if isinstance(widget, QComboBox):
         return widget.lineEdit()
-    return widget if isinstance(widget, QLineEdit | QPlainTextEdit) else None
+    return widget if isinstance(widget, QLineEdit | QPlainTextEdit | QTextEdit) else None
 
 
 def history_menu(widget: QWidget, extra: Callable[[QMenu], None]) -> QMenu:
@@ -41,7 +41,7 @@ def install_context_menu(widget: QWidget, extra: Callable[[QMenu], None]) -> Non
 
     def show(point: QPoint) -> None:
         menu = context_menu_of(widget)
-        anchor = target.viewport() if isinstance(target, QPlainTextEdit) else target
+        anchor = target.viewport() if isinstance(target, QPlainTextEdit | QTextEdit) else target
         menu.exec(anchor.mapToGlobal(point))
         menu.deleteLater()
 
