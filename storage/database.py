@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from forms.park.atomic import atomic_write_bytes
-from forms.park.model import ParkData, Raw, YearData
+from forms.park.model import ParkData, Raw, ReportData, YearData
 from forms.park.text_rules import normalize_name
 from forms.table.definition import FormDefinition
 from forms.table.registry import DEFAULT_FORM, UnknownFormError, form_for
@@ -38,6 +38,7 @@ from storage.paths import lock_path, resolve_db_path
 from storage.records import SUBMISSION_KINDS, HistoryEntry, ParkSummary, SubmissionEvent
 from storage.schema import apply_pending, migration_names
 
+DEFAULT_OUTLINE = "eip-2021"  # the outline version of a park created without one (forms.report.outline)
 P = ParamSpec("P")
 T = TypeVar("T")
 
@@ -223,9 +224,15 @@ class Database:
         return int(row[0]) if row else None
 
     def create_park(
-        self, profile: dict[str, Raw], years: Iterable[int] = range(2016, 2021), form: str = DEFAULT_FORM
+        self,
+        profile: dict[str, Raw],
+        years: Iterable[int] = range(2016, 2021),
+        form: str = DEFAULT_FORM,
+        outline: str = DEFAULT_OUTLINE,
     ) -> int:
-        park = ParkData(park=dict(profile), years={int(y): YearData(form=form) for y in years}, form=form)
+        """A new park with empty year tables; ``outline`` is its report's outline version (stored with it)."""
+        park = ParkData(park=dict(profile), years={int(y): YearData(form=form) for y in years}, form=form,
+                        report=ReportData(outline=outline))  # fmt: skip
         return self.replace_park(park)
 
     @_guarded

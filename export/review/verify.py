@@ -368,7 +368,7 @@ def _check_content(review: PackageReview) -> None:
         review.add(ERROR, "data_error", f"{where(f)}：{f.message}")
     for f in unexplained[:20]:
         review.add(WARNING, "data_warning", f"{where(f)}：警告未说明：{f.message}")
-    missing_years = [y for y in _required_years(form) if y not in park.years]
+    missing_years = [y for y in _required_years(form, park) if y not in park.years]
     if missing_years:
         review.add(ERROR, "years_missing", "缺少必报年度：" + "、".join(f"{y}年" for y in missing_years))
     for m in check_requirements(park, result):
@@ -401,8 +401,13 @@ def _check_content(review: PackageReview) -> None:
         review.add(INFO, "program_version", f"材料包由本程序 {stated_program} 版导出(审核使用 {VERSION} 版)")
 
 
-def _required_years(form: FormDefinition) -> tuple[int, ...]:
-    return form.required_years
+def _required_years(form: FormDefinition, park: ParkData) -> tuple[int, ...]:
+    """The years every park must file: the form's (the notice's 2016–2020 tables) for a report reviewing
+    十三五; a report on a later outline version needs the years of its own review period (eip-2026: 2021–2025)."""
+    from forms.report.outline import outline_for, review_of
+
+    outline = review_of(park)
+    return form.required_years if outline.review == outline_for().review else outline.review_years
 
 
 def review_received(received: Received) -> PackageReview:

@@ -15,7 +15,7 @@ from typing import Any
 
 from forms.park.model import ParkData
 from forms.report.markers import Block, BlockRef, MissingBlock, TableBlock, split_markers
-from forms.report.outline import Chapter, Outline, OutlineSection, Requirement
+from forms.report.outline import Chapter, Outline, OutlineSection, Requirement, review_of
 from forms.report.projects import filled_projects
 from forms.report.resolve import BlockResolver, change_pct
 from forms.table.calc import ParkResult
@@ -26,7 +26,6 @@ from forms.table.targets import MISSED, describe, evaluate_targets
 ANNUAL_KEY = "annual"  # report.extra member: {"<N>": {"a1": text, …}}
 FINAL_KEY = "annual_final"  # report.extra member: {"<N>": {"at": …}} once the chapter of N was marked 定稿
 VERSION = "eip-annual"
-BASELINE_PERIOD = (2016, 2020)  # the 专项报告's review period (十三五) whose last filed year is the base year
 RUNNING = ("未启动", "实施中")
 
 SECTION_BLOCKS = {
@@ -91,9 +90,11 @@ def with_text(park: ParkData, year: int, section: str, text: str) -> dict[str, A
 
 
 def base_year(park: ParkData) -> int | None:
-    """The 专项报告's last filed baseline year (2020 when filed), else the first filed year."""
+    """The 专项报告's last filed year of its review period (the outline version's: 2020 for 十三五, 2025 for
+    十四五, when filed), else the first filed year."""
     years = park.sorted_years()
-    baseline = [y for y in years if BASELINE_PERIOD[0] <= y <= BASELINE_PERIOD[1]]
+    first, last = review_of(park).review
+    baseline = [y for y in years if first <= y <= last]
     if baseline:
         return baseline[-1]
     return years[0] if years else None
@@ -151,7 +152,8 @@ class AnnualResolver(BlockResolver):
 
             rows.append((f.label, f.unit, cell(before), cell(now), pct(change_pct(before, now)), cell(at_base),
                          pct(change_pct(at_base, now))))  # fmt: skip
-        note = f"基准年为专项报告“十三五”期间最后一个填报年份({base}年)。" if base is not None else ""
+        plan = review_of(self.park).plan
+        note = f"基准年为专项报告“{plan}”期间最后一个填报年份({base}年)。" if base is not None else ""
         return TableBlock(block_id, f"{year}年{BLOCK_TITLES['table.year_compare']}", columns, tuple(rows),
                           (False, False, True, True, True, True, True), note)  # fmt: skip
 

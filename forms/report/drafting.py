@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from forms.park.model import ParkData
 from forms.report.markers import marker
+from forms.report.outline import review_of
 from forms.report.resolve import BlockResolver, inline_text
 from forms.table.calc import ParkResult
 
@@ -41,6 +42,7 @@ class _Drafter:
         self.form = result.form
         self.years = sorted(result.years)
         self.first, self.last = (self.years[0], self.years[-1]) if self.years else (0, 0)
+        self.outline = review_of(park)
 
     def val(self, key: str, year: int) -> float | None:
         return self.r.value(key, year)
@@ -72,7 +74,8 @@ class _Drafter:
         parts = []
         if self.has(form.emissions_key):
             span = f"{self.first}—{self.last}年"
-            period = f"“十三五”期间({span})" if (self.first, self.last) == (2016, 2020) else span
+            plan = self.outline.plan
+            period = f"“{plan}”期间({span})" if (self.first, self.last) == self.outline.review else span
             parts.append(f"{period}，园区" + self.change_sentence(form.emissions_key))
         if self.has(form.intensity_key):
             parts.append(self.change_sentence(form.intensity_key))

@@ -1,4 +1,9 @@
-"""The report outline as versioned data (outline ``eip-2021``, shared/spec/report-outline.md).
+"""The report outline as versioned data (outlines ``eip-2021`` and ``eip-2026``, shared/spec/report-outline.md).
+
+The review period of chapter 二 is a property of the outline version: ``eip-2021`` (parks applying from
+2021) reviews 十三五, 2016—2020; ``eip-2026`` (parks applying from 2026) reviews 十四五, 2021—2025, with the same
+structure.  The base year is the last year of the review period.  A park's outline version is chosen when
+the park is created and stored with it (``parks.outline``); older parks keep ``eip-2021``.
 
 Each section has a stable key, a title, guidance shown beside the editor, required elements checked
 before 定稿, and the data blocks that fit it.  Users may rename, add and reorder subsections; those
@@ -52,6 +57,22 @@ class Outline(NamedTuple):
     title_template: str
     chapters: tuple[Chapter, ...]
     appendices: tuple[str, ...]
+    review: tuple[int, int] = (2016, 2020)  # the period chapter 二 reviews (a five-year plan), first and last year
+    plan: str = "十三五"  # that plan's name
+
+    @property
+    def base_year(self) -> int:
+        """The review period's last year: the base year of the targets and the projection."""
+        return self.review[1]
+
+    @property
+    def review_years(self) -> tuple[int, ...]:
+        return tuple(range(self.review[0], self.review[1] + 1))
+
+    @property
+    def review_span(self) -> str:
+        """2016—2020 (an em dash between the years)."""
+        return f"{self.review[0]}—{self.review[1]}"
 
     def sections(self) -> Iterator[OutlineSection]:
         for chapter in self.chapters:
@@ -86,17 +107,19 @@ def _s(key: str, title: str, guidance: str = "", req: tuple[Requirement, ...] = 
     return OutlineSection(key, title, guidance, req, blocks, kind)
 
 
-def _eip2021() -> Outline:
+def _eip(version: str, plan: str, review: tuple[int, int]) -> Outline:
+    """The 专项报告's outline reviewing ``plan`` (``review``: its first and last year)."""
+    span = f"{review[0]}—{review[1]}"
     ch1 = Chapter("ch1", "一", "园区概况", (
         _s("ch1.1", "基本情况", "说明园区地理位置、规划面积与建成区面积、四至范围与核算边界、管理机构，"
            "以及国家生态工业示范园区批准建设和命名的年份。", blocks=("table.profile",)),
-        _s("ch1.2", "经济与产业发展", "概述 2016—2020 年地区生产总值、工业增加值的规模与增速，主导产业构成和重点企业。",
+        _s("ch1.2", "经济与产业发展", f"概述 {span} 年地区生产总值、工业增加值的规模与增速，主导产业构成和重点企业。",
            blocks=("table.economy",)),
         _s("ch1.3", "能源供应与基础设施", "说明园区电力、热力、燃气供应方式，集中供热、污水处理等公共基础设施。"),
     ))  # fmt: skip
-    ch2 = Chapter("ch2", "二", "“十三五”碳减排工作回顾", (
+    ch2 = Chapter("ch2", "二", f"“{plan}”碳减排工作回顾", (
         _s("ch2.1", "主要工作及措施", "从产业结构调整、能源结构优化、节能改造、循环经济与产业共生、"
-           "绿色基础设施、管理制度建设等方面回顾“十三五”期间的主要工作。"),
+           f"绿色基础设施、管理制度建设等方面回顾“{plan}”期间的主要工作。"),
         _s("ch2.2", "取得的成效", "用数据说明成效：首末年份二氧化碳排放总量和单位工业增加值二氧化碳排放量的变化。",
            (Requirement("change.emissions", "首末年份二氧化碳排放总量的变化", "mentions:emissions.total"),
             Requirement("change.intensity", "首末年份单位工业增加值二氧化碳排放量的变化",
@@ -152,18 +175,39 @@ def _eip2021() -> Outline:
         _s("ch7.5", "加强宣传引导与公众参与"),
     ))  # fmt: skip
     return Outline(
-        version="eip-2021",
+        version=version,
         title_template="{park}碳达峰碳中和实施路径专项报告",
         chapters=(ch1, ch2, ch3, ch4, ch5, ch6, ch7),
         appendices=("附表1 园区年度碳排放基础数据表", "附表2 重点项目表", "附表3 排放因子及数据来源说明"),
+        review=review,
+        plan=plan,
     )
 
 
-OUTLINE_VERSIONS = ("eip-2021",)
+# version -> (plan reviewed, its years); the newest last (offered first for a new park)
+_REVIEWS = {"eip-2021": ("十三五", (2016, 2020)), "eip-2026": ("十四五", (2021, 2025))}
+OUTLINE_VERSIONS = tuple(_REVIEWS)
+NEWEST_OUTLINE = OUTLINE_VERSIONS[-1]
+
+
+def outline_choice_label(version: str) -> str:
+    """How a new-park dialog offers an outline version: 2026 年起申报(回顾“十四五”，2021—2025 年)."""
+    plan, (first, last) = _REVIEWS[version]
+    return f"{version.removeprefix('eip-')} 年起申报(回顾“{plan}”，{first}—{last} 年)"
 
 
 @cache
 def outline_for(version: str = "eip-2021") -> Outline:
-    if version == "eip-2021":
-        return _eip2021()
+    if version in _REVIEWS:
+        plan, review = _REVIEWS[version]
+        return _eip(version, plan, review)
     raise KeyError(f"未知的报告提纲版本“{version}”")
+
+
+def review_of(park: ParkData) -> Outline:
+    """The outline version of the park's report (its review period, plan and base year); eip-2021 when the
+    stored version is unknown."""
+    try:
+        return outline_for(park.report.outline)
+    except KeyError:
+        return outline_for()

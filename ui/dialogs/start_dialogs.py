@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from forms.report.outline import NEWEST_OUTLINE, OUTLINE_VERSIONS, outline_choice_label, outline_for
 from forms.resources import resources_dir
 from forms.table.definition import PARK
 from forms.table.registry import form_for
@@ -73,15 +74,35 @@ class NewParkDialog(QDialog):
             required = any(r.check == "required" for r in f.rules)
             self.editors[f.key] = widget
             form.addRow(f"{f.label}{'*' if required else ''}：", widget)
+        self.outline_combo = QComboBox()
+        self.outline_combo.setObjectName("outline_version")
+        for version in reversed(OUTLINE_VERSIONS):  # the newest first: parks applying now
+            self.outline_combo.addItem(outline_choice_label(version), version)
+        self.outline_combo.setCurrentIndex(self.outline_combo.findData(NEWEST_OUTLINE))
+        self.outline_combo.setToolTip("专项报告第二章回顾的规划期；建立园区后不再更改")
+        form.addRow("专项报告提纲：", self.outline_combo)
         layout.addLayout(form)
-        note = QLabel("带 * 的为必填项；其余可以稍后在“园区信息”中补充。将建立 2016—2020 年的年度数据表。")
+        self.note = note = QLabel("")
         note.setWordWrap(True)
         layout.addWidget(note)
+        self.outline_combo.currentIndexChanged.connect(self._show_years)
+        self._show_years()
         self.message = QLabel("")
         self.message.setStyleSheet("color: #c62828;")
         layout.addWidget(self.message)
         layout.addWidget(ok_cancel(self, "创建", on_ok=self._accept))
         self.resize(480, self.sizeHint().height())
+
+    def outline_version(self) -> str:
+        return str(self.outline_combo.currentData())
+
+    def years(self) -> tuple[int, ...]:
+        """The year tables the park starts with: the review period of the chosen outline version."""
+        return outline_for(self.outline_version()).review_years
+
+    def _show_years(self) -> None:
+        span = outline_for(self.outline_version()).review_span
+        self.note.setText(f"带 * 的为必填项；其余可以稍后在“园区信息”中补充。将建立 {span} 年的年度数据表。")
 
     def text(self, key: str) -> str:
         return editor_text(self.editors[key])
@@ -123,4 +144,4 @@ def choose_or_create_park(db: Any, parent: QWidget | None = None) -> int | None:
     dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
     if not dialog.exec():
         return None
-    return int(db.create_park(dialog.profile()))
+    return int(db.create_park(dialog.profile(), years=dialog.years(), outline=dialog.outline_version()))

@@ -82,7 +82,8 @@ class ParkActions(QObject):
         if not dialog.exec():
             return None
         try:
-            park_id = int(window.db.create_park(dialog.profile(), form=window.session.park.form))
+            park_id = int(window.db.create_park(dialog.profile(), years=dialog.years(), form=window.session.park.form,
+                                                outline=dialog.outline_version()))  # fmt: skip
         except StorageError as exc:
             QMessageBox.critical(window, "新建园区", f"没有建立园区：{exc}")
             return None

@@ -332,6 +332,7 @@ def test_new_park_from_the_menu_opens_it(demo_db: Any, open_window: Any, monkeyp
 
     def fill(dialog: NewParkDialog) -> int:
         dialog.editors["park.name"].setText("新建的园区")  # type: ignore[union-attr]
+        dialog.outline_combo.setCurrentIndex(dialog.outline_combo.findData("eip-2021"))  # reviews 2016–2020
         return 1
 
     monkeypatch.setattr(NewParkDialog, "exec", fill)

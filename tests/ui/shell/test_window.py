@@ -57,7 +57,9 @@ def test_new_park_dialog_is_generated_from_the_park_group(db_path: Path, qapp: Q
         assert park_id is not None
         park = db.load_park(park_id)
         assert park.park["park.name"] == "测试园区" and park.park["park.province"] == "浙江省"
-        assert park.sorted_years() == [2016, 2017, 2018, 2019, 2020]
+        # a new park is offered the newest outline version: its report reviews 十四五, its tables are 2021–2025
+        assert park.report.outline == "eip-2026"
+        assert park.sorted_years() == [2021, 2022, 2023, 2024, 2025]
 
 
 def test_locked_database_gives_a_chinese_message(db_path: Path, qapp: QApplication, monkeypatch: Any) -> None:
