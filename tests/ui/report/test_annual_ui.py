@@ -208,3 +208,31 @@ def test_chip_is_one_character_for_backspace(qtbot: Any) -> None:
     qtbot.keyClick(edit, Qt.Key.Key_Backspace)
     qtbot.keyClick(edit, Qt.Key.Key_Backspace)
     assert edit.toPlainText() == "总量"
+
+
+def test_special_report_draft_shows_figures_not_markup(demo_db: Any, open_window: Any,
+                                                       screenshot_dir: Path) -> None:  # fmt: skip
+    """Issue 20: after 生成段落 the 专项报告's editor reads as figures; the stored text keeps the markers."""
+    from PySide6.QtWidgets import QApplication
+
+    from ui.shell.fonts import register_cjk_font
+
+    register_cjk_font(QApplication.instance())  # type: ignore[arg-type]
+    db, park_id = demo_db
+    window = open_window(db, park_id)
+    page = window.show_page(("section", "ch2.2"))
+    tools = page.block_tools_controller
+    page.editor.setPlainText("")
+    tools.insert_draft(tools.current_draft())
+    tools.insert_block("table.trend")
+    stored = page.editor.toPlainText()
+    assert "{{value.emissions.total@2016}}" in stored and "{{table.trend}}" in stored
+    visible = page.editor.visible_text()
+    assert "{{" not in visible and "“十三五”期间(2016—2020年)" in visible
+    assert "园区二氧化碳排放总量由2016年的" in visible and "〔表：" in visible
+    window.session.flush()
+    assert db.load_park(park_id).report.sections["ch2.2"] == stored
+    window.resize(1366, 768)
+    tools.render()
+    window.grab().save(str(screenshot_dir / "report_ch2_2_chips_1366x768.png"))
+    window.close()
