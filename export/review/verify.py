@@ -23,6 +23,7 @@ from export.xlsx.layout import plan_year_sheet, year_sheet_name
 from forms.park.model import ParkData
 from forms.park.parkfile import ParkFileError, loads
 from forms.report.check import check_requirements, final_gate, is_final
+from forms.report.outline import outline_for, review_of
 from forms.table.calc import ParkResult, compute_park
 from forms.table.definition import COMPUTED, FormDefinition
 from forms.table.factors import library_version
@@ -404,8 +405,6 @@ def _check_content(review: PackageReview) -> None:
 def _required_years(form: FormDefinition, park: ParkData) -> tuple[int, ...]:
     """The years every park must file: the form's (the notice's 2016–2020 tables) for a report reviewing
     十三五; a report on a later outline version needs the years of its own review period (eip-2026: 2021–2025)."""
-    from forms.report.outline import outline_for, review_of
-
     outline = review_of(park)
     return form.required_years if outline.review == outline_for().review else outline.review_years
 

@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from forms.park.model import ParkData
+from forms.report.check import figure_data, find_figures, matches
 from forms.report.markers import Block, BlockRef, MissingBlock, TableBlock, split_markers
 from forms.report.outline import Chapter, Outline, OutlineSection, Requirement, review_of
 from forms.report.projects import filled_projects
-from forms.report.resolve import BlockResolver, change_pct
+from forms.report.resolve import BlockResolver, block_label, change_pct
 from forms.table.calc import ParkResult
 from forms.table.definition import FormDefinition
 from forms.table.numbers import format_number
@@ -286,8 +287,6 @@ def sections(outline: Outline = OUTLINE) -> Sequence[OutlineSection]:
 def chapter_blocks(section: OutlineSection, year: int, form: FormDefinition) -> list[tuple[str, str]]:
     """The blocks that fit a section of the chapter for ``year``: (id, Chinese label).  Year-bound tables carry
     ``@year``; a2 also offers N's and N−1's emissions and intensity as value blocks."""
-    from forms.report.resolve import block_label
-
     out: list[tuple[str, str]] = []
     for block_id in section.blocks:
         if block_id in YEAR_BLOCKS:
@@ -332,8 +331,6 @@ def is_chapter_final(park: ParkData, year: int) -> bool:
 
 def figure_mismatches(park: ParkData, result: ParkResult, year: int, section: str) -> list[str]:
     """Figures typed in a section's prose that disagree with the data (Chinese messages naming the figure)."""
-    from forms.report.check import figure_data, find_figures, matches
-
     text = chapter_texts(park, year).get(section, "")
     if not text.strip():
         return []

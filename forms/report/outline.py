@@ -17,7 +17,7 @@ from functools import cache
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
-    pass
+    from forms.park.model import ParkData
 
 CUSTOM_KEY = (
     "outline_custom"  # report.extra member holding the park's outline customisation (forms.report.customisation)

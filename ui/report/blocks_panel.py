@@ -28,13 +28,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from forms.park.model import ParkData
-from forms.report.check import check_report, check_requirements
 from forms.report.drafting import Draft
 from forms.report.markers import Block, ChartBlock, MissingBlock, TableBlock, ValueBlock, marker
 from forms.report.outline import OutlineSection
-from forms.report.resolve import BlockResolver
-from forms.table.calc import ParkResult, compute_park
+from forms.table.calc import compute_park
 from ui.report.block_view import render_into
 from ui.report.marker_edit import MarkerTextEdit
 from ui.report.progress_editor import ProgressEditor
@@ -262,20 +259,6 @@ def chip_reading(block: Block) -> tuple[str, str]:
     if isinstance(block, MissingBlock):
         return f"【{block.reason}】", "missing"
     return str(block), "table"
-
-
-def section_checks(park: ParkData, result: ParkResult, section_key: str,
-                   resolver: BlockResolver) -> list[tuple[str, str]]:  # fmt: skip
-    """(level, message) for one section: report findings first, then missing required elements."""
-    out: list[tuple[str, str]] = []
-    for f in check_report(park, result, resolver=resolver):
-        if f.section == section_key and f.code in ("figure_mismatch", "stale_figure", "missing_block"):
-            note = f"(已说明：{f.explanation})" if f.explained else ""
-            out.append(("warning", f.message + note))
-    for m in check_requirements(park, result, resolver=resolver):
-        if m.section == section_key:
-            out.append(("missing", m.message))
-    return out
 
 
 __all__ = ["BLOCK_ROLE", "BlockTools", "DraftDialog", "SectionPage", "chip_reading"]

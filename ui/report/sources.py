@@ -8,6 +8,7 @@ blocks fit, how they resolve, what can be drafted, what the section checks say a
 from __future__ import annotations
 
 from forms.park.model import ParkData
+from forms.report.check import check_report, check_requirements
 from forms.report.drafting import Draft, can_draft, draft_paragraph
 from forms.report.outline import Outline, OutlineSection, subsection_label
 from forms.report.resolve import BlockResolver, available_blocks, inline_text
@@ -70,8 +71,6 @@ class SpecialReport:
         return draft_paragraph(key, park, result)
 
     def checks(self, park: ParkData, result: ParkResult, key: str, resolver: BlockResolver) -> list[tuple[str, str]]:
-        from ui.report.blocks_panel import section_checks
-
         return section_checks(park, result, key, resolver)
 
     def state(self, section: OutlineSection, result: ParkResult | None = None) -> FillState:
@@ -148,6 +147,20 @@ class AnnualChapter(SpecialReport):
         return annual_state(self.park, self.year, section, result)
 
 
+def section_checks(park: ParkData, result: ParkResult, section_key: str,
+                   resolver: BlockResolver) -> list[tuple[str, str]]:  # fmt: skip
+    """(level, message) for one section: report findings first, then missing required elements."""
+    out: list[tuple[str, str]] = []
+    for f in check_report(park, result, resolver=resolver):
+        if f.section == section_key and f.code in ("figure_mismatch", "stale_figure", "missing_block"):
+            note = f"(已说明：{f.explanation})" if f.explained else ""
+            out.append(("warning", f.message + note))
+    for m in check_requirements(park, result, resolver=resolver):
+        if m.section == section_key:
+            out.append(("missing", m.message))
+    return out
+
+
 def annual_state(park: ParkData, year: int, section: OutlineSection, result: ParkResult | None = None) -> FillState:
     """空 without text; 已完成 with enough text (or a data block) and none of the chapter's gaps in this section."""
     from forms.report.annual import chapter_texts, check_chapter
@@ -165,4 +178,4 @@ def annual_state(park: ParkData, year: int, section: OutlineSection, result: Par
     return FillState.IN_PROGRESS if gaps else FillState.COMPLETE
 
 
-__all__ = ["AnnualChapter", "SpecialReport", "annual_state", "page_heading"]
+__all__ = ["AnnualChapter", "SpecialReport", "annual_state", "page_heading", "section_checks"]
