@@ -7,7 +7,7 @@ Run from the repository root:
 Prints, for this checkout and (side by side) for an older checkout given by ``--ref`` (default /work/ref,
 skipped if missing; ``--ref ''`` to skip):
 
-- the import time (``python main.py import`` path: storage.commands.run_import_json, in-process) of the first
+- the import time (``python main.py import`` path: export.cli.run_import_json, in-process) of the first
   parks vs the last ones (median of 5 each; target ratio <= 1.2);
 - open + load of one park with 1 park vs with all parks in the database (target ratio <= 1.2);
 - the backups folder size over the database size;
@@ -16,7 +16,8 @@ skipped if missing; ``--ref ''`` to skip):
   and restoring the park as of the old moment.
 
 Each checkout runs in its own process with only that checkout on ``sys.path``; the worker uses only what
-both layouts share (``storage.Database`` and ``storage.commands.run_import_json``).  To build fast, parks
+both layouts share (``storage.Database`` and the JSON import, ``export.cli.run_import_json`` or before it
+``storage.commands.run_import_json``).  To build fast, parks
 11 .. N-10 are not imported one by one but copied from park 1 with SQL in one transaction (the only place the
 bench writes the database directly; the copies have their own history rows, so the database has the size
 and history of N imported parks); ``--all-imports`` imports every park through the CLI path instead (slow
@@ -92,7 +93,11 @@ def db_size(path: Path) -> int:
 
 def worker(args: argparse.Namespace) -> dict[str, Any]:
     from storage import Database
-    from storage.commands import run_import_json
+
+    try:
+        from export.cli import run_import_json
+    except ImportError:  # an older checkout (--ref): the command lived in storage.commands
+        from storage.commands import run_import_json  # type: ignore[import-not-found,no-redef]
 
     out: dict[str, Any] = {}
     demo = json.loads(DEMO.read_text(encoding="utf-8"))

@@ -24,14 +24,13 @@ import json
 import os
 import re
 import shutil
-import sys
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from email import policy
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from export.filenames import safe_name
 from export.fingerprint import fingerprint, sha256_hex
@@ -43,15 +42,12 @@ from forms.report.check import final_gate
 from forms.report.check import is_final as report_is_final
 from forms.table.calc import compute_park
 from forms.table.factors import library_version
-from forms.table.locks import REASON_EXPORT, locks_to_add
 from forms.table.registry import form_for
 from forms.version import PROGRAM, VERSION
-from storage import Database, StorageError
 
 MAIL_TO = "touzichu@mee.gov.cn"
 MANIFEST = "manifest.json"
 MANIFEST_FORMAT = "parkcarbon-package/1"
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 Writer = Callable[[Path, bytes], None]
 
 
@@ -414,27 +410,7 @@ def export_template(park: ParkData, out_dir: str | os.PathLike[str], writer: Wri
     return path
 
 
-# -- command line ----------------------------------------------------------------------------------
-def _load_park(park_name: str, db: str | None, err: TextIO) -> ParkData | None:
-    try:
-        database = Database.open(db, read_only=True)
-    except StorageError as exc:
-        print(f"错误：{exc}", file=err)
-        return None
-    try:
-        park_id = database.find_park(park_name)
-        if park_id is None:
-            names = "、".join(p.name for p in database.list_parks()) or "(无)"
-            print(f"错误：数据库中没有名为“{park_name}”的园区。现有园区：{names}", file=err)
-            return None
-        return database.load_park(park_id)
-    except StorageError as exc:
-        print(f"错误：{exc}", file=err)
-        return None
-    finally:
-        database.close()
-
-
+# -- write errors in Chinese (the command line and the window say the same) ------------------------
 _ERRNO_ZH = {
     errno.ENOENT: "文件夹不存在",
     errno.EACCES: "没有写入权限，或同名文件正被其他程序打开",
@@ -448,64 +424,3 @@ _ERRNO_ZH = {
 
 def os_error_text(exc: OSError) -> str:
     return _ERRNO_ZH.get(exc.errno or 0, f"系统错误({exc.strerror or exc})")
-
-
-def run_export(park_name: str, out_dir: str, db: str | None, template: bool = False, *,
-               out: TextIO | None = None, err: TextIO | None = None) -> int:  # fmt: skip
-    """``python main.py export PARK --out DIR [--db PATH] [--template]``."""
-    out = out or sys.stdout
-    err = err or sys.stderr
-    park = _load_park(park_name, db, err)
-    if park is None:
-        return EXIT_USAGE
-    try:
-        if template:
-            path = export_template(park, out_dir)
-            print(f"已导出空白模板：{path}", file=out)
-            return EXIT_OK
-        # the package's park file carries the factors of every year (the database is opened read-only here;
-        # the window's export also records the locks in the database)
-        # (a park marked 定稿 was locked then; one marked by an older version stays as it was, to stay 定稿)
-        stamp = _dt.datetime.now().isoformat(timespec="seconds")
-        for year, lock in ({} if is_final(park) else locks_to_add(park, REASON_EXPORT, stamp)).items():
-            park.years[year].locked_factors = lock
-        result = export_package(park, out_dir)
-    except OSError as exc:
-        print(f"错误：无法写入“{exc.filename or out_dir}”：{os_error_text(exc)}", file=err)
-        return EXIT_USAGE
-    print(f"当前有效的一套材料：{result.folder}(由“{result.pointer}”指明；同一园区以前导出的材料已移除)", file=out)
-    for path in result.files:
-        print(f"已导出：{path}", file=out)
-    print(f"已导出电子报送包：{result.zip_path}", file=out)
-    print(f"邮件草稿：{result.eml_path}", file=out)
-    print(f"内部审核单：{result.review_path}", file=out)
-    print(f"内容校验码：{result.fingerprint}", file=out)
-    for note in result.notes:
-        print(f"提示：{note}", file=err)
-    if not result.final:
-        print("提示：该园区尚未定稿，导出的 PDF 均带“草稿”水印。", file=err)
-    return EXIT_OK
-
-
-def run_export_annual(park_name: str, year: int, out_dir: str, db: str | None) -> int:
-    """``python main.py export PARK --annual N --out DIR``."""
-    from export.annual_files import write_annual  # here: python-docx only for this command
-
-    park = _load_park(park_name, db, sys.stderr)
-    if park is None:
-        return EXIT_USAGE
-    if not 2016 <= year <= 2100:
-        print(f"错误：年度报告年份“{year}”无效", file=sys.stderr)
-        return EXIT_USAGE
-    try:
-        files = write_annual(park, year, out_dir)
-    except OSError as exc:
-        print(f"错误：无法写入“{exc.filename or out_dir}”：{os_error_text(exc)}", file=sys.stderr)
-        return EXIT_USAGE
-    print(f"已导出：{files.pdf}")
-    print(f"已导出：{files.docx}")
-    if not files.final:
-        print("提示：该年度报告章节尚未定稿，导出的文件带“草稿”标记。", file=sys.stderr)
-        for gap in files.gaps:
-            print(f"　　{gap}", file=sys.stderr)
-    return EXIT_OK

@@ -1,10 +1,11 @@
-"""main.py: the window's argument forms are recognised without argparse, exactly as argparse reads them."""
+"""main.py: the window's argument forms are recognised without argparse, exactly as export.cli's parser reads them."""
 
 from __future__ import annotations
 
 import pytest
 
 import main
+from export import cli
 
 
 @pytest.mark.parametrize(
@@ -13,7 +14,7 @@ import main
 )
 def test_window_forms_agree_with_the_parser(argv: list[str]) -> None:
     window, db = main.window_database(argv)
-    args = main.build_parser().parse_args(argv)
+    args = cli.build_parser().parse_args(argv)
     assert window is True
     assert args.command is None and db == args.db
 
@@ -38,13 +39,14 @@ def test_everything_else_goes_through_the_parser(argv: list[str]) -> None:
 
 
 def test_main_opens_the_window_on_the_given_database(monkeypatch: pytest.MonkeyPatch) -> None:
-    import ui.shell.app
+    import ui.shell.boot
 
     opened: list[str | None] = []
-    monkeypatch.setattr(ui.shell.app, "run_app", lambda db: opened.append(db) or 0)
+    monkeypatch.setattr(ui.shell.boot, "run_window", lambda db: opened.append(db) or 0)
     assert main.main(["--db", "甲.db"]) == 0
     assert main.main([]) == 0
-    assert opened == ["甲.db", None]
+    assert main.main(["--db", ""]) == 0  # read by the parser, still no subcommand: the window
+    assert opened == ["甲.db", None, ""]
 
 
 def test_a_mistake_still_gets_the_chinese_usage_message(capsys: pytest.CaptureFixture[str]) -> None:

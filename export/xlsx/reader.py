@@ -3,7 +3,8 @@
 All or nothing: :func:`read_workbook` reads every readable cell (found through the hidden key column, see
 :mod:`export.xlsx.layout`) and reports each one (sheet, cell, key, status, reason).  A single rejected cell
 — text that is not a number in a number cell, a formula typed into an input cell, a missing sheet or row —
-makes :func:`run_import_workbook` refuse the whole file, leaving the database unchanged.
+makes the import (``python main.py import``, :func:`export.cli.run_import_workbook`) refuse the whole file,
+leaving the database unchanged.
 
 Typed text is kept as typed (``1,234.5`` stays that text; the form parses it the same way everywhere).
 Formulas are never executed.  Files that are not ours, damaged, or too large once unpacked (zip bombs) are
@@ -14,7 +15,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
-import sys
 import warnings
 import zipfile
 from dataclasses import dataclass, field
@@ -40,11 +40,8 @@ from forms.table.definition import FACTOR, INPUT, PARK, FormDefinition
 from forms.table.factors import library
 from forms.table.numbers import is_blank, parse_number
 from forms.table.registry import FORM_VERSIONS, form_for
-from storage import backups
-from storage.database import Database
-from storage.errors import StorageError
 
-__all__ = ["CellReport", "WorkbookError", "WorkbookReadResult", "read_workbook", "run_import_workbook"]
+__all__ = ["CellReport", "WorkbookError", "WorkbookReadResult", "read_workbook"]
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
@@ -445,48 +442,3 @@ def _override(
     if same and not source and not was_override:
         return None
     return FactorOverride(raw, source)
-
-
-# -- command line ----------------------------------------------------------------------------------------
-
-
-def _err(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-def run_import_workbook(path: str | Path, db: str | Path | None) -> int:
-    """``python main.py import FILE.xlsx``: 0 imported, 2 refused (nothing changed)."""
-    source = Path(path)
-    try:
-        result = read_workbook(source)
-    except WorkbookError as exc:
-        _err(f"导入失败：工作簿“{source}”：{exc}。数据库没有任何改动。")
-        return 2
-    for entry in result.report:
-        if entry.status == REJECTED:
-            _err(entry.text())
-        else:
-            print(entry.text())
-    if not result.ok:
-        _err(f"导入失败：工作簿“{source}”中有 {len(result.rejected)} 处问题(见上)。数据库没有任何改动。")
-        return 2
-    park = result.park
-    name = normalize_name(park.name)
-    try:
-        with Database.open(db) as database:
-            existing = database.find_park(name)
-            if existing is not None:
-                current = database.load_park(existing)
-                park.report = current.report  # the workbook carries the tables, not the special report
-                for year, ydata in current.years.items():
-                    park.years.setdefault(year, ydata)
-                backup = database.backup_now(backups.BEFORE_IMPORT)
-            database.replace_park(park, existing)
-        if existing is not None:  # said only once it is true
-            _err(f"数据库中已有园区“{name}”，已用工作簿中的数据替换它的年度数据。替换前的数据库已备份到：{backup}")
-    except StorageError as exc:
-        _err(f"导入失败：{exc}")
-        return 2
-    read = sum(1 for r in result.report if r.status in (READ, CONVERTED))
-    print(f"已导入园区“{name}”({len(park.years)} 个年度，读取 {read} 个单元格)。")
-    return 0

@@ -12,11 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from export.package import run_export
-from export.xlsx.reader import run_import_workbook
+from export.cli import run_dump, run_export, run_import_json, run_import_workbook
 from export.xlsx.workbook import workbook_bytes
 from forms.park.parkfile import read_park_file
-from storage.commands import run_dump, run_import_json
 from tests.e2e.db_damage import (
     DEMO,
     PARK,
@@ -44,10 +42,10 @@ def workbook(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _loaded(db: Path) -> dict[str, object] | None:
     """The park as the export reads it (None when refused), without writing anything."""
-    from export.package import _load_park
+    from export.cli import load_park
     from forms.park.parkfile import park_to_json
 
-    park = _load_park(PARK, str(db), io.StringIO())
+    park = load_park(PARK, str(db), io.StringIO())
     return None if park is None else park_to_json(park)
 
 

@@ -15,10 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from export.xlsx.reader import run_import_workbook
-from forms.commands import run_calc, run_check
+from export.cli import run_calc, run_check, run_import_json, run_import_workbook
 from storage import Database
-from storage.commands import run_import_json
 from tests.e2e.hostile_corpus import CASES, DEMO, REPO, Case, by_group
 
 CHINESE = "错误", "失败", "不", "无法"

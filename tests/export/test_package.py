@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from export.cli import run_export
 from export.fingerprint import fingerprint
 from export.package import (
     MAIL_TO,
@@ -24,7 +25,6 @@ from export.package import (
     ExportResult,
     build_package,
     export_package,
-    run_export,
     safe_name,
 )
 from forms.park.parkfile import loads, park_to_json
@@ -80,12 +80,12 @@ def test_manifest_hashes_match_the_files(unpacked: Path, manifest: dict[str, obj
 
 
 def test_manifest_versions_and_fingerprint(manifest: dict[str, object]) -> None:
-    import main
+    from export import cli
 
     park = demo_with_text()
     assert manifest["fingerprint"] == fingerprint(park)
     assert manifest["form_version"] == "eip-2021" and manifest["outline_version"] == "eip-2021"
-    assert manifest["program_version"] == VERSION == main.VERSION
+    assert manifest["program_version"] == VERSION == cli.VERSION
     assert manifest["years"] == [2016, 2017, 2018, 2019, 2020]
     assert manifest["final"] is False and manifest["status"] == "草稿"
     assert manifest["created_at"] == "2021-09-28T10:30:00+08:00"

@@ -96,7 +96,7 @@ def test_backups_together_stay_within_the_size_bound_oldest_removed_first(
 def test_twenty_imports_leave_a_bounded_folder_and_every_backup_restores(
     tmp_path: Path, demo_file: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from storage.commands import run_import_json
+    from export.cli import run_import_json
 
     monkeypatch.setattr(backups, "MIN_LIMIT", 0)  # the bound relative to the database, even for a small one
     db_path = tmp_path / "drafts.db"

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from storage_helpers import table_checksum
 
+from export.cli import run_dump, run_import_json
 from storage import Database
-from storage.commands import run_dump, run_import_json
 
 REPO = Path(__file__).resolve().parents[2]
 PARK = "示例生态工业示范园区"

@@ -27,12 +27,15 @@ def demo_db(db_path: Path) -> Iterator[tuple[Database, int]]:
 
 @pytest.fixture
 def open_window(qtbot: Any) -> Callable[[Database, int], Any]:
+    from PySide6.QtCore import QTimer
+
     from ui.shell.main_window import MainWindow
 
     def make(db: Database, park_id: int) -> MainWindow:
         window = MainWindow(db, park_id)
         qtbot.addWidget(window)
         window.show()
+        QTimer.singleShot(0, window.session.revalidate)  # the first findings, after show, as ui.shell.boot does
         qtbot.waitUntil(lambda: window.findings.summary.text() != "", timeout=5000)
         return window
 

@@ -250,7 +250,7 @@ def run_desk(inputs: Sequence[str]) -> int:
     """``python main.py desk [IN...]``: the 审核台 as its own top-level window."""
     import os
 
-    from ui.shell.app import SMOKE_TEST_ENV, make_application
+    from ui.shell.boot import SMOKE_TEST_ENV, make_application
 
     app = make_application()
     desk = ReviewDesk()

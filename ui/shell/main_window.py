@@ -116,8 +116,7 @@ class MainWindow(QMainWindow):
             self.body.restoreState(panes)
         self.findings.setVisible(self.settings.value("window/findings_shown", "true") != "false")
         self.findings_action.setChecked(self.findings.isVisibleTo(self))
-        # findings are computed just after the window is on screen, so start-up stays fast
-        QTimer.singleShot(STARTUP_VALIDATION_MS, self.session.revalidate)
+        # the first findings are computed once the window is on screen (ui.shell.boot, step 8)
         self.factor_update_dialog: Any = None
         QTimer.singleShot(STARTUP_VALIDATION_MS, self.check_locked_factors)
 

@@ -10,8 +10,9 @@ import openpyxl
 import pytest
 
 import export.xlsx.reader as xi
+from export.cli import run_import_workbook
 from export.xlsx.layout import FACTOR_SHEET, META_SHEET, plan_year_sheet
-from export.xlsx.reader import REJECTED, WorkbookError, read_workbook, run_import_workbook
+from export.xlsx.reader import REJECTED, WorkbookError, read_workbook
 from export.xlsx.workbook import write_workbook
 from forms.park.model import ParkData
 from forms.park.parkfile import park_to_json

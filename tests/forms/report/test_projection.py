@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from forms.commands import run_calc
+from export.cli import run_calc
 from forms.park.parkfile import park_from_json
 from forms.report.projection import (
     BASELINE,

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.db_damage import SEEDS, assert_reported, checksum, damaged_copy, drifted_copy, make_base
-from ui.shell import app
+from ui.shell import boot
 
 pytestmark = pytest.mark.gui
 
@@ -28,7 +28,7 @@ def _no_boxes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return boxes
 
 
-def _quit() -> None:
+def _quit(_window: object) -> None:
     """Leave the window's event loop the way a clerk does, by closing the window (QApplication.quit() would
     leave the shared test application quitting, and later tests' windows would never validate)."""
     from PySide6.QtWidgets import QApplication
@@ -41,11 +41,11 @@ def _quit() -> None:
 @pytest.mark.parametrize("seed", SEEDS)
 def test_smoke_mode_window_opens_or_reports(seed: int, base: Path, tmp_path: Path, qapp: Any,
                                             monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]) -> None:  # fmt: skip
-    monkeypatch.setenv(app.SMOKE_TEST_ENV, "1")
+    monkeypatch.setenv(boot.SMOKE_TEST_ENV, "1")
     boxes = _no_boxes(monkeypatch)
     db = damaged_copy(base, tmp_path / "w", seed)
     before = checksum(db)
-    code = app.run_app(str(db), on_shown=_quit)
+    code = boot.run_window(str(db), on_shown=_quit)
     err = capfd.readouterr().err
     assert boxes == []  # headless: never a modal box
     assert code in (0, 1)
@@ -57,10 +57,10 @@ def test_smoke_mode_window_opens_or_reports(seed: int, base: Path, tmp_path: Pat
 def test_smoke_mode_prints_and_exits_on_a_drifted_database(base: Path, tmp_path: Path, qapp: Any,
                                                            monkeypatch: pytest.MonkeyPatch,
                                                            capfd: pytest.CaptureFixture[str]) -> None:  # fmt: skip
-    monkeypatch.setenv(app.SMOKE_TEST_ENV, "1")
+    monkeypatch.setenv(boot.SMOKE_TEST_ENV, "1")
     boxes = _no_boxes(monkeypatch)
     db = drifted_copy(base, tmp_path / "w")
-    assert app.run_app(str(db), on_shown=_quit) == 1
+    assert boot.run_window(str(db), on_shown=_quit) == 1
     assert boxes == []
     assert_reported(capfd.readouterr().err, db)
 
@@ -70,7 +70,7 @@ def test_the_window_offers_the_backup_and_restores_when_asked(
 ) -> None:
     from PySide6.QtWidgets import QMessageBox
 
-    monkeypatch.delenv(app.SMOKE_TEST_ENV, raising=False)
+    monkeypatch.delenv(boot.SMOKE_TEST_ENV, raising=False)
     asked: list[str] = []
     told: list[str] = []
     monkeypatch.setattr(
@@ -79,7 +79,7 @@ def test_the_window_offers_the_backup_and_restores_when_asked(
     monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text, *a: told.append(text))
     monkeypatch.setattr(QMessageBox, "critical", lambda _p, _t, text, *a: pytest.fail(text))
     db = drifted_copy(base, tmp_path / "w")
-    assert app.run_app(str(db), on_shown=_quit) == 0
+    assert boot.run_window(str(db), on_shown=_quit) == 0
     assert asked and "已损坏" in asked[0] and "恢复吗" in asked[0]
     assert told and "原来的文件保留在" in told[0]
     kept = Path(told[0].split("原来的文件保留在：", 1)[1])
@@ -91,9 +91,9 @@ def test_declining_the_restore_leaves_the_file_as_it_is(
 ) -> None:
     from PySide6.QtWidgets import QMessageBox
 
-    monkeypatch.delenv(app.SMOKE_TEST_ENV, raising=False)
+    monkeypatch.delenv(boot.SMOKE_TEST_ENV, raising=False)
     monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.No)
     db = drifted_copy(base, tmp_path / "w")
     before = checksum(db)
-    assert app.run_app(str(db), on_shown=_quit) == 1
+    assert boot.run_window(str(db), on_shown=_quit) == 1
     assert checksum(db) == before

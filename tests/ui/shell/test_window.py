@@ -65,12 +65,12 @@ def test_new_park_dialog_is_generated_from_the_park_group(db_path: Path, qapp: Q
 def test_locked_database_gives_a_chinese_message(db_path: Path, qapp: QApplication, monkeypatch: Any) -> None:
     from PySide6.QtWidgets import QMessageBox
 
-    from ui.shell import app
+    from ui.shell import boot
 
     shown: list[str] = []
     monkeypatch.setattr(QMessageBox, "critical", lambda _p, _t, text: shown.append(text))
     with Database.open(db_path):
-        assert app.run_app(str(db_path)) == 1
+        assert boot.run_window(str(db_path)) == 1
     assert shown and "数据库已被占用" in shown[0] and "另一个" in shown[0]
 
 
