@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -22,6 +23,7 @@ from typing import TYPE_CHECKING, NoReturn, TextIO
 from forms.version import VERSION
 
 if TYPE_CHECKING:
+    from export.xlsx.reader import CellReport
     from forms.park.model import ParkData
     from forms.park.parkfile import ParkFileError
 
@@ -38,8 +40,9 @@ _ARGPARSE_ZH = (
     (" (choose from ", "(可选："),
     ("ambiguous option: ", "有歧义的选项："),
     (" could match ", " 可能是 "),
-    ("argument ", "参数 "),
+    ("invalid int value: ", "不是整数："),
 )
+_ARGUMENT = re.compile(r"^argument (\S+(?:/\S+)?): ")  # argparse: "argument --annual: …"
 
 
 class _ChineseHelpFormatter(argparse.HelpFormatter):
@@ -62,8 +65,16 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         for english, chinese in _ARGPARSE_ZH:
             message = message.replace(english, chinese)
+        message = _ARGUMENT.sub(r"参数 \1：", message)
         self.print_usage(sys.stderr)
         self.exit(EXIT_USAGE, f"用法错误：{message}\n")
+
+
+def _year(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"“{text}”不是年份，应填写四位数字，例如 2020") from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -78,7 +89,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.options.add_argument(
         "--db", metavar="路径", help="数据库文件路径(默认：用户数据目录；也可用环境变量 PARKCARBON_DB)"
     )
-    sub = parser.add_subparsers(dest="command", title="命令", metavar="命令")
+    sub = parser.add_subparsers(
+        dest="command", title="命令", metavar="命令", help="下列之一；各命令的说明：python main.py 命令 --help"
+    )
 
     def command(name: str, text: str) -> _Parser:
         p = sub.add_parser(name, help=text, description=text)
@@ -99,7 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.arguments.add_argument("park", metavar="园区", help="园区名称")
     p.options.add_argument("--out", required=True, metavar="目录", help="输出目录")
     p.options.add_argument("--template", action="store_true", help="只导出空白模板工作簿")
-    p.options.add_argument("--annual", type=int, metavar="年份", help="导出该年度报告的碳达峰碳中和章节(PDF 和 Word)")
+    p.options.add_argument("--annual", type=_year, metavar="年份", help="导出该年度报告的碳达峰碳中和章节(PDF 和 Word)")
     p.options.add_argument("--db", dest="sub_db", metavar="路径", help="数据库文件路径")
     p = command("review", "审核收到的材料包(.zip)、邮件(.eml)或其文件夹，写出汇总；有错误时退出码为 1")
     p.arguments.add_argument("inputs", nargs="*", metavar="材料包", help="材料包、邮件或文件夹(可多个)")
@@ -256,7 +269,10 @@ def run_import_json(path: str | Path, db: str | Path | None) -> int:
         return EXIT_USAGE
     name = normalize_name(park.name)
     if not name:
-        _err(f"导入失败：文件“{source}”中缺少园区名称(park 中的 park.name)。数据库没有任何改动。")
+        from forms.table.registry import form_for
+
+        key = form_for(park.form).name_key
+        _err(f"导入失败：文件“{source}”中缺少园区名称(park 中的 {key})。数据库没有任何改动。")
         return EXIT_USAGE
     try:
         with Database.open(db) as database:
@@ -274,7 +290,7 @@ def run_import_json(path: str | Path, db: str | Path | None) -> int:
 
 def run_import_workbook(path: str | Path, db: str | Path | None) -> int:
     """``python main.py import FILE.xlsx``: 0 imported, 2 refused (nothing changed)."""
-    from export.xlsx.reader import CONVERTED, READ, REJECTED, WorkbookError, read_workbook
+    from export.xlsx.reader import CONVERTED, READ, WorkbookError, read_workbook
     from forms.park.text_rules import normalize_name
     from storage import backups
     from storage.database import Database
@@ -286,14 +302,13 @@ def run_import_workbook(path: str | Path, db: str | Path | None) -> int:
     except WorkbookError as exc:
         _err(f"导入失败：工作簿“{source}”：{exc}。数据库没有任何改动。")
         return EXIT_USAGE
-    for entry in result.report:
-        if entry.status == REJECTED:
+    if not result.ok:  # every refused cell, each naming its sheet, cell and key
+        for entry in result.rejected:
             _err(entry.text())
-        else:
-            print(entry.text())
-    if not result.ok:
         _err(f"导入失败：工作簿“{source}”中有 {len(result.rejected)} 处问题(见上)。数据库没有任何改动。")
         return EXIT_USAGE
+    for line in workbook_summary(result.report):
+        print(line)
     park = result.park
     name = normalize_name(park.name)
     try:
@@ -315,6 +330,20 @@ def run_import_workbook(path: str | Path, db: str | Path | None) -> int:
     read = sum(1 for r in result.report if r.status in (READ, CONVERTED))
     print(f"已导入园区“{name}”({len(park.years)} 个年度，读取 {read} 个单元格)。")
     return EXIT_OK
+
+
+def workbook_summary(report: Sequence[CellReport]) -> list[str]:
+    """What the import read, in a few lines: one per sheet (cells read, in sheet order), then each cell that
+    was converted or ignored (the clerk should look at those), not a line per cell read as typed."""
+    from export.xlsx.reader import CONVERTED, READ, REJECTED
+
+    read: dict[str, int] = {}
+    for entry in report:
+        if entry.status in (READ, CONVERTED):
+            read[entry.sheet] = read.get(entry.sheet, 0) + 1
+    lines = [f"已读取工作表“{sheet}”：{count} 个单元格" for sheet, count in read.items()]
+    lines += [f"提示：{entry.text()}" for entry in report if entry.status not in (READ, REJECTED)]
+    return lines
 
 
 def run_dump(park_name: str, db: str | Path | None) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -27,8 +28,11 @@ def _help(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
 def test_help_is_chinese_throughout(capsys: pytest.CaptureFixture[str], command: tuple[str, ...]) -> None:
     text = _help(capsys, *command)
     assert text.startswith(f"用法：python main.py {' '.join(command)}".rstrip())
-    for english in ("usage:", "positional arguments", "options:", "show this help", "SUB_DB", "DB]", "OUT"):
+    for english in ("usage:", "positional arguments", "optional arguments", "options:", "show this help",
+                    "SUB_DB", "DB]", "OUT", "FILE", "PARK ", "PARK]", "INPUTS", "{calc"):  # fmt: skip
         assert english not in text
+    usage = text.split("\n\n", 1)[0]
+    assert not re.search(r"[A-Z]{2,}", usage)  # no upper-case metavar argparse makes from a name
     assert "显示本帮助并退出" in text
     if command in ((), ("import",), ("dump",), ("export",)):
         assert "--db 路径" in text
@@ -49,6 +53,47 @@ def test_usage_mistakes_are_chinese_with_exit_code_2(capsys: pytest.CaptureFixtu
     with pytest.raises(SystemExit):
         cli.main(["export", "甲园区"])
     assert "缺少必需的参数：--out" in capsys.readouterr().err
+
+
+def test_a_year_that_is_not_a_number_is_a_chinese_usage_mistake(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["export", "甲园区", "--out", "出", "--annual", "二〇二〇"])
+    assert exc.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "用法错误：参数 --annual：“二〇二〇”不是年份，应填写四位数字，例如 2020"
+    )
+
+
+def test_importing_a_workbook_prints_a_summary_not_a_line_per_cell(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from export.xlsx.workbook import write_workbook
+    from forms.park.parkfile import read_park_file
+
+    book = write_workbook(read_park_file(DEMO), tmp_path / "示例.xlsx")
+    assert cli.main(["import", str(book), "--db", str(tmp_path / "p.db")]) == 0
+    out, err = capsys.readouterr()
+    assert out.splitlines() == [
+        "已读取工作表“2016年”：49 个单元格",
+        "已读取工作表“2017年”：41 个单元格",
+        "已读取工作表“2018年”：41 个单元格",
+        "已读取工作表“2019年”：41 个单元格",
+        "已读取工作表“2020年”：41 个单元格",
+        "已导入园区“示例生态工业示范园区”(5 个年度，读取 213 个单元格)。",
+    ]
+    assert err == ""
+
+
+def test_a_workbook_cell_changed_to_a_fixed_value_is_still_named(tmp_path: Path) -> None:
+    from export.xlsx.reader import IGNORED, READ, CellReport
+
+    report = [CellReport("2016年", "C3", "k", READ), CellReport("2016年", "D9", "k2", IGNORED, "公式被改成了固定值"),
+              CellReport("2017年", "C3", "k", READ)]  # fmt: skip
+    assert cli.workbook_summary(report) == [
+        "已读取工作表“2016年”：1 个单元格",
+        "已读取工作表“2017年”：1 个单元格",
+        "提示：2016年!D9　k2　已忽略：公式被改成了固定值",
+    ]
 
 
 def test_without_a_subcommand_the_window_is_asked_for(capsys: pytest.CaptureFixture[str]) -> None:

@@ -151,7 +151,7 @@ def test_cli_import_replaces_tables_and_keeps_the_report(tmp_path: Path, capsys:
     assert run_import_workbook(book, db_path) == 0
     out = capsys.readouterr()
     assert "已导入园区“示例生态工业示范园区”" in out.out
-    assert "energy.diesel" in out.out
+    assert "已读取工作表“2018年”：44 个单元格" in out.out  # a summary per sheet, not a line per cell
     stored = _stored(db_path)
     assert stored["report"]["sections"] == {"1.1": "园区概况正文。"}  # type: ignore[index]
     stored.pop("report")
