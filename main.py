@@ -85,7 +85,10 @@ def _main(argv: list[str] | None) -> int:
 
 
 if __name__ == "__main__":
-    import multiprocessing
+    if getattr(sys, "frozen", False):  # the installed bundle (PyInstaller sets sys.frozen)
+        import multiprocessing
 
-    multiprocessing.freeze_support()  # the reviewer's desk checks packages in worker processes (frozen builds too)
+        # the reviewer's desk checks packages in worker processes: a frozen worker must run the worker, not
+        # the program (a no-op when run from source, where importing multiprocessing would only cost start-up)
+        multiprocessing.freeze_support()
     sys.exit(main())

@@ -10,7 +10,8 @@
 7. show;
 8. at the first turn of the event loop, the window is up (``SHOWN``); then the park is computed and checked
    and the findings panel and the navigation states are filled (``READY``): validation comes after show so the
-   window appears without waiting for it.
+   window appears without waiting for it.  (The window then offers, in a window-modal dialog that blocks
+   nothing, a factor library update for years whose factors were locked: MainWindow.check_locked_factors.)
 
 ``PARKCARBON_SMOKE_TEST=1 python main.py --db PATH`` prints ``SHOWN`` at step 8's first half and ``READY`` at
 its second, then closes the window and exits with code 0: a smoke test that the program starts on a machine,
