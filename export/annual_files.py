@@ -1,6 +1,6 @@
 """Writing the annual report's carbon chapter for year N: the PDF and the .docx, side by side.
 
-``python main.py export PARK --annual N --out DIR`` (:func:`export.package.run_export_annual`); the electronic
+``python main.py export PARK --annual N --out DIR`` (:func:`export.cli.run_export_annual`); the electronic
 package carries the same two files of every year with a chapter.  The chapter is final only when it was marked
 定稿 and the gate (forms.report.annual.check_chapter) still finds nothing missing at export time; otherwise both
 files say 草稿.  Both files are written to temporary names and renamed into place.

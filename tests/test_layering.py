@@ -38,7 +38,6 @@ FORBIDDEN = {
 # ("importer", "*") allows every lazy import of a router that loads only what the chosen command needs.
 LAZY_ALLOWED: dict[tuple[str, str], str] = {
     ("main", "*"): "the entry point: Qt only for the window, openpyxl/reportlab/sqlite only for their commands",
-    ("export.commands", "*"): "the database/file commands: openpyxl only for import, reportlab only for export",
     ("export.cli", "*"): "the command line: each subcommand loads its own heavy libraries",
     ("export.package", "export.xlsx.workbook"): "openpyxl: the PDF-only paths (print preview) do not load it",
     ("export.package", "export.pdf.report"): "reportlab: the template export and the writing of a set need no PDF",
@@ -53,14 +52,13 @@ LAZY_ALLOWED: dict[tuple[str, str], str] = {
 # only its own group, the members are independent) and the layers below.
 SUB_LAYERS: dict[str, tuple[tuple[str, ...], ...]] = {
     "forms": (
-        ("forms.commands",),
         ("forms.report",),
         ("forms.park.parkfile",),
         ("forms.table",),
         ("forms.park.model", "forms.park.atomic", "forms.park.text_rules", "forms.resources", "forms.version"),
     ),
     "export": (
-        ("export.cli", "export.commands"),
+        ("export.cli",),
         ("export.review", "export.package"),
         ("export.annual_files",),
         ("export.word",),
@@ -245,7 +243,7 @@ def test_the_contract_fails_on_planted_violations(tmp_path: Path) -> None:
         path = tmp_path / rel
         path.write_text(path.read_text(encoding="utf-8") + "\n\n" + textwrap.dedent(code), encoding="utf-8")
 
-    plant("forms/table/numbers.py", "def _planted():\n    from export.package import run_export\n")
+    plant("forms/table/numbers.py", "def _planted():\n    from export.cli import run_export\n")
     plant("forms/table/calc.py", "from forms.report import outline\n")
     plant("forms/park/model.py", "def _cycle():\n    import forms.table.kinds\n")
     plant("storage/cells.py", "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from ui.shell import session\n")
