@@ -87,6 +87,7 @@ def write_cell(conn: sqlite3.Connection, form: FormDefinition, park_id: int, cel
     if new is ABSENT:
         execute(f"DELETE FROM {table} WHERE {where}", ident)
         return
+    columns: dict[str, object]
     if kind == cells.PARK:
         columns = {"raw_json": cells.encode(new)}
         if key == "park.name":

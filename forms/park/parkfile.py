@@ -311,7 +311,7 @@ def park_to_json(park: ParkData) -> dict[str, Any]:
             years[str(year)]["form"] = y.form
         if y.locked_factors is not None:
             years[str(year)]["locked_factors"] = deepcopy(y.locked_factors)
-    doc = {"format": FORMAT, "form": park.form, "park": dict(park.park), "years": years,
+    doc: dict[str, Any] = {"format": FORMAT, "form": park.form, "park": dict(park.park), "years": years,
            "report": park.report.to_json()}  # fmt: skip
     if park.targets:
         doc["targets"] = [dict(t) for t in park.targets]

@@ -33,7 +33,7 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 
 from forms.park.model import ParkData
 from forms.park.parkfile import park_to_json
@@ -149,6 +149,15 @@ class Figure:
         return f"{self.section}|{self.kind}|{self.key}|{when}|{self.text}"
 
 
+class _Where(TypedDict):
+    """Where a figure stands (the fields of :class:`Figure` every figure of one match shares)."""
+
+    section: str
+    snippet: str
+    text: str
+    decimals: int
+
+
 @dataclass
 class _Keywords:
     items: list[tuple[str, str]]  # (phrase, key), longest first
@@ -229,8 +238,8 @@ def find_figures(section: str, text: str, form: FormDefinition, years: Sequence[
             since = None
             for s in _SINCE.finditer(before):
                 since = int(s.group(1))
-            common = {"section": section, "snippet": sentence.strip(), "text": m.group(0).strip(),
-                      "decimals": decimals}  # fmt: skip
+            common: _Where = {"section": section, "snippet": sentence.strip(), "text": m.group(0).strip(),
+                              "decimals": decimals}  # fmt: skip
             if quantity == "pct" and data_q != "pct":
                 part_share = kw.shares.get(key)
                 if "占" in stretch and part_share:
@@ -464,8 +473,8 @@ def _requirement_gap(check: str, section: OutlineSection, text: str, park: ParkD
             return None
         if "text" in options and _prose(text):
             return None
-        names = "、".join(f"“{resolver.resolve(o).title}”" if hasattr(resolver.resolve(o), "title") else o
-                         for o in options if o != "text")  # fmt: skip
+        titles = [(o, getattr(resolver.resolve(o), "title", None)) for o in options if o != "text"]
+        names = "、".join(o if title is None else f"“{title}”" for o, title in titles)
         return f"(请插入{names}或在正文中说明)"
     if check == "projection":
         gap = _own_projection_ok(park, resolver.projection)

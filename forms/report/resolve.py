@@ -201,9 +201,7 @@ def available_blocks(section: OutlineSection, form_version: str = "eip-2021",
             ids += [f"value.change_abs.{key}", f"value.avg_change_abs.{key}"]
         elif req.check == "projection":
             ids += [f"value.projection.{n}.{what}" for n in (1, 2) for what in ("peak_year", "peak_value")]
-    seen: set[str] = set()
-    unique = [b for b in ids if not (b in seen or seen.add(b))]
-    return [(b, block_label(b, form)) for b in unique]
+    return [(b, block_label(b, form)) for b in dict.fromkeys(ids)]
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -257,6 +255,12 @@ def change_pct(first: float | None, last: float | None) -> float | None:
     if first is None or last is None or first == 0:
         return None
     return (last / first - 1) * 100
+
+
+def decline_pct(first: float | None, last: float | None) -> float | None:
+    """The fall from ``first`` to ``last`` in percent (negative for a rise); None when not computable."""
+    change = change_pct(first, last)
+    return None if change is None else -change
 
 
 def avg_change_pct(first: float | None, last: float | None, years: int) -> float | None:
@@ -636,8 +640,7 @@ class BlockResolver:
             rows.append((f"{target_year}年{ilabel}", shown_unit(self.form, ikey),
                          *(shown_field(self.form, ikey, v).number for v in vals)))  # fmt: skip
             rows.append((f"　{target_year}年较{proj.base.year}年下降", "%",
-                         *(shown(-change_pct(base_i, v) if change_pct(base_i, v) is not None else None, "%").number
-                           for v in (vals))))  # fmt: skip
+                         *(shown(decline_pct(base_i, v), "%").number for v in vals)))  # fmt: skip
         note = f"以 {proj.base.year} 年为基准年，按各情景参数预测(参数见碳排放趋势预测表)。"
         if proj.defaults_used:
             note += "尚未设置情景，以上为程序默认参数。"
@@ -733,21 +736,20 @@ class BlockResolver:
 
     def _table_zero(self) -> Block:
         form = self.pollution_form
-        keys = [f.key for s in (form.sections if form else ()) if s.id == "J" for r in s.rows for f in
-                (form.field(r.main_key),)] if form else []  # fmt: skip
-        if not keys:
+        keys = [form.field(r.main_key).key for s in form.sections if s.id == "J" for r in s.rows] if form else []
+        if form is None or not keys:
             return MissingBlock("table.zero", NO_POLLUTION)
         rows = []
         for key in keys:
-            f = form.field(key)  # type: ignore[union-attr]
+            f = form.field(key)
             cells = []
             for y in self.years:
                 v = self.value(key, y)
                 cells.append(f.kind_type.format(v, f.decimals) if f.kind_type.yes_no or v is None
-                             else shown_field(form, key, v).number)  # type: ignore[arg-type]  # fmt: skip
-            rows.append((f.label, shown_unit(form, key) if not f.kind_type.yes_no else "", *cells))  # type: ignore[arg-type]
+                             else shown_field(form, key, v).number)  # fmt: skip
+            rows.append((f.label, shown_unit(form, key) if not f.kind_type.yes_no else "", *cells))
         return TableBlock("table.zero", BLOCK_LABELS["table.zero"], self._year_columns(), tuple(rows), self._numeric(),
-                          form.section_note("J") if form else "")  # type: ignore[union-attr]  # fmt: skip
+                          form.section_note("J"))  # fmt: skip
 
     def _table_target_eval(self) -> Block:
         targets = self.park.targets
@@ -796,7 +798,7 @@ class BlockResolver:
         for label, key in (("实际减排量合计(tCO2)", "reduction_actual"), ("计划减排量合计(tCO2)", "reduction_planned"),
                            ("减排目标完成率(%)", "achievement")):  # fmt: skip
             rows.append((label, "", *("—" if figures[y][key] is None else format_number(figures[y][key], 1)
-                                      for y in years)))  # type: ignore[arg-type]  # fmt: skip
+                                      for y in years)))  # fmt: skip
         counts = "；".join(f"{y}年：" + "、".join(f"{s} {int(figures[y][f'count.{s}'] or 0)} 个" for s in STATUSES)
                           for y in years)  # fmt: skip
         return TableBlock("table.progress", BLOCK_LABELS["table.progress"], columns, tuple(rows),

@@ -254,7 +254,7 @@ class FormDefinition:
         """A new form version built on this one: the same definition with ``changes`` applied."""
         args = {name: getattr(self, name) for name in self._ARGS}
         args.update(changes)
-        return FormDefinition(**args)  # type: ignore[arg-type]
+        return FormDefinition(**args)
 
     # -- roles: what code outside forms/ asks for instead of spelling a key ---------------------------
     @property
