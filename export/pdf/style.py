@@ -298,7 +298,7 @@ class OfficialDoc(BaseDocTemplate):
         return draw
 
     def decorate(self, canvas: Canvas, number: int | None) -> None:
-        width, height = canvas._pagesize
+        width, height = self.pageTemplate.pagesize  # the page being decorated (portrait or landscape)
         canvas.saveState()
         if self.footer.draft:
             canvas.setFillColor(WATERMARK)

@@ -96,8 +96,8 @@ def chart_png(block: ChartBlock) -> bytes:
             bw = slot * 0.7 / groups
             for i in range(n):
                 base = 0.0
-                for j, x in enumerate(block.series):
-                    v = x.values[i] if i < len(x.values) else None
+                for j, ser in enumerate(block.series):
+                    v = ser.values[i] if i < len(ser.values) else None
                     if v is None:
                         continue
                     x0 = left + i * slot + slot * 0.15 + (0 if stacked else j * bw)
@@ -105,9 +105,9 @@ def chart_png(block: ChartBlock) -> bytes:
                     base = b if stacked else base
                     d.rectangle((x0, y_of(max(a, b)), x0 + bw, y_of(min(a, b))), fill=PALETTE[j % len(PALETTE)])
         else:
-            for j, x in enumerate(block.series):
+            for j, ser in enumerate(block.series):
                 prev = None
-                for i, v in enumerate(x.values):
+                for i, v in enumerate(ser.values):
                     if v is None:
                         prev = None
                         continue

@@ -14,6 +14,7 @@ import io
 import re
 import zipfile
 from collections.abc import Mapping
+from functools import partial
 from xml.sax.saxutils import escape
 
 Cached = float | int | str | None
@@ -49,6 +50,6 @@ def inject_cached_values(data: bytes, sheets: list[str], cached: Mapping[str, Ma
             title = part_of.get(info.filename)
             if title is not None and cached.get(title):
                 values = cached[title]
-                payload = _FORMULA_CELL.sub(lambda m, v=values: _render(m, v), payload)
+                payload = _FORMULA_CELL.sub(partial(_render, values=values), payload)
             dst.writestr(info, payload)
     return out.getvalue()

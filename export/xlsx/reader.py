@@ -380,8 +380,8 @@ def read_workbook(path: str | Path) -> WorkbookReadResult:
         override = _override(meta, form, park, year, key, raw, sources.get((year, key)))
         if override is not None:
             years[year].factors[key] = override
-            source = f"，来源：{override.source}" if override.source else "，未注明来源"
-            reader.add(sheet, ref, key, READ, f"采用填写的{form.field(key).label} {override.value}{source}")
+            said = f"，来源：{override.source}" if override.source else "，未注明来源"
+            reader.add(sheet, ref, key, READ, f"采用填写的{form.field(key).label} {override.value}{said}")
     name_key = form.name_key
     if isinstance(park.get(name_key), str):
         park[name_key] = normalize_name(park[name_key])

@@ -79,11 +79,13 @@ def print_setup(ws: Worksheet, park_name: str, what: str) -> None:
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    fit, footer = ws.sheet_properties.pageSetUpPr, ws.oddFooter
+    assert fit is not None and footer is not None  # openpyxl makes both with every worksheet
+    fit.fitToPage = True
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.5
     ws.page_margins.top = ws.page_margins.bottom = 0.6
-    ws.oddFooter.left.text = f"{park_name}　{what}".replace("&", "&&")
-    ws.oddFooter.left.size = 9
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
-    ws.oddFooter.center.size = 9
+    footer.left.text = f"{park_name}　{what}".replace("&", "&&")
+    footer.left.size = 9
+    footer.center.text = "第 &P 页，共 &N 页"
+    footer.center.size = 9

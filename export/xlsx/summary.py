@@ -42,6 +42,11 @@ def summary_keys(form: FormDefinition) -> list[tuple[str, list[str]]]:
     return groups
 
 
+def _scalar(value: object) -> Cached:
+    """A trend value as the cached result of its cell ("—" when it is not available)."""
+    return value if isinstance(value, int | float | str) else NA
+
+
 def write_summary_sheet(
     ws: Worksheet, form: FormDefinition, plan: YearPlan, result: ParkResult, years: list[int], park: ParkData
 ) -> dict[str, Cached]:
@@ -59,7 +64,7 @@ def write_summary_sheet(
     ws.merge_cells(f"A2:{last}2")
     ws["A2"] = "本表各数值均为公式，取自各年度表；修改年度表中的数据后自动更新。“—”表示无法计算(缺少数据或分母为 0)。"
     ws["A2"].font, ws["A2"].alignment = st.SUBTITLE_FONT, st.LEFT_WRAP
-    header = ["指标", "单位", *years, "说明"]
+    header: list[str | int] = ["指标", "单位", *years, "说明"]
     for i, text in enumerate(header, start=1):
         c = ws.cell(3, i, text)
         c.font, c.fill, c.alignment, c.border = st.HEADER_FONT, st.HEADER_FILL, st.CENTER, st.BORDER
@@ -112,10 +117,10 @@ def write_summary_sheet(
         r += 1
         for metric in metrics:
             fmt = "0" if metric.reduce else "0.00"
-            value = result.trend.get(metric.key)
+            trend_value = result.trend.get(metric.key)
             if metric.reduce:
-                key = reduced_key(metric)
-                row = row_of.get(key) if key else None
+                reduced = reduced_key(metric)
+                row = row_of.get(reduced) if reduced else None
                 label_row(r, metric.label, metric.unit, metric.note)
                 if row is None:
                     put(r, year_col[years[-1]], f'"{NA}"', NA, fmt)
@@ -123,10 +128,10 @@ def write_summary_sheet(
                     rng = f"{year_col[years[0]]}{row}:{year_col[years[-1]]}{row}"
                     hdr = f"{year_col[years[0]]}$3:{year_col[years[-1]]}$3"
                     text = REDUCERS[metric.reduce][1](rng, hdr)
-                    put(r, year_col[years[-1]], text, NA if value is None else value, fmt)  # type: ignore[arg-type]
+                    put(r, year_col[years[-1]], text, _scalar(trend_value), fmt)
             elif metric.each_year:
                 label_row(r, metric.label, metric.unit, metric.note)
-                series = value if isinstance(value, dict) else {}
+                series: dict[str, Cached] = trend_value if isinstance(trend_value, dict) else {}
                 for y in years:
                     try:
                         text = metric_excel(metric, y, years, year_cell)
@@ -141,7 +146,7 @@ def write_summary_sheet(
                     text = metric_excel(metric, years[-1], years, year_cell)
                 except NotFiled:
                     text = f'"{NA}"'
-                put(r, year_col[years[-1]], text, NA if value is None else value, fmt)  # type: ignore[arg-type]
+                put(r, year_col[years[-1]], text, _scalar(trend_value), fmt)
             r += 1
     ws.freeze_panes = "C4"
     ws.print_title_rows = "3:3"

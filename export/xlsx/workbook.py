@@ -12,6 +12,7 @@ import datetime as _dt
 import io
 import json
 import math
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -285,7 +286,8 @@ class _Writer:
         self.write_findings(ws, year, ydata, plan.next_row)
         self.page_setup(ws, year)
 
-    def write_table_row(self, ws: Worksheet, line: PlanLine, value_cell, year: int) -> None:  # type: ignore[no-untyped-def]
+    def write_table_row(self, ws: Worksheet, line: PlanLine, value_cell: Callable[[str, str], list[Tag]],
+                        year: int) -> None:  # fmt: skip
         cols, r = self.plan.columns, line.row
         row = line.table_row
         assert row is not None
@@ -312,10 +314,10 @@ class _Writer:
             c = ws.cell(r, len(cols.ids), "；".join(sources))
             c.font, c.alignment = st.NOTE_FONT, st.LEFT_WRAP
         for i in range(1, len(cols.ids) + 1):
-            c = ws.cell(r, i)
-            c.border = st.BORDER
+            cell = ws.cell(r, i)
+            cell.border = st.BORDER
             if i < cols.first_value:
-                c.font = st.BODY_FONT
+                cell.font = st.BODY_FONT
         height = st.row_height(row.label, _column_widths(len(cols.ids))[1] - row.indent * 2)
         if sources:
             height = max(height, st.row_height("；".join(sources), _column_widths(len(cols.ids))[-1], line=12))
@@ -337,11 +339,11 @@ class _Writer:
             c = ws.cell(r, i)
             c.border = st.BORDER
             if i < cols.first_value or c.value is None:
-                c.fill = st.COMPUTED_FILL  # type: ignore[assignment]
+                c.fill = st.COMPUTED_FILL
             c.font = st.BOLD_FONT
         label.alignment = st.LEFT_WRAP
 
-    def row_sources(self, keys, year: int) -> list[str]:  # type: ignore[no-untyped-def]
+    def row_sources(self, keys: Iterable[str], year: int) -> list[str]:
         out: list[str] = []
         yres = self.result.years[year]
         for key in keys:
@@ -402,7 +404,7 @@ class _Writer:
             label = self.form.field(key).label if key in self.form else key
             rows.append(("说明", f"{label}(当前没有对应的警告)", key))
         widths = _column_widths(len(cols.ids))
-        for level, message, key in rows:
+        for level, message, about in rows:
             ws.cell(r, 1, level).alignment = st.CENTER
             ws.cell(r, 1).font = st.ERROR_FONT if level == "错误" else st.BOLD_FONT
             ws.merge_cells(f"B{r}:F{r}")
@@ -410,14 +412,15 @@ class _Writer:
             msg.alignment, msg.font = st.LEFT_WRAP, st.BODY_FONT
             ws.merge_cells(f"G{r}:{last}{r}")
             expl = ws.cell(r, 7)
+            assert isinstance(expl, Cell)  # the first cell of the merged range G:last
             height = st.row_height(message, sum(widths[1:6]))
-            if key is not None:
-                text = ydata.explanations.get(key, "")
+            if about is not None:
+                text = ydata.explanations.get(about, "")
                 if text:
                     _set_text(expl, text)
                 _style(expl, st.WARNING_FILL, st.TEXT_FORMAT, locked=False)
                 expl.alignment = st.TOP_WRAP
-                ws[f"{cols.key_letter}{r}"] = encode_tags([Tag("G", TAG_EXPLANATION, key)])
+                ws[f"{cols.key_letter}{r}"] = encode_tags([Tag("G", TAG_EXPLANATION, about)])
                 height = max(height, st.row_height(text, sum(widths[6:])))
             for i in range(1, len(cols.ids) + 1):
                 ws.cell(r, i).border = st.BORDER
@@ -589,7 +592,7 @@ def _set_text(cell: Cell, text: str) -> None:
     if text.startswith(DANGEROUS_START):
         if not cell.has_style:
             cell.number_format = st.TEXT_FORMAT  # creates the cell's style array
-        cell._style.quotePrefix = 1  # openpyxl exposes quotePrefix only on the style array
+        cell.quotePrefix = 1
 
 
 def _style(cell: Cell, fill: object, fmt: str, *, locked: bool) -> None:
