@@ -134,8 +134,8 @@ def _workbook(park: ParkData, name: str) -> tuple[PackageFile, str | None]:
 
 def build_manifest(park: ParkData, fp: str, final: bool, files: list[PackageFile], now: _dt.datetime) -> dict[str, Any]:
     lib = library_version()
-    locked = {str(y): park.years[y].locked_factors.get("library", "") for y in park.sorted_years()
-              if park.years[y].locked_factors}  # fmt: skip
+    locks = {y: park.years[y].locked_factors for y in park.sorted_years()}
+    locked = {str(y): lock.get("library", "") for y, lock in locks.items() if lock}
     return {
         "format": MANIFEST_FORMAT,
         "park": park.name,

@@ -219,8 +219,8 @@ def chart_drawing(block: ChartBlock, styles: Styles, width: float) -> Drawing:
         series = block.series[0] if block.series else Series("", ())
         pairs = [(c, v) for c, v in zip(block.categories, series.values, strict=False) if v]
         pie = Pie()
-        pie.x, pie.y = width / 2 - (height - bottom - top) / 2, bottom
-        pie.width = pie.height = height - bottom - top
+        pie.x, pie.y = width / 2 - (height - bottom - top) / 2, bottom  # type: ignore[assignment]  # the stubs type chart coordinates as int
+        pie.width = pie.height = height - bottom - top  # type: ignore[assignment]  # the stubs type chart coordinates as int
         pie.data = [v for _, v in pairs] or [1]
         total = sum(v for _, v in pairs) or 1.0
         pie.labels = [f"{v / total * 100:.1f}%" for _, v in pairs] or ["—"]
@@ -259,8 +259,8 @@ def chart_drawing(block: ChartBlock, styles: Styles, width: float) -> Drawing:
             chart.bars[i].fillColor = colors[i]
             chart.bars[i].strokeWidth = 0.3
         data = [[0.0 if v is None else v for v in s] for s in data]
-    chart.x, chart.y = left, bottom
-    chart.width, chart.height = width - left - 12, height - bottom - top
+    chart.x, chart.y = left, bottom  # type: ignore[assignment]  # the stubs type chart coordinates as int
+    chart.width, chart.height = width - left - 12, height - bottom - top  # type: ignore[assignment]  # the stubs type chart coordinates as int
     chart.data = data or [[0.0]]
     step = max(1, len(block.categories) // 12)
     chart.categoryAxis.categoryNames = [c if i % step == 0 else "" for i, c in enumerate(block.categories)]
@@ -295,8 +295,9 @@ def _quadrant(d: Drawing, block: ChartBlock, font: str, width: float, height: fl
     def at(x: float, y: float) -> tuple[float, float]:
         return cx + x / span_x * (right - left) / 2, cy + y / span_y * (top - bottom) / 2
 
-    d.add(Rect(left, bottom, right - left, top - bottom, strokeColor=Color(0.7, 0.7, 0.7), fillColor=None,
-               strokeWidth=0.4))  # fmt: skip
+    frame = Rect(left, bottom, right - left, top - bottom)
+    frame.strokeColor, frame.fillColor, frame.strokeWidth = Color(0.7, 0.7, 0.7), None, 0.4
+    d.add(frame)
     d.add(Line(left, cy, right, cy, strokeColor=Color(0.2, 0.2, 0.2), strokeWidth=0.6))
     d.add(Line(cx, bottom, cx, top, strokeColor=Color(0.2, 0.2, 0.2), strokeWidth=0.6))
     for name, sx, sy in QUADRANT_NAMES:
@@ -338,19 +339,27 @@ def _legend(d: Drawing, names: Sequence[str], colors: Sequence[Color], font: str
     legend.alignment = "right"
     legend.columnMaximum = rows
     legend.dx = legend.dy = 7
-    legend.deltax = col_width
-    legend.deltay = LEGEND_ROW
+    legend.deltax = col_width  # type: ignore[assignment]  # the stubs type chart coordinates as int
+    legend.deltay = LEGEND_ROW  # type: ignore[assignment]  # the stubs type chart coordinates as int
     legend.dxTextSpace = 4
     legend.autoXPadding = 14
     legend.boxAnchor = "nw"
     legend.x = 30
-    legend.y = 6 + LEGEND_ROW * rows
+    legend.y = 6 + LEGEND_ROW * rows  # type: ignore[assignment]  # the stubs type chart coordinates as int
     legend.colorNamePairs = list(zip(colors, names, strict=False))
-    legend.subCols.minWidth = 0
+    legend.subCols.minWidth = 0  # type: ignore[attr-defined]  # a Legend attribute the stubs leave out
     d.add(legend)
 
 
 # -- any block -------------------------------------------------------------------------------------
+class Together(KeepTogether):
+    """A block kept on one page, its parts still at hand (a heading before it joins them: keep_with_next)."""
+
+    def __init__(self, parts: list[Flowable]) -> None:
+        super().__init__(parts)
+        self.parts = list(parts)
+
+
 def block_flowables(block: Block, styles: Styles, width: float) -> list[Flowable]:
     """Caption, table or chart, and note of a block (a value block becomes a short paragraph)."""
     if isinstance(block, MissingBlock):
@@ -367,5 +376,5 @@ def block_flowables(block: Block, styles: Styles, width: float) -> list[Flowable
         parts.append(para("注：" + block.note, styles.note))
     parts.append(Spacer(1, 6))
     if isinstance(block, ChartBlock) or (isinstance(block, TableBlock) and len(block.rows) <= 12):
-        return [KeepTogether(parts)]
+        return [Together(parts)]
     return parts

@@ -29,7 +29,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, NextPageTemplate, PageBreak, Paragraph, Spacer, TableStyle
 from reportlab.platypus.tableofcontents import TableOfContents
 
-from export.pdf.blocks import Resolver, block_flowables, resolver
+from export.pdf.blocks import Resolver, Together, block_flowables, resolver
 from export.pdf.style import (
     BODY,
     FRONT,
@@ -187,7 +187,7 @@ def keep_with_next(lead: list[Flowable], rest: list[Flowable]) -> list[Flowable]
     if not rest:
         return [KeepTogether(lead)]
     first = rest[0]
-    inner = list(first._content) if isinstance(first, KeepTogether) else [first]
+    inner = list(first.parts) if isinstance(first, Together) else [first]
     return [KeepTogether([*lead, *inner]), *rest[1:]]
 
 

@@ -58,8 +58,8 @@ def collect_review(park: ParkData, result: ParkResult, findings: Sequence[Findin
     errors: list[ReviewItem] = []
     warnings: list[ReviewItem] = []
     for f in findings:
-        item = ReviewItem(f"{f.year}年" if f.year else "园区信息", _label(form, f.key), f.message, f.explanation)
-        (errors if f.level == ERROR else warnings).append(item)
+        entry = ReviewItem(f"{f.year}年" if f.year else "园区信息", _label(form, f.key), f.message, f.explanation)
+        (errors if f.level == ERROR else warnings).append(entry)
     status = report_check.final_label(park)
     outline = effective_outline(park)
 
@@ -115,7 +115,7 @@ def review_story(park: ParkData, result: ParkResult, fp: str, review: Review, st
         Paragraph("一、硬性错误", head),
     ]
     if review.errors:
-        rows = [(str(i), e.where, e.subject, e.message) for i, e in enumerate(review.errors, start=1)]
+        rows: list[tuple[str, ...]] = [(str(i), e.where, e.subject, e.message) for i, e in enumerate(review.errors, 1)]
         story.append(make_table(("序号", "位置", "项目", "问题"), rows, (False,) * 4, width, styles, size=9))
     else:
         story.append(Paragraph("无。", small))

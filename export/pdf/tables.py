@@ -136,16 +136,16 @@ def _row_cells(
         return [str(n), label, cell_text(form, park, year, yr, key)] + [""] * (ncols - 3)
     filled = _row_filled(form, park, year, row)
     cells = [str(n), label, row.unit]
-    for c, key in enumerate(row.cells.get(column.id) for column in form.columns):
-        if key is not None and not form.field(key).is_numeric:
+    for c, slot in enumerate(row.cells.get(column.id) for column in form.columns):
+        if slot is not None and not form.field(slot).is_numeric:
             text_cells.append((index, len(FIXED_HEAD) + c))
     for column in form.columns:
-        key = row.cells.get(column.id)
-        if key is None:
+        slot = row.cells.get(column.id)
+        if slot is None:
             cells.append("")
             continue
-        f = form.field(key)
-        cells.append(cell_text(form, park, year, yr, key) if filled or f.is_factor or f.is_input else "")
+        f = form.field(slot)
+        cells.append(cell_text(form, park, year, yr, slot) if filled or f.is_factor or f.is_input else "")
     return cells
 
 
@@ -166,14 +166,14 @@ def year_table(form: FormDefinition, park: ParkData, year: int, yr: YearResult, 
         extra += [("FONTNAME", (0, r + 1), (-1, r + 1), styles.fonts.heading)]
     # column widths: measured on the value rows only (titles and notes span the whole row and wrap)
     measure = []
-    for i, r in enumerate(rows):
+    for i, line in enumerate(rows):
         if spans.get(i) == 0:
             continue
-        r = r[:2] + [""] * (len(r) - 2) if spans.get(i) == 2 else list(r)
+        shown = line[:2] + [""] * (len(line) - 2) if spans.get(i) == 2 else list(line)
         for tr, tc in yrows.text_cells:
             if tr == i:
-                r[tc] = ""
-        measure.append(r)
+                shown[tc] = ""
+        measure.append(shown)
     for r in (*titles, *notes):
         extra.append(("ALIGN", (0, r + 1), (-1, r + 1), "LEFT"))
     widths, size = fit_widths(columns, measure, numeric, width, styles, TABLE_FONT)

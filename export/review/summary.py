@@ -319,7 +319,9 @@ def summary_pdf(reviews: Sequence[PackageReview], today: _dt.date) -> bytes:
                                  (Series("园区个数", tuple(float(c) for c in counts)),), "个"))  # fmt: skip
     for block in charts:
         story += [Spacer(1, 4 * mm), Paragraph(escape(block.title), st.caption), chart_drawing(block, st, width)]
-    table = [["园区名称", "省份", "状态", "最新排放(tCO2)", "强度(tCO2/万元)", "错误", "警告"]]
+    table: list[list[str | Paragraph]] = [
+        ["园区名称", "省份", "状态", "最新排放(tCO2)", "强度(tCO2/万元)", "错误", "警告"]
+    ]
     for row in rows:
         r = row.review
         e, i = _latest(row.emissions), _latest(row.intensity)
