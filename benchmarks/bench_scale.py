@@ -13,7 +13,15 @@ skipped if missing; ``--ref ''`` to skip):
 - the backups folder size over the database size;
 - after ``--edits`` saves of one park's fields: every save's latency (p50/p99/max, the autosave of one field),
   open + load, one field's history, the park's recent changes, the park as of a recent and an old moment,
-  and restoring the park as of the old moment.
+  and restoring the park as of the old moment;
+- the window (offscreen Qt, in the same worker): report section switches and other page switches on the demo
+  park (p50/p99 over every section shown five times, pages already built), and keystroke-to-totals on a
+  10-year park of the big database: ``--keys`` digits typed into a year table cell at random gaps (three in
+  four 60-250 ms, one in four a pause of 250-1200 ms, so the after-typing check and the autosave run between
+  keys as they do for a clerk); a key's latency runs from the moment it was due (a busy event loop delays its
+  timer) to the end of the refresh of the year's totals;
+- the full export package of the demo park (median of 3) beside LibreOffice converting the same workbook
+  alone to PDF (its second run, the profile made), and their ratio (target <= 0.6).
 
 Each checkout runs in its own process with only that checkout on ``sys.path``; the worker uses only what
 both layouts share (``storage.Database`` and the JSON import, ``export.cli.run_import_json`` or before it
@@ -202,12 +210,159 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
         db.close()
     out["backups_mb_end"] = folder_size(backups) / 1e6
     out["db_mb_end"] = db_size(path) / 1e6
+    if args.keys:
+        out.update(window_figures(path, park_name(parks // 2 or 1), tmp, args.keys))
+    if args.export:
+        out.update(export_figures(tmp))
     if not args.keep:
         for p in sorted(tmp.rglob("*"), reverse=True):
             p.unlink() if p.is_file() else p.rmdir()
         tmp.rmdir()
     else:
         out["folder"] = str(tmp)
+    return out
+
+
+def window_figures(path: Path, typed_park: str, tmp: Path, keys: int) -> dict[str, Any]:
+    """Section / page switches on the demo park, keystroke-to-totals on ``typed_park`` of the big database."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    import random
+
+    from PySide6.QtCore import QEventLoop, Qt, QTimer
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication, QLineEdit
+
+    import ui  # noqa: F401  (the project's guard before any Qt call)
+    from forms.park.parkfile import read_park_file
+    from storage import Database
+    from ui.shell.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication([])
+    out: dict[str, Any] = {}
+
+    def settle(window: Any) -> None:
+        for _ in range(30):
+            app.processEvents()
+            time.sleep(0.01)
+
+    # -- switches on the demo park
+    demo_db = Database.open(tmp / "demo.db")
+    window = MainWindow(demo_db, demo_db.replace_park(read_park_file(DEMO)))
+    window.show()
+    settle(window)
+
+    def switch(key: Any) -> float:
+        start = time.perf_counter()
+        window.nav.setCurrentItem(window.nav_items[key])
+        app.processEvents()  # layout and paint of the page shown
+        return ms(start)
+
+    sections = [k for k in window.nav_items if k[0] == "section"]
+    pages = [k for k in window.nav_items if k[0] in ("park", "year", "targets", "synergy", "export")]
+    for key in sections + pages:
+        switch(key)  # every page built once (its first show is not a switch)
+    section_times = [switch(k) for _ in range(5) for k in sections]
+    page_times = [switch(k) for _ in range(5) for k in pages]
+    out["section_p50"], out["section_p99"] = statistics.median(section_times), percentile(section_times, 0.99)
+    out["page_p50"], out["page_p99"] = statistics.median(page_times), percentile(page_times, 0.99)
+    window.close()
+    demo_db.close()
+
+    # -- typing into a 10-year park of the big database
+    db = Database.open(path)
+    window = MainWindow(db, db.find_park(typed_park) or 0)
+    window.show()
+    settle(window)
+    years = window.session.years
+    for y in years:  # every year page built, as after a clerk's tour of the years
+        window.show_page(("year", y))
+        app.processEvents()
+    page: Any = window.show_page(("year", years[-1]))
+    app.processEvents()
+    table, form = page.table, page.form
+    key = next(k for k in table.pos if form.field(k).is_input and form.field(k).kind == "number")
+    r, c = table.pos[key]
+    table.setCurrentCell(r, c)
+    table.editItem(table.item(r, c))
+    app.processEvents()
+    editor = table.indexWidget(table.model().index(r, c))
+    assert isinstance(editor, QLineEdit)
+    editor.setFocus()
+    latencies: list[float] = []
+    state: dict[str, Any] = {"n": 0, "due": None}
+    refresh = page.summary.refresh
+
+    def timed_refresh() -> None:  # the totals shown: the end of a key's latency
+        refresh()
+        if state["due"] is not None:
+            latencies.append(ms(state.pop("due")))
+            state["due"] = None
+
+    page.summary.refresh = timed_refresh
+    rng = random.Random(17)
+    loop = QEventLoop()
+
+    def gap() -> float:
+        return rng.uniform(60, 250) if rng.random() < 0.75 else rng.uniform(250, 1200)
+
+    def plan() -> None:
+        wait = gap()
+        state["next"] = time.perf_counter() + wait / 1000
+        QTimer.singleShot(round(wait), press)
+
+    def press() -> None:
+        state["due"] = state["next"]
+        n = state["n"]
+        QTest.keyClick(editor, Qt.Key.Key_Backspace if n % 7 == 6 else "1234567890"[n % 10])
+        state["n"] = n + 1
+        if state["n"] < keys:
+            plan()
+        else:
+            QTimer.singleShot(1500, loop.quit)  # the last check and save run
+
+    plan()
+    loop.exec()
+    out["keys_n"] = len(latencies)
+    out["key_p50"], out["key_p99"], out["key_max"] = (
+        statistics.median(latencies),
+        percentile(latencies, 0.99),
+        max(latencies),
+    )
+    table.setCurrentCell(0, 0)  # the edit committed
+    window.close()
+    db.close()
+    return out
+
+
+def export_figures(tmp: Path) -> dict[str, Any]:
+    """The full package of the demo park beside LibreOffice converting the same workbook to PDF."""
+    import shutil
+
+    from export.package import export_package
+    from export.xlsx.workbook import write_workbook
+    from forms.park.parkfile import read_park_file
+
+    park = read_park_file(DEMO)
+    export_package(park, tmp / "export-cold")  # fonts and the factor library loaded
+    runs = []
+    for i in range(3):
+        start = time.perf_counter()
+        export_package(park, tmp / f"export-{i}")
+        runs.append(time.perf_counter() - start)
+    out: dict[str, Any] = {"export_s": statistics.median(runs)}
+    exe = shutil.which("soffice") or shutil.which("libreoffice")
+    if exe is None:
+        return out
+    book = tmp / "book.xlsx"
+    write_workbook(park, book)
+    times = []
+    for i in range(2):  # the first run makes the profile
+        cmd = [exe, f"-env:UserInstallation={(tmp / 'lo-profile').as_uri()}", "--headless", "--convert-to", "pdf",
+               "--outdir", str(tmp / f"lo-{i}"), str(book)]  # fmt: skip
+        start = time.perf_counter()
+        subprocess.run(cmd, check=True, capture_output=True, timeout=300)
+        times.append(time.perf_counter() - start)
+    out["lo_s"] = times[-1]
     return out
 
 
@@ -276,6 +431,17 @@ ROWS = [
     ("db_mb_end", "database size at the end", "MB"),
     ("backups_mb_end", "backups folder at the end", "MB"),
     ("backups_ratio_end", "  backups / database at the end", "x"),
+    ("section_p50", "report section switch p50 (demo park)", "ms"),
+    ("section_p99", "report section switch p99 (target 16)", "ms"),
+    ("page_p50", "other page switch p50 (demo park)", "ms"),
+    ("page_p99", "other page switch p99", "ms"),
+    ("keys_n", "keys typed (10-year park, big db)", ""),
+    ("key_p50", "keystroke-to-totals p50", "ms"),
+    ("key_p99", "keystroke-to-totals p99 (target 16)", "ms"),
+    ("key_max", "keystroke-to-totals max", "ms"),
+    ("export_s", "full export package, demo (median 3)", "s"),
+    ("lo_s", "LibreOffice: workbook to PDF alone", "s"),
+    ("export_ratio", "  ratio package / LibreOffice (<= 0.6)", "x"),
 ]
 
 
@@ -286,6 +452,8 @@ def derive(r: dict[str, Any]) -> dict[str, Any]:
     r["backups_ratio"] = r["backups_mb"] / r["db_mb"]
     r["backups_ratio_reimport"] = r["backups_mb_reimport"] / r["db_mb"]
     r["backups_ratio_end"] = r["backups_mb_end"] / r["db_mb_end"]
+    if r.get("lo_s"):
+        r["export_ratio"] = r["export_s"] / r["lo_s"]
     return r
 
 
@@ -300,6 +468,9 @@ def fmt(value: Any, unit: str) -> str:
 def run_tree(tree: Path, args: argparse.Namespace) -> dict[str, Any]:
     cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", "--parks", str(args.parks),
            "--years", str(args.years), "--edits", str(args.edits)]  # fmt: skip
+    cmd += ["--keys", str(args.keys)]
+    if not args.export:
+        cmd.append("--no-export")
     if args.all_imports:
         cmd.append("--all-imports")
     if args.keep:
@@ -323,6 +494,8 @@ def main() -> None:
     parser.add_argument("--ref", default="/work/ref", help="an older checkout to compare with ('' to skip)")
     parser.add_argument("--all-imports", action="store_true", help="import every park (slow), no SQL copies")
     parser.add_argument("--keep", action="store_true", help="keep the databases (their folder is printed)")
+    parser.add_argument("--keys", type=int, default=150, help="keys typed in the window (0: no window figures)")
+    parser.add_argument("--no-export", dest="export", action="store_false", help="skip export vs LibreOffice")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.parks < 2 * ENDS:

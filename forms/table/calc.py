@@ -119,10 +119,15 @@ def compute_year(park: ParkData, year: int, lib: FactorLibrary | None = None) ->
     return YearResult(year, inputs, errors, factors, computed, evaluate_subtotals(form, env, computed))
 
 
-def compute_park(park: ParkData, lib: FactorLibrary | None = None) -> ParkResult:
+def compute_park(
+    park: ParkData, lib: FactorLibrary | None = None, known: Mapping[int, YearResult] | None = None
+) -> ParkResult:
+    """Every year, the trend and synergy figures.  ``known``: years already computed from the park as it is
+    now (a year depends only on its own values, the park's fields and the factor library), reused as they are."""
     form = form_for(park.form)
     lib = lib or library()
-    years = {y: compute_year(park, y, lib) for y in park.sorted_years()}
+    known = known or {}
+    years = {y: known[y] if y in known else compute_year(park, y, lib) for y in park.sorted_years()}
     trend = compute_trend(form, {y: r.computed for y, r in years.items()}, {y: r.inputs for y, r in years.items()})
     year_forms = {y: form_for(park.years[y].form) for y in years if park.years[y].form != park.form}
     if not form.pollutant_keys:

@@ -230,22 +230,43 @@ def _check_fields(fields: Iterator[Field], ctx: Context) -> Iterator[Finding]:
                               expl.get(f.key, "") if rule.level == WARNING else "")  # fmt: skip
 
 
-def validate_park(park: ParkData, result: ParkResult | None = None) -> list[Finding]:
+YearCache = dict[int, tuple[object, ...]]
+
+
+def validate_park(park: ParkData, result: ParkResult | None = None, cache: YearCache | None = None) -> list[Finding]:
+    """Every finding of the park.  ``cache`` (kept by the caller between calls, e.g. the window's session):
+    a year whose result, previous year's result, form, the park's fields and its explanations are the very same objects /
+    values as last time gets last time's findings instead of being checked again."""
     result = result or compute_park(park)
     form = result.form
     findings: list[Finding] = []
     ctx = Context(form, park, None, None, None, None)
     findings += _check_fields(form.fields_in(PARK), ctx)
+    fields_now = dict(park.park)  # a year's rules may read the park's fields (e.g. its status)
     for year in park.sorted_years():
         ydata = park.years[year]
         yform = result.form_of(year)
-        ctx = Context(yform, park, year, ydata, result.years[year], result.years.get(year - 1))
+        current, previous = result.years[year], result.years.get(year - 1)
+        ident = (current, previous, yform, fields_now, dict(ydata.explanations))
+        known = cache.get(year) if cache is not None else None
+        if (
+            known is not None
+            and all(a is b for a, b in zip(known[:3], ident[:3], strict=True))
+            and (known[3:5] == ident[3:5])
+        ):
+            findings += known[5]  # type: ignore[arg-type]
+            continue
+        year_findings: list[Finding] = []
+        ctx = Context(yform, park, year, ydata, current, previous)
         fields = (f for f in yform.fields if f.group != PARK)
-        findings += _check_fields(fields, ctx)
+        year_findings += _check_fields(fields, ctx)
         for rule in yform.year_rules:
             for key, message in YEAR_CHECKS[rule.check](rule, ctx):
                 explanation = ydata.explanations.get(key, "") if rule.level == WARNING else ""
-                findings.append(Finding(rule.level, year, key, message, rule.check, explanation))
+                year_findings.append(Finding(rule.level, year, key, message, rule.check, explanation))
+        if cache is not None:
+            cache[year] = (*ident, year_findings)
+        findings += year_findings
     findings += _target_findings(park, result)
     return _dedupe(findings)
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QPlainTextEdit, QSizePolicy, QWidget
 
 from forms.table.definition import ERROR
 
 if TYPE_CHECKING:
-    from PySide6.QtGui import QFocusEvent
+    from PySide6.QtGui import QFocusEvent, QResizeEvent
     from PySide6.QtWidgets import QTableWidget
 
     from forms.table.validate import Finding
@@ -65,6 +65,37 @@ class CommitPlainTextEdit(QPlainTextEdit):
     def focusOutEvent(self, event: QFocusEvent) -> None:
         super().focusOutEvent(event)
         self.focus_left.emit()
+
+
+class ElidedLabel(QLabel):
+    """One line of text, cut with "…" when the width is short; the whole text is its tooltip.
+
+    For page titles: a word-wrapped QLabel makes Qt lay out the text again (height-for-width) on every show,
+    which cost most of a page switch; one elided line costs almost nothing."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._full = ""
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)  # never widens the window
+        self.setText(text)
+
+    def text(self) -> str:  # type: ignore[override]
+        """The whole text (not the part shown)."""
+        return self._full
+
+    def setText(self, text: str) -> None:  # type: ignore[override]
+        self._full = text
+        self.setToolTip(text)
+        self._elide()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        width = self.contentsRect().width()
+        shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, width) if width > 0 else ""
+        super().setText(shown or self._full)
 
 
 def read_only_table(headers: list[str], stretch: tuple[int, ...], *, rows: int = 0,

@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
 from forms.report.drafting import Draft
 from forms.report.markers import Block, ChartBlock, MissingBlock, TableBlock, ValueBlock, marker
 from forms.report.outline import OutlineSection
-from forms.table.calc import compute_park
 from ui.report.block_view import render_into
 from ui.report.marker_edit import MarkerTextEdit
 from ui.report.progress_editor import ProgressEditor
@@ -190,7 +189,7 @@ class BlockTools(QObject):
             self._insert_item(item)
 
     def current_draft(self) -> Draft:
-        return self.source.draft(self.section.key, self.session.park, compute_park(self.session.park))
+        return self.source.draft(self.section.key, self.session.park, self.session.park_result())
 
     def insert_draft(self, draft: Draft) -> None:
         if draft.text:
@@ -231,7 +230,7 @@ class BlockTools(QObject):
         self._timer.stop()
         self._stale = False
         park = self.session.park
-        result = compute_park(park)
+        result = self.session.park_result()  # computed once per change
         resolver = self.source.resolver(park, result)
         html = render_into(self.page.preview, self.page.editor.toPlainText(), park, result, resolver)
         self.page.editor.set_labeller(lambda block_id: chip_reading(resolver.resolve(block_id)))

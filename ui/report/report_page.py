@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from forms.report.outline import Outline, OutlineSection
+from ui.common.widgets import ElidedLabel
 from ui.dialogs.history_dialog import install_section_history
 from ui.report.blocks_panel import BLOCK_ROLE, BlockTools
 from ui.report.marker_edit import MarkerTextEdit
@@ -55,10 +56,10 @@ class ReportSectionPage(QWidget):
         self.source = source or SpecialReport(session, outline)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 6)
-        self.title_label = title = QLabel(self.source.heading(section.key))
+        self.title_label = title = ElidedLabel(self.source.heading(section.key))
         title.setObjectName("section_title")
+        # one line: a long title is cut with "…" and shown whole in its tooltip (wrapping cost most of a switch)
         title.setStyleSheet("font-size: 15pt; font-weight: bold;")
-        title.setWordWrap(True)
         layout.addWidget(title)
         status = QHBoxLayout()
         self.state_label = QLabel("")
@@ -215,7 +216,7 @@ class ReportSectionPage(QWidget):
 
     @property
     def state(self) -> FillState:
-        return self.source.state(self.section)
+        return self.source.state(self.section, self.session.park_result())
 
     def render_preview(self) -> None:
         """The text with its data blocks rendered from current data (ui.report.blocks_panel)."""

@@ -416,7 +416,7 @@ class MainWindow(QMainWindow):
 
     def _set_state(self, key: PageKey, state: FillState) -> None:
         item = self.nav_items.get(key)
-        if item is None:
+        if item is None or item.text(1) == state.value:  # unchanged: nothing to repaint
             return
         item.setData(0, Qt.ItemDataRole.DecorationRole, state_icon(state))
         item.setText(1, state.value)
@@ -432,8 +432,12 @@ class MainWindow(QMainWindow):
             self._set_state(("year", y), s)
         self._set_state(YEARS_NODE, combined(year_states))
         chapter_states = []
+        # one result for every section (the session's, computed once per change), and only when some text
+        # is there to check
+        written = park.report.projects or any(t.strip() for t in park.report.sections.values())
+        result = self.session.park_result() if written else None
         for chapter in self.outline.chapters:
-            states = [section_state(park, s) for s in chapter.sections]
+            states = [section_state(park, s, result) for s in chapter.sections]
             for s, st in zip(chapter.sections, states, strict=True):
                 self._set_state(("section", s.key), st)
             chapter_states.append(combined(states))

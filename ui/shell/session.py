@@ -26,8 +26,8 @@ _ANNUAL_KEYS = ("annual", "annual_final")  # forms.report.annual.ANNUAL_KEY, FIN
 
 if TYPE_CHECKING:  # calculation, validation and the report checks are imported when first needed (after the
     # window shows)
-    from forms.table.calc import YearResult
-    from forms.table.validate import Finding
+    from forms.table.calc import ParkResult, YearResult
+    from forms.table.validate import Finding, YearCache
 
 AUTOSAVE_MS = 800
 VALIDATE_MS = 300
@@ -77,7 +77,9 @@ class ParkSession(QObject):
         self.form: FormDefinition = form_for(self.park.form)
         self.undo_stack = undo_stack if undo_stack is not None else QUndoStack(self)
         self._pending: dict[tuple[str, int | None, str], Any] = {}
-        self._results: dict[int, YearResult] = {}
+        self._results: dict[int, YearResult] = {}  # per year, dropped when the year (or the park) changes
+        self._park_result: ParkResult | None = None  # of the last check; valid while its years are in _results
+        self._year_findings: YearCache = {}  # the last check's findings per year (forms.table.validate)
         self.findings: list[Finding] = []
         self.last_saved: str = ""
         self._save_timer = QTimer(self, singleShot=True, interval=AUTOSAVE_MS)
@@ -104,6 +106,23 @@ class ParkSession(QObject):
     def label(self, year: int | None, key: str) -> str:
         form = self.form if year is None else self.form_of(year)
         return form.field(key).label if key in form else key
+
+    def park_result(self) -> ParkResult:
+        """The whole park's result for the park as it is now: the one the last check computed while no year
+        changed since, else computed again reusing the years that did not change."""
+        last = self._park_result
+        if (
+            last is not None
+            and last.years.keys() == self.park.years.keys()
+            and all(self._results.get(y) is r for y, r in last.years.items())
+        ):
+            return last
+        from forms.table.calc import compute_park
+
+        result = compute_park(self.park, known={y: r for y, r in self._results.items() if y in self.park.years})
+        self._results.update(result.years)
+        self._park_result = result
+        return result
 
     def result(self, year: int) -> YearResult:
         if year not in self._results:
@@ -557,12 +576,10 @@ class ParkSession(QObject):
         self._validate_timer.stop()
         if self._closed:
             return
-        from forms.table.calc import compute_park
         from forms.table.validate import validate_park
 
-        result = compute_park(self.park)
-        self._results = dict(result.years)
-        self.findings = validate_park(self.park, result)
+        result = self.park_result()  # only the years changed since the last check are computed
+        self.findings = validate_park(self.park, result, self._year_findings)  # and checked
         self.findings_changed.emit()
 
 

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
 )
 
 from forms.report.check import Blocker, GateResult, final_gate, final_label, final_state
-from forms.table.calc import compute_park
 from ui.shell.session import Changes, ParkSession
 
 BLOCKER_ROLE = Qt.ItemDataRole.UserRole
@@ -64,7 +63,7 @@ class FinalGatePanel(QGroupBox):
 
     def refresh(self) -> None:
         park = self.session.park
-        result = compute_park(park)
+        result = self.session.park_result()  # computed once per change
         self.gate = final_gate(park, result, self.session.findings)
         self.blockers.clear()
         for b in self.gate.items:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -20,6 +22,9 @@ from ui.table.explain_bar import ExplainBar
 from ui.table.factor_dialog import FactorDialog
 from ui.table.fields_form import FieldsForm
 from ui.table.year_table import YearTable
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QShowEvent
 
 SUMMARY_COLUMNS = 3
 
@@ -115,9 +120,10 @@ class YearPage(QWidget):
         self.notes.setMaximumHeight(180)
         layout.addWidget(splitter, 1)
         self._refresh_timer = QTimer(self, singleShot=True, interval=0)
-        self._refresh_timer.timeout.connect(self.refresh)
+        self._refresh_timer.timeout.connect(self._refresh_when_shown)
+        self._stale = False  # a change came while the page was not shown: refreshed when shown again
         session.changed.connect(self._changed)
-        session.findings_changed.connect(self.refresh)
+        session.findings_changed.connect(self._refresh_when_shown)
         self.header.show_findings()
         for page in self.long_forms.values():
             page.show_findings()
@@ -127,8 +133,23 @@ class YearPage(QWidget):
         if changes.touches_year(self.year):
             self._refresh_timer.start()
 
+    def _refresh_when_shown(self) -> None:
+        """A page of the stack that is not on screen (another year's) is refreshed only when shown again:
+        the check after typing stays as cheap as one page."""
+        if self.parent() is not None and not self.isVisible():
+            self._refresh_timer.stop()
+            self._stale = True
+            return
+        self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if self._stale:
+            self.refresh()
+        super().showEvent(event)
+
     def refresh(self) -> None:
         self._refresh_timer.stop()
+        self._stale = False
         if self.year not in self.session.park.years:
             return
         self.table.refresh()

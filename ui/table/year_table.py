@@ -122,6 +122,8 @@ class YearTable(QTableWidget):
         self.places: dict[str, list[tuple[int, int]]] = {}  # every cell showing a key (totals repeat)
         self.subtotals: list[SubtotalCell] = []
         self.section_rows: dict[str, int] = {}
+        self._widen: set[int] = set(range(2, len(self.columns)))  # columns to fit at the next refresh
+        self._shown: dict[int, tuple[str, int, str]] = {}  # id(item) -> colours and tooltip last given to it
         self._build()
         self.setItemDelegate(CellDelegate(self))
         self.setEditTriggers(
@@ -239,17 +241,23 @@ class YearTable(QTableWidget):
         for key in self.pos:
             self._show(key, result)
         for sub in self.subtotals:
-            self.item(sub.row, sub.column).setText(
-                kind_of("number").format(result.subtotal(sub.subtotal_id, sub.column_id), 2)
-            )
+            text = kind_of("number").format(result.subtotal(sub.subtotal_id, sub.column_id), 2)
+            item = self.item(sub.row, sub.column)
+            if item.text() != text:
+                item.setText(text)
+                self._widen.add(sub.column)
         self._fit_columns()
 
     def _fit_columns(self) -> None:
-        """Widen a number column when a value would not fit (numbers are never elided)."""
+        """Widen a number column when a value would not fit (numbers are never elided): the columns whose
+        texts changed since the last fit (every column the first time)."""
+        columns, self._widen = sorted(c for c in self._widen if c >= 2), set()
+        if not columns:
+            return
         bold = QFont(self.font())
         bold.setBold(True)
         plain, strong = self.fontMetrics(), QFontMetrics(bold)
-        for c in range(2, self.columnCount()):
+        for c in columns:
             widest = 0
             for r in range(self.rowCount()):
                 item = self.item(r, c)
@@ -266,18 +274,19 @@ class YearTable(QTableWidget):
 
     def _show(self, key: str, result: YearResult) -> None:
         for r, c in self.places[key]:
-            self._show_item(self.item(r, c), key, result)
+            self._show_item(self.item(r, c), key, result, c)
 
-    def _show_item(self, item: QTableWidgetItem, key: str, result: YearResult) -> None:
+    def _show_item(self, item: QTableWidgetItem, key: str, result: YearResult, column: int = -1) -> None:
         f = self.field(key)
         findings = self.session.findings_for(self.year, key)
         tip = [f"{f.label}({f.unit})" if f.unit else f.label]
         if f.help:
             tip.append(f.help)
-        fg = QColor("#000000")
+        fg = "#000000"
+        text: str | None = None  # None: the cell being edited keeps the clerk's text
         if f.is_input:
             if key != self.editing_key:
-                item.setText(text_from_raw(self.session.raw(self.year, key)))
+                text = text_from_raw(self.session.raw(self.year, key))
             error = result.input_errors.get(key)
             if error:
                 tip.append(error)
@@ -285,29 +294,35 @@ class YearTable(QTableWidget):
             fv = result.factors[key]
             text = f.kind_type.format(fv.value, f.decimals)
             if fv.origin == "override":
-                fg = QColor("#1e4fb4")
+                fg = "#1e4fb4"
                 text += " (用户)"
             elif fv.origin == "none":
                 text = "须填写"
-                fg = QColor("#8a5a00")
+                fg = "#8a5a00"
             elif fv.unverified:
-                fg = QColor("#b35c00")
+                fg = "#b35c00"
                 text += f" {UNVERIFIED}"
-            item.setText(text)
             tip.append(describe_factor(fv))
         else:
             value = result.computed.get(key) if f.role == COMPUTED else result.value(key)
-            item.setText(f.kind_type.format(value, f.decimals))
-        item.setForeground(QBrush(fg))
+            text = f.kind_type.format(value, f.decimals)
         colour = finding_colour(findings)
         if colour is not None:
-            item.setBackground(QBrush(colour))
             tip.append(finding_tooltip(findings))
         elif f.is_input:
-            item.setBackground(QBrush(QColor("#ffffff")))
+            colour = QColor("#ffffff")
         else:
-            item.setBackground(QBrush(FACTOR_BG if f.is_factor else COMPUTED_BG))
-        item.setToolTip("\n".join(tip))
+            colour = FACTOR_BG if f.is_factor else COMPUTED_BG
+        # only what changed is given to Qt (each change repaints the cell and costs a model signal)
+        if text is not None and item.text() != text:
+            item.setText(text)
+            self._widen.add(column)
+        shown = (fg, colour.rgba(), "\n".join(tip))
+        if self._shown.get(id(item)) != shown:
+            self._shown[id(item)] = shown
+            item.setForeground(QBrush(QColor(fg)))
+            item.setBackground(QBrush(colour))
+            item.setToolTip(shown[2])
 
     def key_at(self, row: int, column: int) -> str | None:
         item = self.item(row, column) if row >= 0 and column >= 0 else None
