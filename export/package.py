@@ -49,6 +49,28 @@ MAIL_TO = "touzichu@mee.gov.cn"
 MANIFEST = "manifest.json"
 MANIFEST_FORMAT = "parkcarbon-package/1"
 Writer = Callable[[Path, bytes], None]
+Progress = Callable[[str, int, int], None]  # (stage, stages done, stages in all); may raise ExportCancelled
+STAGES = (
+    "计算与检查",
+    "生成工作簿",
+    "生成专项报告 PDF",
+    "生成年度数据表 PDF",
+    "生成年度报告碳排放章节",
+    "打包并生成邮件草稿",
+    "生成内部审核单",
+    "写入文件",
+    "启用新的一套材料",
+)
+
+
+class ExportCancelled(Exception):
+    """The clerk cancelled the export: nothing of the new set is left and the current set is untouched."""
+
+
+def _stage(progress: Progress | None, n: int) -> None:
+    """Stage ``n`` of :data:`STAGES` begins (the last chance to cancel before it)."""
+    if progress is not None:
+        progress(STAGES[n], n, len(STAGES))
 
 
 def is_final(park: ParkData, result: Any = None) -> bool:
@@ -212,13 +234,15 @@ def build_eml(park: ParkData, package_files: list[PackageFile], zip_name: str, z
     return msg.as_bytes()
 
 
-def build_package(park: ParkData, *, today: _dt.date | None = None, now: _dt.datetime | None = None) -> Package:
+def build_package(park: ParkData, *, today: _dt.date | None = None, now: _dt.datetime | None = None,
+                  progress: Progress | None = None) -> Package:  # fmt: skip
     from export.pdf.report import build_report_pdf  # here: writing a built package needs no PDF code
     from export.pdf.review import build_review_pdf
     from export.pdf.tables import build_tables_pdf
 
     now = now or _dt.datetime.now().astimezone()
     today = today or now.date()
+    _stage(progress, 0)
     result = compute_park(park)
     fp = fingerprint(park)
     final = is_final(park, result)
@@ -228,21 +252,25 @@ def build_package(park: ParkData, *, today: _dt.date | None = None, now: _dt.dat
     draft = not final
     name = safe_name(park.name)
     stem = f"{name}_碳达峰碳中和材料_{today:%Y%m%d}"
+    _stage(progress, 1)
     workbook, note = _workbook(park, name)
+    _stage(progress, 2)
+    report = build_report_pdf(park, fp, draft=draft, result=result, today=(final and final_date(park)) or today)
+    _stage(progress, 3)
     files = [
         workbook,
-        PackageFile(
-            f"{name}_碳达峰碳中和实施路径专项报告.pdf",
-            build_report_pdf(park, fp, draft=draft, result=result, today=(final and final_date(park)) or today),
-        ),
+        PackageFile(f"{name}_碳达峰碳中和实施路径专项报告.pdf", report),
         PackageFile(f"{name}_{result.form.title}.pdf", build_tables_pdf(park, fp, draft=draft, result=result)),
         PackageFile(f"{name}_园区文件.json", dumps(park).encode("utf-8")),
     ]
+    _stage(progress, 4)
     files += _annual_files(park)
+    _stage(progress, 5)
     manifest = build_manifest(park, fp, final, files, now)
     files.append(PackageFile(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8")))
     zip_data = build_zip(files, now)
     eml = build_eml(park, files, f"{stem}.zip", zip_data, fp, final, today)
+    _stage(progress, 6)
     review = PackageFile(
         f"{name}_内部审核单_{today:%Y%m%d}.pdf", build_review_pdf(park, fp, draft=draft, result=result)
     )
@@ -353,9 +381,12 @@ def _set_folder_name(out_dir: Path, name: str, now: _dt.datetime) -> str:
     return folder
 
 
-def write_package(package: Package, out_dir: Path, writer: Writer = atomic_write) -> ExportResult:
+def write_package(package: Package, out_dir: Path, writer: Writer = atomic_write,
+                  progress: Progress | None = None) -> ExportResult:  # fmt: skip
     """Write the whole set (package members loose, to print; the review sheet; the zip; the e-mail draft)
-    into a staging folder, switch to it as one step, then point the pointer file at it."""
+    into a staging folder, switch to it as one step, then point the pointer file at it.  Cancelled (by
+    ``progress`` raising :class:`ExportCancelled`) before the switch, the staging folder is removed and the
+    current set stays as it was; after the switch the new set is complete and current."""
     name = package.name or safe_name(package.manifest.get("park", ""))
     remove_leftovers(out_dir, name)
     folder_name = _set_folder_name(out_dir, name, _dt.datetime.now())
@@ -363,11 +394,13 @@ def write_package(package: Package, out_dir: Path, writer: Writer = atomic_write
     loose = [f for f in package.files if f.name != MANIFEST]
     members = [*loose, package.review, PackageFile(package.zip_name, package.zip_data),
                PackageFile(package.eml_name, package.eml_data)]  # fmt: skip
+    _stage(progress, 7)
     staging.mkdir()
     try:
         for f in members:
             writer(staging / f.name, f.data)
         _fsync_dir(staging)
+        _stage(progress, 8)  # the last moment a cancel is taken
         os.rename(staging, folder)  # the set appears under its visible name complete, in one step
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -392,10 +425,13 @@ def write_package(package: Package, out_dir: Path, writer: Writer = atomic_write
 
 
 def export_package(park: ParkData, out_dir: str | os.PathLike[str], *, today: _dt.date | None = None,
-                   now: _dt.datetime | None = None, writer: Writer = atomic_write) -> ExportResult:  # fmt: skip
+                   now: _dt.datetime | None = None, writer: Writer = atomic_write,
+                   progress: Progress | None = None) -> ExportResult:  # fmt: skip
+    """Build and write the set; ``progress`` hears each of :data:`STAGES` begin and may cancel (raising
+    :class:`ExportCancelled`) up to the switch to the new set."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    return write_package(build_package(park, today=today, now=now), out, writer)
+    return write_package(build_package(park, today=today, now=now, progress=progress), out, writer, progress)
 
 
 def export_template(park: ParkData, out_dir: str | os.PathLike[str], writer: Writer = atomic_write) -> Path:

@@ -92,6 +92,7 @@ class _Writer:
     findings: list[Finding] = field(init=False)
     plan: YearPlan = field(init=False)
     wb: Workbook = field(init=False)
+    sty: st.CellStyles = field(init=False)
     cached: dict[str, dict[str, Cached]] = field(default_factory=dict)
     raw_records: list[tuple[str, str, str, str, str]] = field(default_factory=list)
     factor_records: list[tuple[int, str, str, str, str]] = field(default_factory=list)
@@ -112,6 +113,7 @@ class _Writer:
     def build(self) -> bytes:
         self.wb = Workbook()
         self.wb.remove(self.wb.active)  # type: ignore[arg-type]
+        self.sty = st.CellStyles(self.wb)  # the cells' styles, given once at the end as named styles
         years = self.park.sorted_years()
         for i, year in enumerate(years):
             self.write_year(year, first=i == 0)
@@ -119,6 +121,7 @@ class _Writer:
         self.cached[SUMMARY_SHEET] = write_summary_sheet(summary, self.form, self.plan, self.result, years, self.park)
         self.write_factor_sheet(years)
         self.write_meta(years)
+        self.sty.apply()
         self.wb.calculation = CalcProperties(fullCalcOnLoad=True)
         props = self.wb.properties
         props.title = f"{self.park.name} {self.form.title}"
@@ -182,17 +185,17 @@ class _Writer:
             cell = ws[ref]
             if f.group == PARK and not first:
                 self.formula(ws, ref, f"{_q(first_sheet)}!{plan.cell_of[key]}", _cached_raw(self.park.park.get(key)))
-                _style(cell, st.COMPUTED_FILL, st.number_format(f), locked=True)
+                _style(self.sty, cell, st.COMPUTED_FILL, st.number_format(f), locked=True)
                 return []
             if not primary:
                 self.formula(ws, ref, plan.cell_of[key], _cached_value(yres.value(key)))
-                _style(cell, st.COMPUTED_FILL, st.number_format(f), locked=True)
+                _style(self.sty, cell, st.COMPUTED_FILL, st.number_format(f), locked=True)
                 return []
             if f.is_computed:
                 assert f.expr is not None
                 text = to_excel_guarded(f.expr, plan.ref, self.maybe_unavailable.__contains__)
                 self.formula(ws, ref, text, _cached_value(yres.computed.get(key)))
-                _style(cell, st.COMPUTED_FILL, st.number_format(f), locked=True)
+                _style(self.sty, cell, st.COMPUTED_FILL, st.number_format(f), locked=True)
                 return []
             if f.is_factor:
                 fv = yres.factors[key]
@@ -200,7 +203,7 @@ class _Writer:
                 return [Tag(_col(ref), TAG_VALUE, key)]
             raw = self.park.park.get(key) if f.group == PARK else ydata.raw(key)
             _, bad = self.put_raw(ws, ref, key, f, raw)
-            _style(cell, st.ERROR_FILL if bad else st.INPUT_FILL, st.number_format(f), locked=False)
+            _style(self.sty, cell, st.ERROR_FILL if bad else st.INPUT_FILL, st.number_format(f), locked=False)
             return [Tag(_col(ref), TAG_VALUE, key)]
 
         for line in plan.lines:
@@ -209,7 +212,7 @@ class _Writer:
                 ws.merge_cells(f"A{r}:{last}{r}")
                 name = self.park.name or "(园区名称)"
                 _set_text(ws[f"A{r}"], f"{name}　{year} 年　{form.title}" + ("(空白模板)" if self.template else ""))
-                ws[f"A{r}"].font, ws[f"A{r}"].alignment = st.TITLE_FONT, st.CENTER
+                self.sty(ws[f"A{r}"], font=st.TITLE_FONT, alignment=st.CENTER)
                 ws.row_dimensions[r].height = 30
             elif line.kind == "subtitle":
                 ws.merge_cells(f"A{r}:{last}{r}")
@@ -217,27 +220,22 @@ class _Writer:
                     f"表格版本：{form.version}　黄色单元格填写数据；绿色单元格为折标系数、排放因子(可改为实际采用值，"
                     f"并在“{FACTOR_SHEET}”表注明来源)；灰色单元格为公式，自动计算。"
                 )
-                ws[f"A{r}"].font, ws[f"A{r}"].alignment = st.SUBTITLE_FONT, st.LEFT_WRAP
+                self.sty(ws[f"A{r}"], font=st.SUBTITLE_FONT, alignment=st.LEFT_WRAP)
                 ws.row_dimensions[r].height = 28
             elif line.kind == "header":
                 tags: list[Tag] = []
                 for slot in line.slots:
                     f = form.field(slot.key)
                     label = ws.cell(r, slot.label_col, f.label)
-                    label.font, label.alignment, label.fill, label.border = (
-                        st.BOLD_FONT,
-                        st.CENTER,
-                        st.HEADER_FILL,
-                        st.BORDER,
-                    )
+                    self.sty(label, font=st.BOLD_FONT, alignment=st.CENTER, fill=st.HEADER_FILL, border=st.BORDER)
                     a, b = slot.value_cols
                     ref = f"{get_column_letter(a)}{r}"
                     if b > a:
                         ws.merge_cells(f"{ref}:{get_column_letter(b)}{r}")
                         for c in range(a + 1, b + 1):
-                            ws.cell(r, c).border = st.BORDER
+                            self.sty(ws.cell(r, c), border=st.BORDER)
                     tags += value_cell(slot.key, ref)
-                    ws[ref].alignment = st.LEFT_WRAP
+                    self.sty(ws[ref], alignment=st.LEFT_WRAP)
                     if f.options and (first or f.group != PARK):
                         _add_list_validation(ws, ref, f.options)
                 ws.row_dimensions[r].height = 30
@@ -246,14 +244,15 @@ class _Writer:
             elif line.kind == "columns":
                 for i, label in enumerate(cols.labels, start=1):
                     c = ws.cell(r, i, label)
-                    c.font, c.alignment, c.fill, c.border = st.HEADER_FONT, st.CENTER, st.HEADER_FILL, st.BORDER
+                    self.sty(c, font=st.HEADER_FONT, alignment=st.CENTER, fill=st.HEADER_FILL, border=st.BORDER)
                 ws.row_dimensions[r].height = 32
             elif line.kind == "section":
                 ws.merge_cells(f"A{r}:{last}{r}")
                 c = ws[f"A{r}"]
-                c.value, c.font, c.fill, c.alignment = line.text, st.SECTION_FONT, st.SECTION_FILL, st.LEFT_WRAP
+                c.value = line.text
+                self.sty(c, font=st.SECTION_FONT, fill=st.SECTION_FILL, alignment=st.LEFT_WRAP)
                 for i in range(1, ncols + 1):
-                    ws.cell(r, i).border = st.BORDER
+                    self.sty(ws.cell(r, i), border=st.BORDER)
                 ws.row_dimensions[r].height = 20
             elif line.kind == "row":
                 self.write_table_row(ws, line, value_cell, year)
@@ -262,22 +261,24 @@ class _Writer:
             elif line.kind == "note":
                 ws.merge_cells(f"A{r}:{last}{r}")
                 c = ws[f"A{r}"]
-                c.value, c.font, c.alignment = "注：" + line.text, st.NOTE_FONT, st.LEFT_WRAP
+                c.value = "注：" + line.text
+                self.sty(c, font=st.NOTE_FONT, alignment=st.LEFT_WRAP)
                 ws.row_dimensions[r].height = st.row_height(c.value, sum(_column_widths(ncols)), line=12)
             elif line.kind == "heading":
                 ws.merge_cells(f"A{r}:{last}{r}")
                 c = ws[f"A{r}"]
-                c.value, c.font, c.fill = line.text, st.SECTION_FONT, st.SECTION_FILL
+                c.value = line.text
+                self.sty(c, font=st.SECTION_FONT, fill=st.SECTION_FILL)
             elif line.kind == "text":
                 f = form.field(line.key)
                 label = ws.cell(r, 2, f.label)
-                label.font, label.alignment, label.border = st.BOLD_FONT, st.LEFT_WRAP, st.BORDER
+                self.sty(label, font=st.BOLD_FONT, alignment=st.LEFT_WRAP, border=st.BORDER)
                 ref = f"C{r}"
                 ws.merge_cells(f"{ref}:{last}{r}")
                 tags = value_cell(line.key, ref)
-                ws[ref].alignment = st.TOP_WRAP
+                self.sty(ws[ref], alignment=st.TOP_WRAP)
                 for c2 in range(3, ncols + 1):
-                    ws.cell(r, c2).border = st.BORDER
+                    self.sty(ws.cell(r, c2), border=st.BORDER)
                 raw = ydata.raw(line.key) if f.group != PARK else self.park.park.get(line.key)
                 width = sum(_column_widths(ncols)[2:])
                 ws.row_dimensions[r].height = max(36.0, st.row_height(str(raw or ""), width))
@@ -291,10 +292,10 @@ class _Writer:
         cols, r = self.plan.columns, line.row
         row = line.table_row
         assert row is not None
-        ws.cell(r, 1, line.number).alignment = st.CENTER
+        self.sty(ws.cell(r, 1, line.number), alignment=st.CENTER)
         label = ws.cell(r, 2, row.label)
-        label.alignment = st.indent_alignment(row.indent)
-        ws.cell(r, 3, row.unit).alignment = st.CENTER
+        self.sty(label, alignment=st.indent_alignment(row.indent))
+        self.sty(ws.cell(r, 3, row.unit), alignment=st.CENTER)
         tags: list[Tag] = []
         texts = [k for k in row.cells.values() if not self.form.field(k).is_numeric]
         merge_text = len(row.cells) == 1 and texts
@@ -305,19 +306,19 @@ class _Writer:
                 tags += value_cell(key, ref)
                 if merge_text:
                     ws.merge_cells(f"{ref}:{get_column_letter(cols.last_value)}{r}")
-                    ws[ref].alignment = st.LEFT_WRAP
+                    self.sty(ws[ref], alignment=st.LEFT_WRAP)
                     break
         sources = self.row_sources(row.cells.values(), year)
         if row.note:
             sources.insert(0, row.note)
         if sources:
             c = ws.cell(r, len(cols.ids), "；".join(sources))
-            c.font, c.alignment = st.NOTE_FONT, st.LEFT_WRAP
+            self.sty(c, font=st.NOTE_FONT, alignment=st.LEFT_WRAP)
         for i in range(1, len(cols.ids) + 1):
             cell = ws.cell(r, i)
-            cell.border = st.BORDER
+            self.sty(cell, border=st.BORDER)
             if i < cols.first_value:
-                cell.font = st.BODY_FONT
+                self.sty(cell, font=st.BODY_FONT)
         height = st.row_height(row.label, _column_widths(len(cols.ids))[1] - row.indent * 2)
         if sources:
             height = max(height, st.row_height("；".join(sources), _column_widths(len(cols.ids))[-1], line=12))
@@ -334,14 +335,14 @@ class _Writer:
             ref = self.plan.subtotal_cells[(sub.id, col_id)]
             text = to_excel_guarded(sub.expr(col_id), self.plan.ref, self.maybe_unavailable.__contains__)
             self.formula(ws, ref, text, _cached_value(yres.subtotal(sub.id, col_id)))
-            _style(ws[ref], st.COMPUTED_FILL, "#,##0.00", locked=True)
+            _style(self.sty, ws[ref], st.COMPUTED_FILL, "#,##0.00", locked=True)
         for i in range(1, len(cols.ids) + 1):
             c = ws.cell(r, i)
-            c.border = st.BORDER
+            self.sty(c, border=st.BORDER)
             if i < cols.first_value or c.value is None:
-                c.fill = st.COMPUTED_FILL
-            c.font = st.BOLD_FONT
-        label.alignment = st.LEFT_WRAP
+                self.sty(c, fill=st.COMPUTED_FILL)
+            self.sty(c, font=st.BOLD_FONT)
+        self.sty(label, alignment=st.LEFT_WRAP)
 
     def row_sources(self, keys: Iterable[str], year: int) -> list[str]:
         out: list[str] = []
@@ -366,7 +367,7 @@ class _Writer:
             _, bad = self.put_raw(ws, ref, f.key, f, fv.raw)
         elif fv.value is not None:
             cell.value = fv.value
-        _style(cell, st.ERROR_FILL if bad else st.FACTOR_FILL, st.number_format(f), locked=False)
+        _style(self.sty, cell, st.ERROR_FILL if bad else st.FACTOR_FILL, st.number_format(f), locked=False)
         self.factor_cells[(year, f.key)] = (f"{_q(ws.title)}!{ref}", cell.value)
 
     def write_findings(self, ws: Worksheet, year: int, ydata: YearData, start: int) -> None:
@@ -381,11 +382,11 @@ class _Writer:
         ws.merge_cells(f"A{r}:{last}{r}")
         head = ws[f"A{r}"]
         head.value = "检查提示(警告须在右侧填写说明；错误须改正数据)"
-        head.font, head.fill = st.SECTION_FONT, st.SECTION_FILL
+        self.sty(head, font=st.SECTION_FONT, fill=st.SECTION_FILL)
         r += 1
         for i, text in ((1, "类别"), (2, "提示"), (7, "说明(填写)")):
             c = ws.cell(r, i, text)
-            c.font, c.fill, c.alignment = st.HEADER_FONT, st.HEADER_FILL, st.CENTER
+            self.sty(c, font=st.HEADER_FONT, fill=st.HEADER_FILL, alignment=st.CENTER)
         ws.merge_cells(f"B{r}:F{r}")
         ws.merge_cells(f"G{r}:{last}{r}")
         r += 1
@@ -405,11 +406,11 @@ class _Writer:
             rows.append(("说明", f"{label}(当前没有对应的警告)", key))
         widths = _column_widths(len(cols.ids))
         for level, message, about in rows:
-            ws.cell(r, 1, level).alignment = st.CENTER
-            ws.cell(r, 1).font = st.ERROR_FONT if level == "错误" else st.BOLD_FONT
+            self.sty(ws.cell(r, 1, level), alignment=st.CENTER)
+            self.sty(ws.cell(r, 1), font=st.ERROR_FONT if level == "错误" else st.BOLD_FONT)
             ws.merge_cells(f"B{r}:F{r}")
             msg = ws.cell(r, 2, message)
-            msg.alignment, msg.font = st.LEFT_WRAP, st.BODY_FONT
+            self.sty(msg, alignment=st.LEFT_WRAP, font=st.BODY_FONT)
             ws.merge_cells(f"G{r}:{last}{r}")
             expl = ws.cell(r, 7)
             assert isinstance(expl, Cell)  # the first cell of the merged range G:last
@@ -418,12 +419,12 @@ class _Writer:
                 text = ydata.explanations.get(about, "")
                 if text:
                     _set_text(expl, text)
-                _style(expl, st.WARNING_FILL, st.TEXT_FORMAT, locked=False)
-                expl.alignment = st.TOP_WRAP
+                _style(self.sty, expl, st.WARNING_FILL, st.TEXT_FORMAT, locked=False)
+                self.sty(expl, alignment=st.TOP_WRAP)
                 ws[f"{cols.key_letter}{r}"] = encode_tags([Tag("G", TAG_EXPLANATION, about)])
                 height = max(height, st.row_height(text, sum(widths[6:])))
             for i in range(1, len(cols.ids) + 1):
-                ws.cell(r, i).border = st.BORDER
+                self.sty(ws.cell(r, i), border=st.BORDER)
             ws.row_dimensions[r].height = height
             r += 1
 
@@ -449,18 +450,18 @@ class _Writer:
         last = get_column_letter(len(headers))
         ws.merge_cells(f"A1:{last}1")
         _set_text(ws["A1"], f"{self.park.name or '(园区名称)'}　折标系数与排放因子")
-        ws["A1"].font, ws["A1"].alignment = st.TITLE_FONT, st.CENTER
+        self.sty(ws["A1"], font=st.TITLE_FONT, alignment=st.CENTER)
         ws.row_dimensions[1].height = 30
         ws.merge_cells(f"A2:{last}2")
         ws["A2"] = (
             "“采用值”取自各年度表(在年度表的绿色单元格中修改)；改用非默认值时，请在“来源”栏注明依据。"
             "可信度 C 级为未核实，须在报送前核对；示意值仅供参考。"
         )
-        ws["A2"].font, ws["A2"].alignment = st.SUBTITLE_FONT, st.LEFT_WRAP
+        self.sty(ws["A2"], font=st.SUBTITLE_FONT, alignment=st.LEFT_WRAP)
         ws.row_dimensions[2].height = 28
         for i, h in enumerate(headers, start=1):
             c = ws.cell(3, i, h)
-            c.font, c.fill, c.alignment, c.border = st.HEADER_FONT, st.HEADER_FILL, st.CENTER, st.BORDER
+            self.sty(c, font=st.HEADER_FONT, fill=st.HEADER_FILL, alignment=st.CENTER, border=st.BORDER)
         r = 4
         lib_defaults = _defaults(self.park, self.form, years)
         for year in years:  # a locked year's default is its locked factor
@@ -473,21 +474,21 @@ class _Writer:
                 f = self.form.field(key)
                 fv = yres.factors[key]
                 default = lib_defaults[(year, key)]
-                ws.cell(r, 1, year).alignment = st.CENTER
-                ws.cell(r, 2, n).alignment = st.CENTER
-                ws.cell(r, 3, f.label).alignment = st.LEFT_WRAP
-                ws.cell(r, 4, f.unit).alignment = st.CENTER
+                self.sty(ws.cell(r, 1, year), alignment=st.CENTER)
+                self.sty(ws.cell(r, 2, n), alignment=st.CENTER)
+                self.sty(ws.cell(r, 3, f.label), alignment=st.LEFT_WRAP)
+                self.sty(ws.cell(r, 4, f.unit), alignment=st.CENTER)
                 ref, written = self.factor_cells[(year, key)]
                 self.formula(ws, f"E{r}", f'IF(ISBLANK({ref}),"",{ref})', written if written is not None else "")
-                _style(ws[f"E{r}"], st.COMPUTED_FILL, st.number_format(f), locked=True)
+                _style(self.sty, ws[f"E{r}"], st.COMPUTED_FILL, st.number_format(f), locked=True)
                 if default.value is not None:
-                    ws.cell(r, 6, default.value).number_format = st.number_format(f)
+                    self.sty(ws.cell(r, 6, default.value), number_format=st.number_format(f))
                 source = fv.source if fv.origin == "override" else default.source
                 src = ws.cell(r, 7)
                 if source:
                     _set_text(src, source)
-                _style(src, st.FACTOR_FILL, st.TEXT_FORMAT, locked=False)
-                src.alignment = st.LEFT_WRAP
+                _style(self.sty, src, st.FACTOR_FILL, st.TEXT_FORMAT, locked=False)
+                self.sty(src, alignment=st.LEFT_WRAP)
                 ws.cell(r, 8, _confidence_text(fv if fv.origin == "override" else default))
                 same = _same_number(written, default.value)
                 self.formula(ws, f"I{r}", f'IF(E{r}=F{r},"否","是")', "否" if same else "是")
@@ -503,15 +504,13 @@ class _Writer:
                 ws.cell(r, 10, notes)
                 for i in range(1, len(headers) + 1):
                     c = ws.cell(r, i)
-                    c.border = st.BORDER
-                    if c.font != st.BODY_FONT:
-                        c.font = st.BODY_FONT
+                    self.sty(c, border=st.BORDER, font=st.BODY_FONT)
                     if i in (3, 7, 8, 10):
-                        c.alignment = st.LEFT_WRAP
+                        self.sty(c, alignment=st.LEFT_WRAP)
                     elif i in (5, 6):
-                        c.alignment = st.RIGHT
+                        self.sty(c, alignment=st.RIGHT)
                     else:
-                        c.alignment = st.CENTER
+                        self.sty(c, alignment=st.CENTER)
                 ws[f"{key_col}{r}"] = encode_tags([Tag("G", TAG_SOURCE, key, year)])
                 text_len = max(st.text_width(source or "") / 42, st.text_width(notes) / 48, 1)
                 ws.row_dimensions[r].height = max(18.0, 14.0 * math.ceil(text_len) + 4)
@@ -595,13 +594,9 @@ def _set_text(cell: Cell, text: str) -> None:
         cell.quotePrefix = 1
 
 
-def _style(cell: Cell, fill: object, fmt: str, *, locked: bool) -> None:
-    cell.fill = fill  # type: ignore[assignment]
-    cell.number_format = fmt
-    cell.protection = st.UNLOCKED if not locked else st.LOCKED
-    cell.border = st.BORDER
-    cell.font = st.BODY_FONT
-    cell.alignment = st.VCENTER
+def _style(styles: st.CellStyles, cell: Cell, fill: object, fmt: str, *, locked: bool) -> None:
+    styles(cell, fill=fill, number_format=fmt, protection=st.UNLOCKED if not locked else st.LOCKED,
+           border=st.BORDER, font=st.BODY_FONT, alignment=st.VCENTER)  # fmt: skip
 
 
 def _cached_value(value: float | None) -> Cached:

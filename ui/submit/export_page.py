@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as _dt
+import threading
+from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, QEventLoop, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -18,6 +20,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
+    QProgressDialog,
     QPushButton,
     QSpinBox,
     QTableWidget,
@@ -64,6 +67,8 @@ def details_text(details: dict[str, Any]) -> str:
 
 
 class ExportPage(QWidget):
+    export_stage = Signal(str, int, int)  # a stage of the package export began (text, done, in all)
+
     def __init__(self, session: ParkSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
@@ -197,11 +202,20 @@ class ExportPage(QWidget):
             return
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            written = run_export(self.session, what, folder)
+            park = export_park(self.session, what)
+            if what == "package":  # the longest: in a thread, with its stages shown and a cancel button
+                written = self.with_progress(lambda progress: write_export(park, what, folder, progress))
+            else:
+                written = write_export(park, what, folder)
         except ImportError:
             self.export_message.setText("导出功能尚未安装(本版本缺少导出模块)。")
             return
         except Exception as exc:  # shown to the clerk: the export layer raises Chinese messages
+            from export.package import ExportCancelled
+
+            if isinstance(exc, ExportCancelled):
+                self.export_message.setText("已取消导出：没有生成新的材料，原有的一套材料保持不变。")
+                return
             QMessageBox.critical(self, "导出失败", str(exc))
             return
         finally:
@@ -209,20 +223,93 @@ class ExportPage(QWidget):
         stamp = _dt.datetime.now().strftime("%H:%M:%S")
         self.export_message.setText(f"{stamp} 已导出。\n{written}")
 
+    def with_progress(self, work: Callable[[Any], str]) -> str:
+        """Run ``work(progress)`` in a thread while a progress dialog shows each stage it reports; the
+        dialog's 取消 makes the next stage raise ExportCancelled (export.package: nothing new is kept).
+        Returns (or raises) what ``work`` did, once it has finished."""
+        from export.package import ExportCancelled
 
-def run_export(session: ParkSession, what: str, folder: str) -> str:
-    """Call the export layer (imported lazily: it is heavy and may not be installed yet)."""
+        dialog = QProgressDialog("正在准备导出…", "取消", 0, 1, self)
+        dialog.setWindowTitle("导出电子报送包")
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(0)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        self.progress_dialog = dialog
+        cancel = threading.Event()
+        relay = _Relay()
+        loop = QEventLoop()
+        outcome: dict[str, Any] = {}
+
+        def show(text: str, done: int, total: int) -> None:
+            if cancel.is_set():
+                return
+            dialog.setMaximum(total)
+            dialog.setValue(done)
+            dialog.setLabelText(f"{text}…（第 {done + 1} 步，共 {total} 步）")
+            self.export_stage.emit(text, done, total)
+
+        def cancelled() -> None:
+            cancel.set()
+            dialog.setLabelText("正在取消…(当前步骤结束后停止，不会留下不完整的文件)")
+
+        def progress(text: str, done: int, total: int) -> None:  # in the thread
+            if cancel.is_set():
+                raise ExportCancelled
+            relay.stage.emit(text, done, total)
+
+        def run() -> None:
+            try:
+                outcome["value"] = work(progress)
+            except BaseException as exc:  # handed to the window's thread
+                outcome["error"] = exc
+            finally:
+                relay.done.emit()
+
+        relay.stage.connect(show)
+        relay.done.connect(loop.quit)
+        dialog.canceled.connect(cancelled)
+        thread = threading.Thread(target=run, name="export", daemon=True)
+        dialog.show()
+        thread.start()
+        loop.exec()
+        thread.join()
+        dialog.close()
+        dialog.deleteLater()
+        if "error" in outcome:
+            raise outcome["error"]
+        return str(outcome["value"])
+
+
+class _Relay(QObject):
+    """Signals from the export thread to the window's thread (queued)."""
+
+    stage = Signal(str, int, int)
+    done = Signal()
+
+
+def export_park(session: ParkSession, what: str) -> Any:
+    """The park as exported (a copy): a package for submission first locks the years' factors."""
     if what == "package":
         from export.package import is_final
         from forms.table.locks import REASON_EXPORT
 
         if not is_final(session.park):  # a 定稿 park was locked when it was marked
             session.lock_years(REASON_EXPORT, record=False)  # exported for submission: the years keep their factors
-    park = session.park.copy()
+    return session.park.copy()
+
+
+def run_export(session: ParkSession, what: str, folder: str) -> str:
+    """Call the export layer (imported lazily: it is heavy and may not be installed yet)."""
+    return write_export(export_park(session, what), what, folder)
+
+
+def write_export(park: Any, what: str, folder: str, progress: Any = None) -> str:
+    """Write the export ``what`` of ``park`` (touches neither the session nor Qt: may run in a thread)."""
     if what == "package":
         from export.package import export_package
 
-        result = export_package(park, folder)
+        result = export_package(park, folder, progress=progress)
         lines = [f"当前有效的一套材料：{result.folder}(同一园区以前导出的材料已移除)",
                  f"电子报送包：{result.zip_path}", f"邮件草稿：{result.eml_path}", f"内部审核单：{result.review_path}",
                  f"内容指纹：{result.fingerprint}{'' if result.final else '(草稿，未定稿)'}", *result.notes]  # fmt: skip
