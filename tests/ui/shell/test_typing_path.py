@@ -71,3 +71,32 @@ def test_one_park_result_per_change_serves_the_check_and_the_report_states(demo_
     window.refresh_states()
     assert len(calls) == 1  # nothing changed since: the same result
     window.close()
+
+
+def test_a_long_section_title_is_one_line_cut_with_its_whole_text_in_the_tooltip(demo_db: Any, open_window: Any,
+                                                                                qtbot: Any) -> None:  # fmt: skip
+    from PySide6.QtWidgets import QLabel
+
+    from ui.common.widgets import ElidedLabel
+
+    db, park_id = demo_db
+    window = open_window(db, park_id)
+    section = next(window.outline.sections())
+    title = window.show_page(("section", section.key)).title_label
+    assert isinstance(title, ElidedLabel) and not title.wordWrap()
+    whole = title.text()
+    assert whole.endswith(section.title) and title.toolTip() == whole and QLabel.text(title) == whole
+    window.close()
+
+    whole = "　".join([whole] * 4)  # a heading far longer than the room a small window leaves
+    label = ElidedLabel(whole)
+    qtbot.addWidget(label)
+    label.resize(160, 30)
+    label.show()
+    qtbot.wait(10)
+    shown = QLabel.text(label)  # what is painted
+    assert shown.endswith("…") and len(shown) < len(whole) and whole.startswith(shown[:-1])
+    assert label.text() == whole and label.toolTip() == whole
+    label.resize(3000, 30)
+    qtbot.wait(10)
+    assert QLabel.text(label) == whole
