@@ -241,13 +241,26 @@ class ExportPage(QWidget):
         loop = QEventLoop()
         outcome: dict[str, Any] = {}
 
+        queue: list[tuple[str, int, int]] = []
+        showing = [False]
+
         def show(text: str, done: int, total: int) -> None:
-            if cancel.is_set():
+            # in order, once each: a modal dialog's setValue runs the event loop, which may bring the next stage
+            queue.append((text, done, total))
+            if showing[0]:
                 return
-            dialog.setMaximum(total)
-            dialog.setValue(done)
-            dialog.setLabelText(f"{text}…（第 {done + 1} 步，共 {total} 步）")
-            self.export_stage.emit(text, done, total)
+            showing[0] = True
+            try:
+                while queue:
+                    text, done, total = queue.pop(0)
+                    if cancel.is_set():
+                        continue
+                    dialog.setMaximum(total)
+                    dialog.setLabelText(f"{text}…（第 {done + 1} 步，共 {total} 步）")
+                    self.export_stage.emit(text, done, total)
+                    dialog.setValue(done)
+            finally:
+                showing[0] = False
 
         def cancelled() -> None:
             cancel.set()
