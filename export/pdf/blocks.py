@@ -35,6 +35,7 @@ from forms.report.markers import (
     quadrant_points,
 )
 from forms.report.resolve import BlockResolver
+from forms.report.typography import chinese_punctuation
 from forms.table.calc import ParkResult
 
 PALETTE = tuple(
@@ -154,6 +155,8 @@ def make_table(
         out: list[Any] = []
         span_from = spans.get(r)
         for i, text in enumerate(row):
+            if isinstance(text, str):
+                text = chinese_punctuation(text)
             avail = col_widths[i] if span_from is None or i < span_from else sum(col_widths[span_from:])
             if not isinstance(text, str):
                 out.append(text)
@@ -213,7 +216,7 @@ def chart_drawing(block: ChartBlock, styles: Styles, width: float) -> Drawing:
     legend_h = LEGEND_ROW * _legend_layout(legend_names, font, width)[0] + 10 if has_legend else 0.0
     left, bottom, top = 62.0, 22.0 + legend_h, 22.0
     if block.unit and block.kind != "pie":
-        d.add(String(4, height - 12, f"单位：{block.unit}", fontName=font, fontSize=8.5))
+        d.add(String(4, height - 12, chinese_punctuation(f"单位：{block.unit}"), fontName=font, fontSize=8.5))
     colors = [PALETTE[i % len(PALETTE)] for i in range(max(len(block.series), len(block.categories)))]
     if block.kind == "pie":
         series = block.series[0] if block.series else Series("", ())
@@ -330,6 +333,7 @@ def _legend_layout(names: Sequence[str], font: str, width: float) -> tuple[int, 
 
 def _legend(d: Drawing, names: Sequence[str], colors: Sequence[Color], font: str, width: float) -> None:
     """A legend under the plot."""
+    names = [chinese_punctuation(n) for n in names]
     rows, col_width = _legend_layout(names, font, width)
     if not rows:
         return

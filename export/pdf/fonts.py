@@ -1,8 +1,17 @@
-"""CJK fonts for the PDFs: the official Windows fonts when present, else the bundled WenQuanYi Micro Hei.
+"""CJK fonts for the PDFs: the official Windows fonts when present, else the bundled open-licensed faces.
 
-GB/T 9704 asks for 仿宋 (body), 黑体 (headings), 楷体 (second-level headings) and 宋体 (titles).  A
-government office PC has simfang/simhei/simkai/simsun; any other machine gets the open-licensed
-``resources/fonts/wqy-microhei.ttc`` for every role, so Chinese renders with no system font installed.
+GB/T 9704 asks for 仿宋 (body), 黑体 (一、 headings), 楷体 (（一） headings) and 宋体 (titles, page numbers).
+One table, :data:`ROLES`, lists for each role the font files looked for in the system font folders, in
+order of preference (a government office PC has 仿宋_GB2312 / 楷体_GB2312 and, since Windows Vista, every
+PC has simfang / simhei / simkai / simsun), then the face bundled in ``resources/fonts`` that is used when
+none is found:
+
+- 仿宋: FandolFang-Regular.ttf, 黑体 and 宋体: FandolHei-Regular.ttf, 楷体: FandolKai-Regular.ttf — the Fandol
+  fonts (GPL-3 with the font exception, see LICENSE-fandol.txt), converted once from their CFF outlines to
+  TrueType outlines (packaging/fonts/otf2ttf.py), which reportlab can embed;
+- WenQuanYi Micro Hei (wqy-microhei.ttc): the fallback for single characters a face lacks (², ³, rare
+  names …, see export.pdf.style.markup) and the charts' labels.
+
 reportlab embeds (a subset of) every TrueType font it draws with, so the PDFs never depend on the reader.
 """
 
@@ -21,14 +30,25 @@ from reportlab.pdfbase.ttfonts import TTFont
 
 from forms.resources import resources_dir
 
-# role -> (registered font name, candidate file names in order of preference; a .ttc uses its first face)
-ROLES: dict[str, tuple[str, tuple[str, ...]]] = {
-    "fangsong": ("PC-FangSong", ("simfang.ttf",)),
-    "hei": ("PC-Hei", ("simhei.ttf",)),
-    "kai": ("PC-Kai", ("simkai.ttf",)),
-    "song": ("PC-Song", ("simsun.ttc", "simsun.ttf")),
+
+@dataclass(frozen=True)
+class Role:
+    name: str  # the reportlab font name when a system file is used
+    system: tuple[str, ...]  # lower-case file names looked for in the font folders, best first
+    bundled: str  # file in resources/fonts used when none is found
+    bundled_name: str  # its reportlab font name
+
+
+# role -> where its face comes from; a .ttc uses its first face
+ROLES: dict[str, Role] = {
+    "fangsong": Role(
+        "PC-FangSong", ("fs_gb2312.ttf", "仿宋_gb2312.ttf", "simfang.ttf"), "FandolFang-Regular.ttf", "Fandol-Fang"
+    ),
+    "hei": Role("PC-Hei", ("simhei.ttf",), "FandolHei-Regular.ttf", "Fandol-Hei"),
+    "kai": Role("PC-Kai", ("kaiti_gb2312.ttf", "楷体_gb2312.ttf", "simkai.ttf"), "FandolKai-Regular.ttf", "Fandol-Kai"),
+    "song": Role("PC-Song", ("simsun.ttc", "simsun.ttf"), "FandolHei-Regular.ttf", "Fandol-Hei"),
 }
-BUNDLED = "wqy-microhei.ttc"
+BUNDLED = "wqy-microhei.ttc"  # covers what the faces above lack
 BUNDLED_NAME = "PC-WQYMicroHei"
 NO_SYSTEM_FONTS_ENV = "PARKCARBON_BUNDLED_FONTS_ONLY"  # "1": ignore system fonts (tests, reproducible output)
 
@@ -45,11 +65,17 @@ class FontSet:
 
     @property
     def all_bundled(self) -> bool:
-        return all(name == BUNDLED_NAME for name, _ in self.files)
+        """True when no system font is used (every role has its bundled face)."""
+        bundled = {role.bundled_name for role in ROLES.values()}
+        return all(name in bundled for name, _ in self.files)
+
+
+def fonts_folder() -> Path:
+    return resources_dir() / "fonts"
 
 
 def bundled_font_path() -> Path:
-    return resources_dir() / "fonts" / BUNDLED
+    return fonts_folder() / BUNDLED
 
 
 def font_dirs() -> list[Path]:
@@ -117,22 +143,25 @@ def register_fonts(use_system: bool | None = None) -> FontSet:
 
 
 def choose_fonts(dirs: Iterable[Path]) -> FontSet:
-    """The official font for each role when found in ``dirs``, else the bundled font (always registered)."""
+    """The official font for each role when found in ``dirs``, else the role's bundled face."""
     bundled = bundled_font_path()
     if not _register(BUNDLED_NAME, bundled, 0):
         raise RuntimeError(f"无法加载程序自带字体：{bundled}")
-    wanted = {f for _, candidates in ROLES.values() for f in candidates}
+    wanted = {f for role in ROLES.values() for f in role.system}
     found = _index_fonts(dirs, wanted)
     chosen: dict[str, str] = {}
     files: list[tuple[str, str]] = []
-    for role, (name, candidates) in ROLES.items():
-        chosen[role] = BUNDLED_NAME
-        for candidate in candidates:
+    for key, role in ROLES.items():
+        for candidate in role.system:
             path = found.get(candidate)
-            if path is not None and _register(name, path, 0):
-                chosen[role] = name
-                files.append((name, str(path)))
+            if path is not None and _register(role.name, path, 0):
+                chosen[key] = role.name
+                files.append((role.name, str(path)))
                 break
         else:
-            files.append((BUNDLED_NAME, str(bundled)))
+            path = fonts_folder() / role.bundled
+            if not _register(role.bundled_name, path, 0):
+                raise RuntimeError(f"无法加载程序自带字体：{path}")
+            chosen[key] = role.bundled_name
+            files.append((role.bundled_name, str(path)))
     return FontSet(chosen["fangsong"], chosen["hei"], chosen["kai"], chosen["song"], tuple(files))

@@ -30,7 +30,7 @@ from reportlab.lib.colors import HexColor
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, KeepTogether, NextPageTemplate, PageBreak, Paragraph, Spacer, TableStyle
+from reportlab.platypus import DocIf, Flowable, KeepTogether, NextPageTemplate, PageBreak, Paragraph, Spacer, TableStyle
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from export.pdf.blocks import Resolver, Together, block_flowables, resolver
@@ -44,6 +44,7 @@ from export.pdf.style import (
     Heading,
     OfficialDoc,
     Styles,
+    TextBlock,
     make_styles,
     markup,
     para,
@@ -54,6 +55,7 @@ from forms.park.model import ParkData
 from forms.report.customisation import effective_outline
 from forms.report.markers import BlockRef, ChartBlock, MissingBlock, TableBlock, ValueBlock, split_markers
 from forms.report.outline import Outline, OutlineSection, subsection_label
+from forms.report.typography import chinese_punctuation, numbered_heading
 from forms.table.calc import ParkResult, compute_park
 from forms.table.registry import form_for
 
@@ -230,16 +232,27 @@ def planned_entries(outline: Outline, fonts: Any) -> list[Entry]:
     """The contents entries the report's headings will announce (body_story / appendix_story), page 0."""
     out: list[Entry] = []
     for chapter in outline.chapters:
-        out.append((0, markup(chapter.heading, fonts.heading), 0, chapter.key))
+        out.append((0, markup(chinese_punctuation(chapter.heading), fonts.heading), 0, chapter.key))
         for i, section in enumerate(chapter.sections):
-            out.append((1, markup(f"{subsection_label(i)}{section.title}", fonts.body), 0, section.key))
+            label = chinese_punctuation(f"{subsection_label(i)}{section.title}")
+            out.append((1, markup(label, fonts.body), 0, section.key))
     for n, (title, _build) in enumerate(zip(outline.appendices, APPENDIX_BUILDERS, strict=False), start=1):
-        out.append((0, markup(title, fonts.heading), 0, f"appendix{n}"))
+        out.append((0, markup(chinese_punctuation(title), fonts.heading), 0, f"appendix{n}"))
     return out
 
 
 def _is_figure(block_id: str) -> bool:
     return block_id.split(".", 1)[0] in ("table", "chart")
+
+
+def body_paragraph(text: str, styles: Styles, *, flush: bool = False) -> Flowable:
+    """A paragraph of the clerk's text; one opening with "1." is (or starts with) a third-level heading,
+    仿宋加粗 (forms.report.typography.numbered_heading)."""
+    text = chinese_punctuation(text)
+    bold = 0 if flush else numbered_heading(text)
+    if bold and bold == len(text):
+        return TextBlock(text, styles.h3, bold=True)
+    return TextBlock(text, styles.body_flush if flush else styles.body, bold=bold)
 
 
 def _line_flowables(line: str, resolve: Resolver, styles: Styles, width: float) -> list[Flowable]:
@@ -248,18 +261,18 @@ def _line_flowables(line: str, resolve: Resolver, styles: Styles, width: float) 
     after_figure = False  # text continuing after a figure is not indented again
     for piece in [*split_markers(line.strip()), None]:
         if isinstance(piece, str):
-            buf.append(markup(piece, styles.body.fontName))
+            buf.append(piece)
             continue
         block = resolve(piece.id) if piece is not None else None
         if isinstance(block, ValueBlock):
-            buf.append(markup(block.text, styles.body.fontName))
+            buf.append(block.text)
             continue
         if isinstance(block, MissingBlock):
-            buf.append(markup(f"〔{block.reason}〕", styles.body.fontName))
+            buf.append(f"〔{block.reason}〕")
             continue
         joined = "".join(buf).strip()
         if joined:
-            out.append(Paragraph(joined, styles.body_flush if after_figure else styles.body))
+            out.append(body_paragraph(joined, styles, flush=after_figure))
         buf.clear()
         if block is not None:
             out += block_flowables(block, styles, width)
@@ -372,7 +385,8 @@ def build_report_pdf(
         story: list[Flowable] = cover_story(park, outline, fp, day, styles)
         contents, toc = contents_story(styles, entries)
         story += [NextPageTemplate(FRONT), PageBreak(), *contents]
-        story += [NextPageTemplate(BODY), PageBreak()]
+        # double-sided printing: page 1 is a right-hand page, so cover and contents fill an even number of sides
+        story += [DocIf("doc.page % 2 == 1", [PageBreak()]), NextPageTemplate(BODY), PageBreak()]
         story += body_story(park, outline, resolve, styles, draft=draft)
         story += appendix_story(park, outline, result, resolve, styles)
         return story, toc

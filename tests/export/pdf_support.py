@@ -68,6 +68,13 @@ def squeeze(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
+def printed(text: str) -> str:
+    """``text`` as the PDFs print it, squeezed: full-width punctuation in Chinese text (forms.report.typography)."""
+    from forms.report.typography import chinese_punctuation
+
+    return squeeze(chinese_punctuation(text))
+
+
 def pdf_fonts(path: Path) -> list[dict[str, str]]:
     """pdffonts rows as dicts: name, type, emb."""
     need_poppler()

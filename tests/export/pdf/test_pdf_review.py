@@ -11,7 +11,7 @@ from export.pdf.review import SIGNERS, build_review_pdf, collect_review
 from forms.park.model import ParkData
 from forms.table.calc import compute_park
 from forms.table.validate import validate_park
-from tests.export.pdf_support import demo_with_text, pdf_fonts, pdf_pages, squeeze
+from tests.export.pdf_support import demo_with_text, pdf_fonts, pdf_pages, printed, squeeze
 
 
 @pytest.fixture(scope="module")
@@ -37,13 +37,13 @@ def test_lists_every_data_error_and_warning_with_explanations(sheet: Path, park:
     warnings = [f for f in findings if f.level == "warning"]
     assert errors and warnings
     for f in findings:
-        assert squeeze(f.message) in text, f.message
+        assert printed(f.message) in text, f.message
     explained = [f for f in warnings if f.explained]
     assert explained
     for f in explained:
-        assert squeeze(f.explanation) in text
+        assert printed(f.explanation) in text
     if any(not f.explained for f in warnings):
-        assert "(尚未说明)" in text
+        assert "（尚未说明）" in text
     review = collect_review(park, compute_park(park))
     assert f"硬性错误{len(review.errors)}项" in text
 
