@@ -1,14 +1,17 @@
 """The annual report's carbon chapter as .docx (python-docx), for the park's own Word/WPS report.
 
-Word heading styles 1–2 for the chapter and its sections (level 3 is styled for the park's own sub-headings),
-tables as real Word tables with the header row repeated on every page, charts as PNG images, the body in
-仿宋_GB2312 (with 仿宋 and FangSong as fallbacks in WPS and LibreOffice), page numbers "— N —" in the footer.
+Word heading styles 1–3: 一、 黑体, （一） 楷体_GB2312, 1. 仿宋_GB2312 加粗 (a clerk's paragraph opening with "1."),
+tables as real Word tables with the header row repeated on every page, charts as PNG images, the body 3号
+仿宋_GB2312 on a 22 × 28 document grid, the font table naming 仿宋 / 楷体 / SimHei as the fonts to use where the
+GB2312 faces are not installed, page numbers "— N —" on the outer side (odd pages right, even pages left),
+full-width punctuation in Chinese text (forms.report.typography).
 The figures are the blocks' strings, the same as in the PDF (export.pdf.annual).
 """
 
 from __future__ import annotations
 
 import io
+import zipfile
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -21,57 +24,150 @@ from forms.park.model import ParkData
 from forms.report.annual import OUTLINE, AnnualResolver, annual_title, chapter_texts
 from forms.report.markers import BlockRef, ChartBlock, MissingBlock, TableBlock, ValueBlock, split_markers
 from forms.report.outline import subsection_label
+from forms.report.typography import chinese_punctuation, numbered_heading
 from forms.table.calc import ParkResult, compute_park
 
 BODY_FONT = "仿宋_GB2312"
-HEADING_FONTS = {1: ("黑体", False), 2: ("楷体_GB2312", False), 3: ("仿宋_GB2312", True)}
+# heading level -> (east-asian font, bold): 一、 黑体, （一） 楷体, 1. 仿宋加粗 (GB/T 9704)
+HEADING_FONTS = {1: ("黑体", False), 2: ("楷体_GB2312", False), 3: (BODY_FONT, True)}
+PAGE_NUMBER_FONT = "宋体"
+TITLE_FONT = "方正小标宋简体"  # 2号小标宋体; 宋体 where it is not installed
+# fonts a Windows PC without the GB2312 faces has (Word and WPS take w:altName from the font table)
+ALT_NAMES = {"仿宋_GB2312": "仿宋", "楷体_GB2312": "楷体", "黑体": "SimHei", "宋体": "SimSun", TITLE_FONT: "宋体"}
+LATIN_FONT = "Times New Roman"
+LINE_PITCH = 579  # twips: 22 lines in the 225 mm text block
+CHAR_SPACE = -849  # 1/4096 pt per character from 16 pt: 28 characters in the 156 mm text block
 UNWRITTEN = "〔本节尚未撰写〕"
 
 
-def _east_asian(style_or_run: object, name: str) -> None:
-    element = style_or_run.element  # type: ignore[attr-defined]
-    rpr = element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.append(fonts)
-    fonts.set(qn("w:eastAsia"), name)
-    fonts.set(qn("w:ascii"), "Times New Roman")
-    fonts.set(qn("w:hAnsi"), "Times New Roman")
+def _set_fonts(rpr: object, east_asia: str, latin: str = LATIN_FONT) -> None:
+    """The run properties' fonts: ``east_asia`` for Chinese, ``latin`` for digits and Latin letters; theme
+    fonts (which would win over both) removed."""
+    fonts = rpr.get_or_add_rFonts()  # type: ignore[attr-defined]
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        if fonts.get(qn(attr)) is not None:
+            del fonts.attrib[qn(attr)]
+    fonts.set(qn("w:ascii"), latin)
+    fonts.set(qn("w:hAnsi"), latin)
+    fonts.set(qn("w:eastAsia"), east_asia)
+
+
+def _east_asian(style_or_run: object, name: str, latin: str = LATIN_FONT) -> None:
+    _set_fonts(style_or_run.element.get_or_add_rPr(), name, latin)  # type: ignore[attr-defined]
 
 
 def _styles(doc: object) -> None:
     styles = doc.styles  # type: ignore[attr-defined]
+    defaults = styles.element.find(qn("w:docDefaults"))
+    if defaults is not None:  # the template's defaults name theme fonts (Calibri, ＭＳ 明朝) and 11 pt
+        rpr = defaults.find(qn("w:rPrDefault") + "/" + qn("w:rPr"))
+        if rpr is not None:
+            fonts = rpr.find(qn("w:rFonts"))
+            if fonts is not None:
+                rpr.remove(fonts)
+            lang = rpr.find(qn("w:lang"))
+            if lang is not None:
+                lang.set(qn("w:eastAsia"), "zh-CN")  # Chinese line breaking (避头尾) and punctuation
     normal = styles["Normal"]
     normal.font.size = Pt(16)  # 3号
     _east_asian(normal, BODY_FONT)
-    normal.paragraph_format.first_line_indent = Pt(32)
-    normal.paragraph_format.line_spacing = Pt(28.9)
+    fmt = normal.paragraph_format
+    fmt.first_line_indent = Pt(32)
+    fmt.line_spacing = Pt(LINE_PITCH / 20)
+    fmt.space_before = fmt.space_after = Pt(0)
+    fmt.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
     for level, (font, bold) in HEADING_FONTS.items():
         style = styles[f"Heading {level}"]
         style.font.size = Pt(16)
         style.font.bold = bold
         style.font.color.rgb = None
         _east_asian(style, font)
+        hfmt = style.paragraph_format
+        hfmt.space_before = hfmt.space_after = Pt(0)
+        hfmt.line_spacing = Pt(LINE_PITCH / 20)
+        hfmt.first_line_indent = Pt(32)
+        hfmt.alignment = WD_ALIGN_PARAGRAPH.LEFT
 
 
-def _page_number_footer(doc: object) -> None:
-    section = doc.sections[0]  # type: ignore[attr-defined]
-    para = section.footer.paragraphs[0]
-    para.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    para.add_run("— ")
-    run = para.add_run()
+_AFTER_SNAP = ("spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc", "textDirection",
+               "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange")  # fmt: skip
+
+
+def _off_grid(paragraph: object) -> None:
+    """Not on the 22 × 28 grid (tables, captions, notes, the title: other sizes than 3号 would be spread out)."""
+    ppr = paragraph._p.get_or_add_pPr()  # type: ignore[attr-defined]
+    snap = OxmlElement("w:snapToGrid")
+    snap.set(qn("w:val"), "0")
+    for child in ppr:
+        if child.tag in {qn(f"w:{tag}") for tag in _AFTER_SNAP}:
+            child.addprevious(snap)
+            return
+    ppr.append(snap)
+
+
+def _doc_grid(section: object) -> None:
+    """22 lines × 28 characters (Word's 文档网格, as the 公文 templates set it)."""
+    sect_pr = section._sectPr  # type: ignore[attr-defined]
+    grid = sect_pr.find(qn("w:docGrid"))
+    if grid is None:
+        grid = OxmlElement("w:docGrid")
+        sect_pr.append(grid)
+    grid.set(qn("w:type"), "linesAndChars")
+    grid.set(qn("w:linePitch"), str(LINE_PITCH))
+    grid.set(qn("w:charSpace"), str(CHAR_SPACE))
+
+
+def _page_number(paragraph: object, odd: bool) -> None:
+    """ "— N —" in 4号 宋体 on the outer side: odd pages right, even pages left, one character in."""
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT if odd else WD_ALIGN_PARAGRAPH.LEFT  # type: ignore[attr-defined]
+    fmt = paragraph.paragraph_format  # type: ignore[attr-defined]
+    fmt.first_line_indent = Pt(0)
+    if odd:
+        fmt.right_indent = Pt(14)
+    else:
+        fmt.left_indent = Pt(14)
+    runs = [paragraph.add_run("— "), paragraph.add_run(), paragraph.add_run(" —")]  # type: ignore[attr-defined]
     for tag, text in (("begin", None), (None, "PAGE"), ("end", None)):
         if tag:
             fld = OxmlElement("w:fldChar")
             fld.set(qn("w:fldCharType"), tag)
-            run._r.append(fld)
+            runs[1]._r.append(fld)
         else:
             instr = OxmlElement("w:instrText")
             instr.set(qn("xml:space"), "preserve")
             instr.text = text
-            run._r.append(instr)
-    para.add_run(" —")
+            runs[1]._r.append(instr)
+    _off_grid(paragraph)
+    for run in runs:
+        run.font.size = Pt(14)
+        _east_asian(run, PAGE_NUMBER_FONT, PAGE_NUMBER_FONT)
+
+
+def _page_number_footer(doc: object) -> None:
+    doc.settings.odd_and_even_pages_header_footer = True  # type: ignore[attr-defined]
+    section = doc.sections[0]  # type: ignore[attr-defined]
+    section.footer_distance = Cm(2.3)  # the number's top about 7 mm below the text block
+    _page_number(section.footer.paragraphs[0], odd=True)
+    _page_number(section.even_page_footer.paragraphs[0], odd=False)
+
+
+def _alt_names(docx: bytes) -> bytes:
+    """The font table with ALT_NAMES: Word and WPS use 仿宋 when 仿宋_GB2312 is not installed (Windows has 仿宋
+    since Vista; 仿宋_GB2312 only where an office installed it)."""
+    src = zipfile.ZipFile(io.BytesIO(docx))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "word/fontTable.xml":
+                fonts = "".join(
+                    f'<w:font w:name="{name}"><w:altName w:val="{alt}"/><w:charset w:val="86"/>'
+                    f'<w:family w:val="modern"/><w:pitch w:val="fixed"/></w:font>'
+                    for name, alt in ALT_NAMES.items()
+                )
+                data = data.replace(b"</w:fonts>", fonts.encode("utf-8") + b"</w:fonts>")
+            dst.writestr(info, data)
+    return out.getvalue()
 
 
 def _repeat_header(row: object) -> None:
@@ -82,50 +178,68 @@ def _repeat_header(row: object) -> None:
 
 
 def _table(doc: object, block: TableBlock) -> None:
-    caption = doc.add_paragraph(block.title)  # type: ignore[attr-defined]
+    caption = doc.add_paragraph(chinese_punctuation(block.title))  # type: ignore[attr-defined]
     caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
     caption.paragraph_format.first_line_indent = Pt(0)
     caption.runs[0].bold = True
+    _off_grid(caption)
     table = doc.add_table(rows=1 + len(block.rows), cols=len(block.columns))  # type: ignore[attr-defined]
     table.style = "Table Grid"
     for c, text in enumerate(block.columns):
         cell = table.rows[0].cells[c]
-        cell.text = text
+        cell.text = chinese_punctuation(text)
         cell.paragraphs[0].runs[0].bold = True
     _repeat_header(table.rows[0])
     for r, cells in enumerate(block.rows, start=1):
         for c, text in enumerate(cells):
             cell = table.rows[r].cells[c]
-            cell.text = text
+            cell.text = chinese_punctuation(text)
             if c < len(block.numeric) and block.numeric[c]:
                 cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
     for row in table.rows:
         for cell in row.cells:
             for p in cell.paragraphs:
+                _off_grid(p)
                 p.paragraph_format.first_line_indent = Pt(0)
                 p.paragraph_format.line_spacing = 1.0
                 for run in p.runs:
                     run.font.size = Pt(10.5)
     if block.note:
-        note = doc.add_paragraph(block.note)  # type: ignore[attr-defined]
+        note = doc.add_paragraph(chinese_punctuation(block.note))  # type: ignore[attr-defined]
         note.paragraph_format.first_line_indent = Pt(0)
         note.runs[0].font.size = Pt(10.5)
+        _off_grid(note)
 
 
 def _block(doc: object, block: object) -> None:
     if isinstance(block, TableBlock):
         _table(doc, block)
     elif isinstance(block, ChartBlock):
-        caption = doc.add_paragraph(block.title)  # type: ignore[attr-defined]
+        caption = doc.add_paragraph(chinese_punctuation(block.title))  # type: ignore[attr-defined]
         caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
         caption.paragraph_format.first_line_indent = Pt(0)
+        _off_grid(caption)
         doc.add_picture(io.BytesIO(chart_png(block)), width=Cm(15.6))  # type: ignore[attr-defined]
         if block.note:
-            note = doc.add_paragraph(block.note)  # type: ignore[attr-defined]
+            note = doc.add_paragraph(chinese_punctuation(block.note))  # type: ignore[attr-defined]
             note.paragraph_format.first_line_indent = Pt(0)
             note.runs[0].font.size = Pt(10.5)
+            _off_grid(note)
     elif isinstance(block, MissingBlock):
-        doc.add_paragraph(f"〔{block.reason}〕")  # type: ignore[attr-defined]
+        doc.add_paragraph(chinese_punctuation(f"〔{block.reason}〕"))  # type: ignore[attr-defined]
+
+
+def _paragraph(doc: object, text: str) -> None:
+    """A paragraph of text; one opening with "1." is (or starts with) a Heading 3, 仿宋加粗."""
+    text = chinese_punctuation(text)
+    bold = numbered_heading(text)
+    if bold and bold == len(text):
+        doc.add_paragraph(text, style="Heading 3")  # type: ignore[attr-defined]
+        return
+    paragraph = doc.add_paragraph()  # type: ignore[attr-defined]
+    if bold:
+        paragraph.add_run(text[:bold]).bold = True
+    paragraph.add_run(text[bold:])
 
 
 def _text(doc: object, text: str, resolver: AnnualResolver) -> bool:
@@ -147,7 +261,7 @@ def _text(doc: object, text: str, resolver: AnnualResolver) -> bool:
                 buf.append(f"〔{block.reason}〕")
                 continue
             if "".join(buf).strip():
-                doc.add_paragraph("".join(buf).strip())  # type: ignore[attr-defined]
+                _paragraph(doc, "".join(buf).strip())
                 wrote = True
             buf.clear()
             if block is not None:
@@ -167,14 +281,18 @@ def build_annual_docx(park: ParkData, year: int, *, draft: bool, result: ParkRes
     section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
     section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
     _page_number_footer(doc)
-    title = doc.add_paragraph(annual_title(park.name, year) + ("(草稿)" if draft else ""))
+    _doc_grid(section)
+    title = doc.add_paragraph(chinese_punctuation(annual_title(park.name, year) + ("(草稿)" if draft else "")))
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     title.paragraph_format.first_line_indent = Pt(0)
-    title.runs[0].font.size = Pt(22)
+    title.paragraph_format.line_spacing = Pt(LINE_PITCH / 20 * 1.5)
+    title.runs[0].font.size = Pt(22)  # 2号
+    _east_asian(title.runs[0], TITLE_FONT)
+    _off_grid(title)
     for chapter in OUTLINE.chapters:
-        doc.add_heading(chapter.title, level=1)
+        doc.add_heading(chinese_punctuation(chapter.title), level=1)
         for i, sec in enumerate(chapter.sections):
-            doc.add_heading(f"{subsection_label(i)}{sec.title}", level=2)
+            doc.add_heading(chinese_punctuation(f"{subsection_label(i)}{sec.title}"), level=2)
             text = texts.get(sec.key, "")
             wrote = _text(doc, text, resolver)
             if not wrote and draft:
@@ -187,4 +305,4 @@ def build_annual_docx(park: ParkData, year: int, *, draft: bool, result: ParkRes
     doc.core_properties.author = "园区双碳填报 parkcarbon"
     buf = io.BytesIO()
     doc.save(buf)
-    return buf.getvalue()
+    return _alt_names(buf.getvalue())
