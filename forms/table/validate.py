@@ -95,6 +95,16 @@ def _le_field(f: Field, r: Rule, ctx: Context, v: float | str | None) -> str | N
     return None
 
 
+def _not_above(f: Field, r: Rule, ctx: Context, v: float | str | None) -> str | None:
+    """A plausibility check between two fields (a part not larger than its whole); silent while either is blank."""
+    other = str(r.params["other"])
+    ov = ctx.value(other)
+    if isinstance(v, float) and ov is not None and v > ov:
+        return (f"{f.label}({_fmt(v, f.unit)})大于{ctx.label(other)}({_fmt(ov, ctx.form.field(other).unit)})，"
+                "不合常理：请核对，或说明原因")  # fmt: skip
+    return None
+
+
 def _required(f: Field, r: Rule, ctx: Context, v: float | str | None) -> str | None:
     if v is None or v == "":
         extra = "，强度指标无法计算" if f.group == VALUES else ""
@@ -144,6 +154,7 @@ FIELD_CHECKS: dict[str, FieldCheck] = {
     "min": _min,
     "range": _range,
     "le_field": _le_field,
+    "not_above": _not_above,
     "required": _required,
     "required_when_positive": _required_when_positive,
     "required_when_nonzero": _required_when_nonzero,

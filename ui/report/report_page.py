@@ -35,7 +35,7 @@ from ui.report.blocks_panel import BLOCK_ROLE, BlockTools
 from ui.report.marker_edit import MarkerTextEdit
 from ui.report.sources import AnnualChapter, SpecialReport, page_heading
 from ui.shell.session import Changes, ParkSession
-from ui.shell.states import FillState, chinese_count
+from ui.shell.states import FillState, Status, chinese_count, section_status
 
 GUIDE_WIDTH = 320  # the guidance and block column: at 1366×768 the rest goes to the text and the preview
 
@@ -182,7 +182,7 @@ class ReportSectionPage(QWidget):
             text = self.source.text(self.section.key)
             if text != self.editor.toPlainText():
                 self.editor.setPlainText(text)
-        if self.final_label is not None and (changes.annual or changes.data):
+        if changes.report or changes.data or changes.annual:  # projects, outline, data: required elements
             self._update_status()
 
     def retitle(self, outline: Outline) -> None:
@@ -203,9 +203,13 @@ class ReportSectionPage(QWidget):
         self.render_preview()
 
     def _update_status(self) -> None:
-        state = self.state
-        colour = state.colour.name()
-        self.state_label.setText(f"状态：<span style='color:{colour}; font-weight:bold'>{state.value}</span>")
+        status = self.status  # the navigation dot asks the same function
+        colour = status.state.colour.name()
+        why = f"({status.why})" if status.why else ""
+        self.state_label.setText(
+            f"状态：<span style='color:{colour}; font-weight:bold'>{status.state.value}</span>{why}"
+        )
+        self.state_label.setToolTip(status.text)
         self.count_label.setText(f"字数：{chinese_count(self.editor.toPlainText())} 字(汉字)")
         if isinstance(self.source, AnnualChapter) and self.final_label is not None and self.final_button is not None:
             from forms.report.annual import is_chapter_final
@@ -216,7 +220,15 @@ class ReportSectionPage(QWidget):
 
     @property
     def state(self) -> FillState:
-        return self.source.state(self.section, self.session.park_result())
+        return self.status.state
+
+    @property
+    def status(self) -> Status:
+        """The section's state and why, from the function the navigation dot uses."""
+        result = self.session.park_result()
+        if isinstance(self.source, AnnualChapter):
+            return Status(self.source.state(self.section, result))
+        return section_status(self.session.park, self.section, result)
 
     def render_preview(self) -> None:
         """The text with its data blocks rendered from current data (ui.report.blocks_panel)."""

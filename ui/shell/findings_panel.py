@@ -1,5 +1,5 @@
 """The findings panel below the pages: every error and warning of the park; click to jump, explain a warning
-in place.  It is a plain widget in the window's splitter, below the pages; 视图 → 问题列表 shows and hides it."""
+in place.  The window puts it in a dock below the pages (titled 问题列表); 视图 → 问题列表 shows and hides it."""
 
 from __future__ import annotations
 
@@ -39,10 +39,7 @@ class FindingsPanel(QWidget):
         self.session = session
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        header = QHBoxLayout()
-        title = QLabel(TITLE)
-        title.setStyleSheet("font-weight: bold;")
-        header.addWidget(title)
+        header = QHBoxLayout()  # the dock's title bar says 问题列表
         self.summary = QLabel("")
         header.addWidget(self.summary, 1)
         layout.addLayout(header)

@@ -10,14 +10,19 @@ from PySide6.QtCore import QByteArray, QPoint, QSettings, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
+    QDockWidget,
+    QFrame,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QMainWindow,
     QMenu,
+    QPushButton,
     QSplitter,
     QStackedWidget,
     QTreeWidget,
     QTreeWidgetItem,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -47,11 +52,48 @@ YEARS_NODE: PageKey = ("years",)
 REPORT_NODE: PageKey = ("report",)
 LAST_YEAR = 2100
 STARTUP_VALIDATION_MS = 50
+FINDINGS_TITLE = "问题列表"
+FINAL_CHECK_MS = 150  # the 定稿 check after an edit (a hash of the whole park), once per burst of typing
+FINDINGS_HEIGHT = 120  # px: at 1366×768 the year table keeps most of the height
+
+
+def redo_keys() -> list[QKeySequence]:
+    """The platform's redo keys, with both Ctrl+Y and Ctrl+Shift+Z whatever the platform."""
+    keys = list(QKeySequence.keyBindings(QKeySequence.StandardKey.Redo))
+    for text in ("Ctrl+Y", "Ctrl+Shift+Z"):
+        key = QKeySequence(text)
+        if key not in keys:
+            keys.append(key)
+    return keys
 
 
 def settings_for(db_path: Path) -> QSettings:
     """Window settings in an INI file beside the database (never in the program folder)."""
     return QSettings(str(db_path.with_name(db_path.stem + "-window.ini")), QSettings.Format.IniFormat)
+
+
+class FinalBanner(QFrame):
+    """A non-modal yellow bar above the pages: the park was 定稿 and an edit made it a draft again."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("final_banner")
+        self.setStyleSheet("#final_banner { background: #fff3cd; border-bottom: 1px solid #e0c060; }")
+        row = QHBoxLayout(self)
+        row.setContentsMargins(8, 3, 8, 3)
+        self.label = QLabel("")
+        self.label.setWordWrap(True)
+        row.addWidget(self.label, 1)
+        self.undo_button = QPushButton("撤销修改")
+        row.addWidget(self.undo_button)
+        close = QPushButton("知道了")
+        close.clicked.connect(self.hide)
+        row.addWidget(close)
+        self.hide()
+
+    def say(self, text: str) -> None:
+        self.label.setText(text)
+        self.show()
 
 
 class MainWindow(QMainWindow):
@@ -89,13 +131,29 @@ class MainWindow(QMainWindow):
 
         self.findings = FindingsPanel(self.session)
         self.findings.navigate.connect(self.go_to_field)
-        self.body = QSplitter(Qt.Orientation.Vertical)  # the pages above, the findings panel below
-        self.body.setChildrenCollapsible(False)
-        self.body.addWidget(pages)
-        self.body.addWidget(self.findings)
-        self.body.setStretchFactor(0, 1)
-        self.body.setSizes([650, 170])
-        self.setCentralWidget(self.body)
+        self.body = pages
+        central = QWidget()
+        central_layout = QVBoxLayout(central)
+        central_layout.setContentsMargins(0, 0, 0, 0)
+        central_layout.setSpacing(0)
+        self.final_banner = FinalBanner()
+        self.final_banner.undo_button.clicked.connect(self.undo_stack.undo)
+        central_layout.addWidget(self.final_banner)
+        central_layout.addWidget(pages, 1)
+        self.setCentralWidget(central)
+        self._final_timer = QTimer(self, singleShot=True, interval=FINAL_CHECK_MS)
+        self._final_timer.timeout.connect(self.check_final)
+        self._was_final = False
+        # the findings are a dock below the pages: the clerk hides it (its ✕ or 视图 → 问题列表) to give the
+        # table the whole height; shown or hidden, and its height, are remembered beside the database
+        self.findings_dock = QDockWidget(FINDINGS_TITLE, self)
+        self.findings_dock.setObjectName("findings_dock")
+        self.findings_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable
+                                       | QDockWidget.DockWidgetFeature.DockWidgetMovable
+                                       | QDockWidget.DockWidgetFeature.DockWidgetFloatable)  # fmt: skip
+        self.findings_dock.setWidget(self.findings)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.findings_dock)
+        self.findings.summary.hide()  # the dock's title carries it: one line less
 
         self.save_label = QLabel("已打开")
         self.path_label = QLabel(f"数据库：{db.path}")
@@ -111,14 +169,17 @@ class MainWindow(QMainWindow):
         geometry = self.settings.value("window/geometry")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
-        panes = self.settings.value("window/panes")
-        if isinstance(panes, QByteArray):
-            self.body.restoreState(panes)
-        self.findings.setVisible(self.settings.value("window/findings_shown", "true") != "false")
-        self.findings_action.setChecked(self.findings.isVisibleTo(self))
+        docks = self.settings.value("window/docks")
+        if not (isinstance(docks, QByteArray) and self.restoreState(docks)):
+            QTimer.singleShot(0, self._default_dock_height)
+        self.findings_dock.setVisible(self.settings.value("window/findings_shown", "true") != "false")
+        self._final_timer.start()  # whether the park opens 定稿 (then an edit warns at once)
         # the first findings are computed once the window is on screen (ui.shell.boot, step 8)
         self.factor_update_dialog: Any = None
         QTimer.singleShot(STARTUP_VALIDATION_MS, self.check_locked_factors)
+
+    def _default_dock_height(self) -> None:
+        self.resizeDocks([self.findings_dock], [FINDINGS_HEIGHT], Qt.Orientation.Vertical)
 
     def check_locked_factors(self, why: str = "程序自带的因子库已更新") -> list[Any]:
         """A locked year whose factors the current library would change: offer the change, never apply it."""
@@ -239,6 +300,9 @@ class MainWindow(QMainWindow):
         self.session.changed.connect(self.findings.apply_changes)
         self.findings.refresh()
         self.setWindowTitle(self._title())
+        self._was_final = False
+        self.final_banner.hide()
+        self._final_timer.start()
         self._rebuild_nav()  # on the page shown before, when the park has it
         self.session.revalidate()
         self._save_state(f"已打开园区“{self.session.park.name or '(未命名园区)'}”")
@@ -279,16 +343,16 @@ class MainWindow(QMainWindow):
         undo = self.undo_stack.createUndoAction(self, "撤销")
         undo.setShortcuts(QKeySequence.StandardKey.Undo)
         redo = self.undo_stack.createRedoAction(self, "重做")
-        redo.setShortcuts(QKeySequence.StandardKey.Redo)
+        redo.setShortcuts(redo_keys())  # Ctrl+Y as Windows users expect, beside Ctrl+Shift+Z
         edit_menu.addAction(undo)
         edit_menu.addAction(redo)
         edit_menu.addSeparator()
         self._park_action(edit_menu, "园区历史版本(&H)…", ParkActions.show_versions)
         view_menu = self.menuBar().addMenu("视图(&V)")
-        self.findings_action = view_menu.addAction("问题列表(&L)")
-        self.findings_action.setCheckable(True)
-        self.findings_action.setChecked(True)
-        self.findings_action.toggled.connect(self.findings.setVisible)
+        self.findings_action = self.findings_dock.toggleViewAction()
+        self.findings_action.setText("问题列表(&L)")
+        self.findings_action.setShortcut(QKeySequence("F9"))
+        view_menu.addAction(self.findings_action)
         help_menu = self.menuBar().addMenu("帮助(&H)")
         help_menu.addAction("关于(&A)…").triggered.connect(self.show_about)
 
@@ -424,6 +488,7 @@ class MainWindow(QMainWindow):
         item.setToolTip(0, f"状态：{state.value}")
 
     def refresh_states(self) -> None:
+        self.findings_dock.setWindowTitle(f"{FINDINGS_TITLE}　{self.findings.summary.text()}")
         park = self.session.park
         findings = self.session.findings
         self._set_state(PARK_PAGE, park_state(park, findings))
@@ -475,6 +540,26 @@ class MainWindow(QMainWindow):
             self.refresh_states()
         if (None, self.session.form.name_key) in changes.values:
             self.setWindowTitle(self._title())
+        if self._was_final or changes.final or self.final_banner.isVisible():
+            self._final_timer.start()  # an edit of a 定稿 park: say at once that it is no longer final
+
+    def check_final(self) -> str:
+        """After an edit: if the park was 定稿 and no longer is, the banner and the status bar say so (no
+        modal box); when an undo makes it final again, the banner goes.  Returns the final state."""
+        from forms.report.check import FINAL_KEY, final_state
+
+        self._final_timer.stop()
+        park = self.session.park
+        state = final_state(park) if isinstance(park.report.extra.get(FINAL_KEY), dict) else "draft"
+        if state == "changed" and (self._was_final or self.final_banner.isVisible()):
+            at = str(park.report.extra[FINAL_KEY].get("at", ""))[:16].replace("T", " ")
+            text = f"本园区已于 {at} 定稿；刚才的修改使定稿失效，报送前须重新定稿(或撤销这次修改)。"
+            self.final_banner.say(text)
+            self.statusBar().showMessage("注意：" + text, 15000)
+        elif state != "changed":
+            self.final_banner.hide()
+        self._was_final = state == "final"
+        return state
 
     def _nav_changed(self, item: QTreeWidgetItem | None, _previous: QTreeWidgetItem | None) -> None:
         if item is None:
@@ -611,8 +696,8 @@ class MainWindow(QMainWindow):
                 event.ignore()
                 return
         self.settings.setValue("window/geometry", self.saveGeometry())
-        self.settings.setValue("window/panes", self.body.saveState())
-        self.settings.setValue("window/findings_shown", "true" if self.findings.isVisibleTo(self) else "false")
+        self.settings.setValue("window/docks", self.saveState())
+        self.settings.setValue("window/findings_shown", "true" if self.findings_dock.isVisibleTo(self) else "false")
         self.settings.sync()
         self.session.close()
         super().closeEvent(event)

@@ -6,13 +6,13 @@ import math
 import sys
 from collections.abc import Iterable
 from enum import Enum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6.QtGui import QColor, QImage, QPixmap
 
 from forms.park.model import ParkData
 from forms.report.outline import Chapter, Outline, OutlineSection
-from forms.table.definition import ERROR
+from forms.table.definition import ERROR, INPUT, VALUES
 from forms.table.numbers import is_blank
 
 if TYPE_CHECKING:
@@ -90,10 +90,63 @@ def _from_findings(filled: bool, findings: Iterable[Finding]) -> FillState:
     return FillState.COMPLETE
 
 
-def year_state(park: ParkData, year: int, findings: Iterable[Finding]) -> FillState:
+def empty_sections(park: ParkData, year: int) -> list[str]:
+    """Titles of the year's data sections (the definition's sections of inputs) with nothing typed in them.
+
+    A year is 已完成 only when every one of them has a figure (0 where the park has none of it)."""
+    from forms.table.registry import form_for
+
     ydata = park.years.get(year)
+    if ydata is None:
+        return []
+    form = form_for(ydata.form)
+    out = []
+    for section in form.sections:
+        if section.group != VALUES:
+            continue
+        keys = [k for row in section.rows for k in row.cells.values() if form.field(k).role == INPUT]
+        if keys and all(is_blank(ydata.values.get(k)) for k in keys):
+            out.append(section.title)
+    return out
+
+
+class Status(NamedTuple):
+    """A page's state and why: the navigation dot shows ``state``, the page says ``text``."""
+
+    state: FillState
+    why: str = ""
+
+    @property
+    def text(self) -> str:
+        return f"状态：{self.state.value}" + (f"({self.why})" if self.why else "")
+
+
+def _findings_why(state: FillState, findings: list[Finding]) -> str:
+    if state is FillState.ERRORS:
+        return f"{sum(1 for f in findings if f.level == ERROR)} 个错误"
+    unexplained = sum(1 for f in findings if f.blocking)
+    return f"{unexplained} 个警告尚未说明" if unexplained else ""
+
+
+def year_status(park: ParkData, year: int, findings: Iterable[Finding]) -> Status:
+    """The one state of a year: its navigation dot and its page's status line both come from here."""
+    ydata = park.years.get(year)
+    mine = [f for f in findings if f.year == year]
     filled = ydata is not None and any(not is_blank(v) for v in ydata.values.values())
-    return _from_findings(filled, (f for f in findings if f.year == year))
+    state = _from_findings(filled, mine)
+    if state is FillState.EMPTY:
+        return Status(state, "尚未填写任何数值")
+    if state is FillState.ERRORS:
+        return Status(state, _findings_why(state, mine))
+    missing = empty_sections(park, year)
+    why = "；".join(w for w in (_findings_why(state, mine), "未填写：" + "、".join(missing) if missing else "") if w)
+    if missing:
+        return Status(FillState.IN_PROGRESS, why + "(没有的项目请填 0)")
+    return Status(state, why)
+
+
+def year_state(park: ParkData, year: int, findings: Iterable[Finding]) -> FillState:
+    return year_status(park, year, findings).state
 
 
 def park_state(park: ParkData, findings: Iterable[Finding]) -> FillState:
@@ -113,18 +166,26 @@ def missing_elements(park: ParkData, section: OutlineSection, result: ParkResult
     return [m.message for m in check_requirements(park, result or compute_park(park), alone)]
 
 
-def section_state(park: ParkData, section: OutlineSection, result: ParkResult | None = None) -> FillState:
-    """空 without text (or projects); 已完成 only with enough text AND every required element present."""
+def section_status(park: ParkData, section: OutlineSection, result: ParkResult | None = None) -> Status:
+    """The one state of a report section (its navigation dot and its page's status line):
+    空 without text (or projects); 已完成 only with enough text AND every required element present."""
     if section.kind == "projects":
         if not park.report.projects:
-            return FillState.EMPTY
+            return Status(FillState.EMPTY, "尚未列入项目")
     else:
         text = park.report.sections.get(section.key, "")
         if not text.strip():
-            return FillState.EMPTY
+            return Status(FillState.EMPTY)
         if chinese_count(text) < COMPLETE_CHARS:
-            return FillState.IN_PROGRESS
-    return FillState.IN_PROGRESS if missing_elements(park, section, result) else FillState.COMPLETE
+            return Status(FillState.IN_PROGRESS, f"正文不足 {COMPLETE_CHARS} 字")
+    missing = missing_elements(park, section, result)
+    if missing:
+        return Status(FillState.IN_PROGRESS, f"缺少 {len(missing)} 项必备内容")
+    return Status(FillState.COMPLETE)
+
+
+def section_state(park: ParkData, section: OutlineSection, result: ParkResult | None = None) -> FillState:
+    return section_status(park, section, result).state
 
 
 def combined(states: Iterable[FillState]) -> FillState:

@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
+    QSizePolicy,
     QSplitter,
     QTabWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from forms.table.definition import META, Field, FormDefinition
 from ui.shell.session import Changes, ParkSession
+from ui.shell.states import year_status
 from ui.shell.undo import EditTracker
 from ui.table.explain_bar import ExplainBar
 from ui.table.factor_dialog import FactorDialog
@@ -27,6 +33,24 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QShowEvent
 
 SUMMARY_COLUMNS = 3
+SUMMARY_SETTING = "year_page/summary_shown"
+
+
+def _settings(session: ParkSession) -> QSettings:
+    from ui.shell.main_window import settings_for
+
+    return settings_for(Path(session.db.path))
+
+
+def summary_shown(session: ParkSession) -> bool:
+    """Whether the year pages show their summary block unfolded (folded by default: the table gets the height)."""
+    return str(_settings(session).value(SUMMARY_SETTING, "false")) == "true"
+
+
+def remember_summary_shown(session: ParkSession, shown: bool) -> None:
+    settings = _settings(session)
+    settings.setValue(SUMMARY_SETTING, "true" if shown else "false")
+    settings.sync()
 
 
 def summary_fields(form: FormDefinition) -> list[Field]:
@@ -69,6 +93,12 @@ class SummaryBox(QGroupBox):
             text = f.kind_type.format(result.value(f.key), f.decimals)
             self.values[f.key].setText(f"{text} {f.unit}" if text != "—" else text)
 
+    def one_line(self) -> str:
+        """The total emissions and the energy use, for the heading while the block is folded."""
+        form = self.session.form_of(self.year)
+        keys = (form.emissions_key, form.energy_key)
+        return "　".join(f"{form.field(k).label}：{self.values[k].text()}" for k in keys if k in self.values)
+
 
 class YearPage(QWidget):
     def __init__(self, session: ParkSession, tracker: EditTracker, year: int, parent: QWidget | None = None) -> None:
@@ -81,10 +111,29 @@ class YearPage(QWidget):
         short = [f for f in meta if not f.kind_type.multiline]
         long = [f for f in meta if f.kind_type.multiline]
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(8, 6, 8, 6)
+        layout.setContentsMargins(8, 4, 8, 4)
+        layout.setSpacing(4)
+        heading = QHBoxLayout()
         title = QLabel(f"{year} 年 · {form.title}")
-        title.setStyleSheet("font-size: 15pt; font-weight: bold;")
-        layout.addWidget(title)
+        title.setStyleSheet("font-size: 14pt; font-weight: bold;")
+        heading.addWidget(title)
+        heading.addSpacing(12)
+        self.state_label = QLabel("")
+        self.state_label.setObjectName("year_state")
+        heading.addWidget(self.state_label)
+        heading.addSpacing(12)
+        self.summary_line = QLabel("")  # the total while the summary block is folded away
+        self.summary_line.setObjectName("summary_line")
+        self.summary_line.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.summary_line.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)  # cut, not wider
+        heading.addWidget(self.summary_line, 1)
+        self.summary_toggle = QToolButton()
+        self.summary_toggle.setObjectName("summary_toggle")
+        self.summary_toggle.setCheckable(True)
+        self.summary_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.summary_toggle.toggled.connect(self.show_summary)
+        heading.addWidget(self.summary_toggle)
+        layout.addLayout(heading)
         self.summary = SummaryBox(session, year)
         layout.addWidget(self.summary)
         self.table = YearTable(session, tracker, year)
@@ -115,8 +164,8 @@ class YearPage(QWidget):
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 0)
         splitter.setCollapsible(0, False)
-        splitter.setSizes([600, 120])
-        self.notes.setMinimumHeight(90)
+        splitter.setSizes([600, 110])
+        self.notes.setMinimumHeight(80)
         self.notes.setMaximumHeight(180)
         layout.addWidget(splitter, 1)
         self._refresh_timer = QTimer(self, singleShot=True, interval=0)
@@ -128,6 +177,30 @@ class YearPage(QWidget):
         for page in self.long_forms.values():
             page.show_findings()
         self.summary.refresh()
+        self.summary_line.setText(self.summary.one_line())
+        self.update_state()
+        self.show_summary(summary_shown(session))
+
+    def update_state(self) -> None:
+        """状态：… from the function that colours this year's navigation dot."""
+        status = year_status(self.session.park, self.year, self.session.findings)
+        why = f"({status.why})" if status.why else ""
+        self.state_label.setText(f"状态：<span style='color:{status.state.colour.name()}; font-weight:bold'>"
+                                 f"{status.state.value}</span>{why}")  # fmt: skip
+        self.state_label.setToolTip(status.text)
+        self.status = status
+
+    def show_summary(self, shown: bool) -> None:
+        """Unfold (or fold to one line beside the title) the summary block; every year page follows."""
+        self.summary.setVisible(shown)
+        self.summary_line.setVisible(not shown)
+        self.summary_toggle.blockSignals(True)
+        self.summary_toggle.setChecked(shown)
+        self.summary_toggle.blockSignals(False)
+        self.summary_toggle.setArrowType(Qt.ArrowType.UpArrow if shown else Qt.ArrowType.DownArrow)
+        self.summary_toggle.setText("收起汇总" if shown else "展开汇总")
+        if shown != summary_shown(self.session):
+            remember_summary_shown(self.session, shown)
 
     def _changed(self, changes: Changes) -> None:
         if changes.touches_year(self.year):
@@ -145,6 +218,9 @@ class YearPage(QWidget):
     def showEvent(self, event: QShowEvent) -> None:
         if self._stale:
             self.refresh()
+        shown = summary_shown(self.session)
+        if shown != self.summary.isVisibleTo(self):
+            self.show_summary(shown)  # folded or unfolded on another year's page
         super().showEvent(event)
 
     def refresh(self) -> None:
@@ -154,6 +230,8 @@ class YearPage(QWidget):
             return
         self.table.refresh()
         self.summary.refresh()
+        self.summary_line.setText(self.summary.one_line())
+        self.update_state()
         self.explain.show_key(self.table.key_at(self.table.currentRow(), self.table.currentColumn()))
 
     def focus_field(self, key: str) -> bool:

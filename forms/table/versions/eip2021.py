@@ -148,8 +148,10 @@ def _basic() -> tuple[list[Field], Section]:
     nonneg = (NONNEG,)
     fields = [
         Field("basic.area_planned", "规划面积", "km²", rules=nonneg),
-        Field("basic.area_built", "建成区面积", "km²", rules=nonneg),
-        Field("basic.industrial_land", "工业用地面积", "km²", rules=nonneg),
+        Field("basic.area_built", "建成区面积", "km²",
+              rules=(NONNEG, Rule("not_above", level=WARNING, params=_p(other="basic.area_planned")))),
+        Field("basic.industrial_land", "工业用地面积", "km²",
+              rules=(NONNEG, Rule("not_above", level=WARNING, params=_p(other="basic.area_built")))),
         Field("basic.gdp", "地区生产总值", "亿元", rules=nonneg, help="当年价"),
         Field("basic.industrial_value_added", "工业增加值", "亿元",
               rules=(NONNEG, Rule("required", level=WARNING)), help="当年价；计算强度指标必需"),

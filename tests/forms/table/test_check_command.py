@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tests.forms.helpers import REPO, minimal_doc, write
+from tests.forms.helpers import DEMO, REPO, minimal_doc, write
 
 BASE = {
     "basic.industrial_value_added": 100,
@@ -138,3 +138,31 @@ def test_no_year_on_year_warning_computed_from_a_negative_value(tmp_path: Path) 
     found = findings_of(run("check", str(write(tmp_path, doc))))
     assert has(found, "error", 2019, "energy.diesel")
     assert not has(found, "warning", 2020, "energy.diesel")
+
+
+def test_area_plausibility_warnings_come_from_the_definition(tmp_path: Path) -> None:
+    """工业用地面积 ≤ 建成区面积 ≤ 规划面积: soft warnings (explainable), silent while a side is blank."""
+    from forms.table.registry import form_for
+
+    areas = {"basic.area_planned": 50, "basic.area_built": 60, "basic.industrial_land": 70}
+    doc = minimal_doc({"2019": dict(BASE, **areas), "2020": dict(BASE, **{"basic.industrial_land": 70})})
+    proc = run("check", str(write(tmp_path, doc)))
+    found = findings_of(proc)
+    built = has(found, "warning", 2019, "basic.area_built")
+    assert built and "建成区面积(60 km²)大于规划面积(50 km²)" in built["message"]
+    land = has(found, "warning", 2019, "basic.industrial_land")
+    assert land and "工业用地面积(70 km²)大于建成区面积(60 km²)" in land["message"]
+    assert not any(f["year"] == 2020 and f["key"].startswith("basic.area") for f in found)
+    assert not has(found, "warning", 2020, "basic.industrial_land")  # the whole is blank: nothing to compare
+    # declared in the definition, not keyed in the validator
+    rules = {
+        f.key: [r.params.get("other") for r in f.rules if r.check == "not_above"] for f in form_for("eip-2021").fields
+    }
+    assert rules["basic.industrial_land"] == ["basic.area_built"]
+    assert rules["basic.area_built"] == ["basic.area_planned"]
+
+
+def test_demo_park_passes_the_area_plausibility_rules() -> None:
+    proc = run("check", str(DEMO))
+    assert proc.returncode == 0, proc.stderr
+    assert not [f for f in findings_of(proc) if f["code"] == "not_above"]

@@ -200,8 +200,9 @@ def test_findings_panel_can_be_hidden_and_that_is_remembered(demo_db: Any, open_
     db, park_id = demo_db
     window = open_window(db, park_id)
     assert window.findings.isVisible() and window.findings_action.isChecked()
-    assert window.body.indexOf(window.findings) == 1  # below the pages, in the window's splitter
-    window.body.setSizes([500, 260])
+    assert window.dockWidgetArea(window.findings_dock) == Qt.DockWidgetArea.BottomDockWidgetArea
+    assert window.findings_dock.widget() is window.findings
+    window.resizeDocks([window.findings_dock], [260], Qt.Orientation.Vertical)
     window.findings_action.trigger()  # 视图 → 问题列表
     assert not window.findings.isVisible()
     window.close()
