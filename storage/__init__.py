@@ -17,7 +17,7 @@ from storage.errors import (
     StorageError,
 )
 from storage.paths import default_db_path
-from storage.records import SUBMISSION_KINDS, HistoryEntry, ParkSummary, SubmissionEvent
+from storage.records import SUBMISSION_KINDS, HistoryEntry, Operation, ParkSummary, SubmissionEvent
 
 __all__ = [
     "SUBMISSION_KINDS",
@@ -28,6 +28,7 @@ __all__ = [
     "HistoryEntry",
     "InvalidDataError",
     "NotOurDatabaseError",
+    "Operation",
     "ParkNotFoundError",
     "ParkSummary",
     "ReadOnlyError",

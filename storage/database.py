@@ -35,7 +35,7 @@ from storage.errors import (
 from storage.lock import LockFile
 from storage.opening import translating_errors
 from storage.paths import lock_path, resolve_db_path
-from storage.records import SUBMISSION_KINDS, HistoryEntry, ParkSummary, SubmissionEvent
+from storage.records import OPERATION_KINDS, SUBMISSION_KINDS, HistoryEntry, Operation, ParkSummary, SubmissionEvent
 from storage.schema import apply_pending, migration_names
 
 DEFAULT_OUTLINE = "eip-2021"  # the outline version of a park created without one (forms.report.outline)
@@ -241,9 +241,11 @@ class Database:
         return cells.cells_to_park(cell_store.read_cells(self._conn, park_id), form, outline)
 
     @_guarded
-    def replace_park(self, park: ParkData, park_id: int | None = None) -> int:
+    def replace_park(self, park: ParkData, park_id: int | None = None,
+                     operation: tuple[str, str] | None = None) -> int:  # fmt: skip
         """Make the stored park equal to ``park`` in ONE transaction (new park when ``park_id`` is None).
-        Only the differences are written, each with its history row."""
+        Only the differences are written, each with its history row.  ``operation`` (kind, detail), e.g.
+        ``("import", "园区.json")``, names the change as a whole in the history (see :meth:`operations`)."""
         target = cells.park_to_cells(park)
         form = self._form_definition(park.form)
         year_forms = {c[1]: self._form_definition(str(v)) for c, v in target.items() if c[0] == cells.YEAR}
@@ -277,7 +279,24 @@ class Database:
                 old = current.get(cell, ABSENT)
                 if old is ABSENT or cells.encode(old) != cells.encode(target[cell]):
                     self._apply(park_id, cell, old, target[cell], at)
+            if operation is not None:
+                self._note_operation(park_id, at, *operation)
         return park_id
+
+    def _note_operation(self, park_id: int, at: str, kind: str, detail: str) -> None:
+        if kind not in OPERATION_KINDS:
+            raise InvalidDataError(f"未知的操作类型“{kind}”")
+        self._conn.execute(
+            "INSERT INTO operations (park_id, at, kind, detail) VALUES (?, ?, ?, ?)", (park_id, at, kind, detail)
+        )
+
+    @_guarded
+    def operations(self, park_id: int) -> dict[str, Operation]:
+        """The park's whole-park changes (imports, restores, years removed) by the time of their history rows."""
+        rows = self._conn.execute(
+            "SELECT at, kind, detail FROM operations WHERE park_id = ? ORDER BY id", (park_id,)
+        ).fetchall()
+        return {row[0]: Operation(row[0], row[1], row[2]) for row in rows}
 
     @_guarded
     def delete_park(self, park_id: int) -> Path:
@@ -285,9 +304,9 @@ class Database:
         self._park_row(park_id)
         backup = self.backup_now(backups.BEFORE_DELETE)
         with self._transaction():
-            for table in ("year_values", "factor_overrides", "explanations", "years", "park_fields",
-                          "report_sections", "report_projects", "report_scenarios", "report_extra",
-                          "history", "submission_events"):  # fmt: skip
+            for table in ("year_values", "factor_overrides", "explanations", "year_factor_locks", "years",
+                          "park_fields", "report_sections", "report_projects", "report_scenarios", "report_extra",
+                          "history", "submission_events", "operations"):  # fmt: skip
                 self._conn.execute(f"DELETE FROM {table} WHERE park_id = ?", (park_id,))
             self._conn.execute("DELETE FROM parks WHERE id = ?", (park_id,))
         self._forms.pop(park_id, None)
@@ -356,6 +375,7 @@ class Database:
             doomed.sort(key=lambda c: c[0] == cells.YEAR)
             for cell in doomed:
                 self._apply(park_id, cell, current[cell], ABSENT, at)
+            self._note_operation(park_id, at, "remove_year", str(int(year)))
             self._touch(park_id, at)
 
     @_guarded
@@ -454,7 +474,7 @@ class Database:
     @_guarded
     def restore_park_as_of(self, park_id: int, at: str | dt.datetime) -> None:
         """Bring the whole park back to how it was at ``at``; the changes go into the history."""
-        self.replace_park(self.park_as_of(park_id, at), park_id)
+        self.replace_park(self.park_as_of(park_id, at), park_id, operation=("restore", normalize_time(at)))
 
     # ------------------------------------------------------------------ submission events
 

@@ -35,6 +35,18 @@ class HistoryEntry(NamedTuple):
     new_present: bool = True
 
 
+OPERATION_KINDS = ("import", "restore", "remove_year")
+
+
+class Operation(NamedTuple):
+    """A change of many fields at once, as the clerk named it: ``kind`` one of :data:`OPERATION_KINDS`;
+    ``detail`` the file name (import), the moment brought back (restore, ISO time) or the year removed."""
+
+    at: str
+    kind: str
+    detail: str
+
+
 class SubmissionEvent(NamedTuple):
     id: int
     park_id: int

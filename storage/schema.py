@@ -161,6 +161,22 @@ STEPS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "PRAGMA user_version = 4",
         ),
     ),
+    (
+        # what a whole-park change was (an import, a restore, a year removed): the history lists it as one
+        # line named after it, not under the first field it changed.  Rows share the history rows' time.
+        "0005_operations",
+        (
+            """CREATE TABLE operations (
+                id INTEGER PRIMARY KEY,
+                park_id INTEGER NOT NULL REFERENCES parks(id),
+                at TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                detail TEXT NOT NULL
+            ) STRICT""",
+            "CREATE INDEX operations_park_at ON operations(park_id, at)",
+            "PRAGMA user_version = 5",
+        ),
+    ),
 )
 
 
@@ -281,6 +297,13 @@ EXPECTED_SCHEMA: dict[str, list[Column]] = {
         ("year", "INTEGER", True, 2),
         ("lock_json", "TEXT", True, 0),
         _AT,
+    ],
+    "operations": [
+        ("id", "INTEGER", False, 1),
+        ("park_id", "INTEGER", True, 0),
+        ("at", "TEXT", True, 0),
+        ("kind", "TEXT", True, 0),
+        ("detail", "TEXT", True, 0),
     ],
 }
 

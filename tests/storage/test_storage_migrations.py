@@ -177,6 +177,8 @@ def test_a_database_of_the_previous_version_opens_with_the_same_data_and_history
         conn.execute("DELETE FROM _sqlite_migrations WHERE name = '0003_history_time_indexes'")
         conn.execute("DROP TABLE year_factor_locks")  # and before 0004 (locked factors)
         conn.execute("DELETE FROM _sqlite_migrations WHERE name = '0004_factor_locks'")
+        conn.execute("DROP TABLE operations")  # and before 0005 (whole-park operations named in the history)
+        conn.execute("DELETE FROM _sqlite_migrations WHERE name = '0005_operations'")
         conn.execute("PRAGMA user_version = 2")
     conn.close()
     with Database.open(db_path) as db:
@@ -187,3 +189,25 @@ def test_a_database_of_the_previous_version_opens_with_the_same_data_and_history
         assert (db.load_park(park_id), db.history(park_id), db.park_as_of(park_id, middle)) == before
         assert db.park_as_of(park_id, middle).years[2016].values == {"energy.coke": "2,000"}
         assert "before-migration" in [backup_reason(p) for p in db.list_backups()]
+
+
+def test_whole_park_changes_are_named_by_their_history_time(db_path: Path) -> None:
+    """An import, a restore and a removed year are recorded as operations sharing their history rows' time."""
+    with Database.open(db_path) as db:
+        park_id = db.create_park({"park.name": "甲园区"}, years=[2016, 2017])
+        db.set_value(park_id, 2016, "energy.coke", "5")
+        moment = db.history(park_id)[0].at
+        db.remove_year(park_id, 2017)
+        park = db.load_park(park_id)
+        park.park["park.city"] = "乙市"
+        db.replace_park(park, park_id, operation=("import", "甲园区.json"))
+        db.restore_park_as_of(park_id, moment)
+        ops = db.operations(park_id)
+        assert [(o.kind, o.detail) for o in ops.values()] == [
+            ("remove_year", "2017"), ("import", "甲园区.json"), ("restore", moment)]  # fmt: skip
+        times = {e.at for e in db.history(park_id)}
+        assert set(ops) <= times  # each names the rows written with it
+        assert db.history(park_id)[0].at in ops and ops[db.history(park_id)[0].at].kind == "restore"
+        db.create_park({"park.name": "乙园区"})
+        db.delete_park(park_id)
+        assert db.operations(park_id) == {}

@@ -6,7 +6,6 @@ it like a typed value); the restore is itself a new line in the history.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -26,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from forms.park.model import Raw
-from storage import HistoryEntry
+from storage import HistoryEntry, Operation
 from storage.cells import FACTOR, META, PARK, SECTION, VALUE
 from ui.common.when import local_time
 from ui.common.widgets import read_only_table
@@ -37,6 +36,7 @@ from ui.table.context_menus import install_context_menu
 HISTORY_ACTION = "查看修改历史…"
 EMPTY = "(空)"
 CELL_CHARS = 60
+NAMES_SHOWN = 3
 
 Restorer = Callable[[HistoryEntry], None]
 
@@ -48,9 +48,30 @@ def raw_text(raw: Raw | Any, present: bool = True) -> str:
     if isinstance(raw, dict) and "value" in raw:  # a factor override
         source = raw.get("source") or "未注明来源"
         return f"{text_from_raw(raw['value'])}(来源：{source})"
-    if isinstance(raw, dict | list):
-        return json.dumps(raw, ensure_ascii=False)
+    if isinstance(raw, dict) and isinstance(raw.get("factors"), dict) and "reason" in raw:  # locked factors
+        return f"锁定 {len(raw['factors'])} 个排放因子({raw.get('reason') or '锁定'}，{local_time(raw.get('at'))})"
+    if isinstance(raw, dict) and "fingerprint" in raw:  # the 定稿 record
+        return f"已定稿({local_time(raw.get('at'))})"
+    if isinstance(raw, list):  # the key projects, the targets: how many, and the names when they have one
+        names = [str(p["name"]) for p in raw if isinstance(p, dict) and p.get("name")]
+        shown = "、".join(names[:NAMES_SHOWN]) + ("等" if len(names) > NAMES_SHOWN else "")
+        return f"共 {len(raw)} 项" + (f"：{shown}" if shown else "")
+    if isinstance(raw, dict):  # a report setting: never its internal codes
+        return f"{len(raw)} 项设置" if raw else EMPTY
     return text_from_raw(raw)
+
+
+def operation_text(op: Operation | None) -> str:
+    """How a whole-park change reads in the history: 导入文件“…” / 恢复到 … 的版本 / 删除 2021 年."""
+    if op is None:
+        return "修改"
+    if op.kind == "import":
+        return f"导入文件“{op.detail}”"
+    if op.kind == "restore":
+        return f"恢复到 {local_time(op.detail)} 的版本"
+    if op.kind == "remove_year":
+        return f"删除 {op.detail} 年"
+    return "修改"
 
 
 def one_line(text: str, limit: int = CELL_CHARS) -> str:
@@ -109,7 +130,7 @@ class HistoryDialog(QDialog):
                        "(恢复本身也记入历史，可以撤销)。")  # fmt: skip
         intro.setWordWrap(True)
         layout.addWidget(intro)
-        self.table = read_only_table(["时间", "原值", "新值"], stretch=(1, 2))
+        self.table = read_only_table(["时间", "操作", "原值", "新值"], stretch=(2, 3))
         self.table.itemSelectionChanged.connect(self._selection_changed)
         self.table.itemDoubleClicked.connect(lambda _item: self.restore_selected())
         layout.addWidget(self.table, 1)
@@ -124,7 +145,7 @@ class HistoryDialog(QDialog):
         close = buttons.addButton("关闭", QDialogButtonBox.ButtonRole.RejectRole)
         close.clicked.connect(self.reject)
         layout.addWidget(buttons)
-        self.resize(720, 420)
+        self.resize(820, 420)
         self.refresh()
 
     def refresh(self) -> None:
@@ -132,13 +153,15 @@ class HistoryDialog(QDialog):
         self.session.flush()
         ref = self.ref
         self.entries = self.session.db.history(self.session.park_id, ref.year, ref.key, kind=ref.kind)
+        operations = self.session.db.operations(self.session.park_id)
         self.table.setRowCount(len(self.entries))
         for row, entry in enumerate(self.entries):
             old = raw_text(entry.old_raw, entry.old_present)
             new = raw_text(entry.new_raw, entry.new_present)
-            for column, text in enumerate((local_time(entry.at), one_line(old), one_line(new))):
-                item = QTableWidgetItem(text)
-                item.setToolTip((local_time(entry.at), old, new)[column])
+            texts = (local_time(entry.at), operation_text(operations.get(entry.at)), old, new)
+            for column, text in enumerate(texts):
+                item = QTableWidgetItem(one_line(text))
+                item.setToolTip(texts[column])
                 if text == EMPTY:
                     item.setForeground(Qt.GlobalColor.gray)
                 self.table.setItem(row, column, item)

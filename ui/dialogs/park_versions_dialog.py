@@ -31,10 +31,13 @@ from storage.cells import (
     EXPLANATION,
     EXTRA,
     FACTOR,
+    LOCK,
     PARK,
     PROJECTS,
     SCENARIOS,
     SECTION,
+    TARGETS_KEY,
+    VALUE,
     YEAR,
     CellKey,
     encode,
@@ -42,9 +45,11 @@ from storage.cells import (
 )
 from ui.common.when import local_time
 from ui.common.widgets import read_only_table
-from ui.dialogs.history_dialog import raw_text
+from ui.dialogs.history_dialog import EMPTY, one_line, operation_text, raw_text
 
-EXTRA_LABELS = {"final": "定稿信息", "outline_custom": "自定义提纲"}
+EXTRA_LABELS = {"final": "定稿信息", "outline_custom": "自定义提纲", "figures": "报告中数字的核对记录",
+                "check_notes": "报告警告的说明", "annual": "年度报告", "annual_final": "年度报告定稿信息",
+                TARGETS_KEY: "碳达峰碳中和目标"}  # fmt: skip
 RECENT_CHANGES = 300
 ABSENT = object()
 
@@ -76,8 +81,26 @@ def cell_label(park: ParkData, cell: CellKey) -> tuple[str, str]:
     if kind == SCENARIOS:
         return where, "情景设置"
     if kind == EXTRA:
-        return where, EXTRA_LABELS.get(key, key)
+        return ("园区信息" if key == TARGETS_KEY else where), EXTRA_LABELS.get(key, "报告设置")
+    if kind == LOCK:
+        return where, "锁定的排放因子"
     return where, field_label
+
+
+def value_text(park: ParkData, cell: CellKey, value: Any) -> str:
+    """A stored value as the clerk reads it, a number with the field's unit (never JSON or internal codes)."""
+    text = _shown(value)
+    kind, year, key = cell
+    if kind == VALUE and value is not ABSENT and text != EMPTY:
+        form = _form_of(park, year)
+        unit = form.field(key).unit if key in form else ""
+        return f"{text} {unit}".rstrip()
+    if kind == YEAR and value is not ABSENT:
+        try:
+            return f"已建立({form_for(str(value)).edition or '年度数据表'})"
+        except KeyError:
+            return "已建立"
+    return text
 
 
 def differences(now: ParkData, then: ParkData) -> list[tuple[CellKey, Any, Any]]:
@@ -117,9 +140,10 @@ class ParkVersionsDialog(QDialog):
         self.recent = QComboBox()
         self.recent.addItem("(选择一次修改，查看它之前的状态)", None)
         current = db.load_park(park_id)
-        for entry in self._recent_changes():
-            where, label = cell_label(current, (entry.kind, entry.year, entry.key))
-            self.recent.addItem(f"{local_time(entry.at)} 修改“{label}”({where})之前", entry.at)
+        operations = db.operations(park_id)
+        for entry, count in self._recent_changes():
+            self.recent.addItem(f"{local_time(entry.at)} {self.change_text(current, entry, count, operations)}之前",
+                                entry.at)  # fmt: skip
         self.recent.currentIndexChanged.connect(self._recent_chosen)
         form.addRow("最近的修改：", self.recent)
         self.when = QDateTimeEdit(QDateTime.currentDateTime())
@@ -144,14 +168,34 @@ class ParkVersionsDialog(QDialog):
         self.resize(860, 480)
         self.set_moment(self.moment)
 
-    def _recent_changes(self) -> list[Any]:
-        seen: set[str] = set()
-        out = []
+    @staticmethod
+    def change_text(park: ParkData, entry: Any, count: int, operations: dict[str, Any]) -> str:
+        """One saved change as a clerk reads it: 导入文件“…”, 恢复到 … 的版本, 删除 2021 年, or the field
+        (its label and place) with its old and new value."""
+        op = operations.get(entry.at)
+        if op is not None:
+            return operation_text(op)
+        cell = (entry.kind, entry.year, entry.key)
+        if entry.kind == YEAR and not entry.old_present:
+            return f"添加 {entry.year} 年"
+        where, label = cell_label(park, cell)
+        if count > 1:
+            return f"修改{where}“{label}”等 {count} 项"
+        old = value_text(park, cell, entry.old_raw if entry.old_present else ABSENT)
+        new = value_text(park, cell, entry.new_raw if entry.new_present else ABSENT)
+        return f"修改{where}“{label}”({one_line(old, 24)} → {one_line(new, 24)})"
+
+    def _recent_changes(self) -> list[tuple[Any, int]]:
+        """One line per saved change (an import or a restore writes many cells at once), with its cell count."""
+        order: list[str] = []
+        first: dict[str, Any] = {}
+        counts: dict[str, int] = {}
         for entry in self.db.history(self.park_id, limit=RECENT_CHANGES):
-            if entry.at not in seen:  # one line per saved change (an import writes many cells at once)
-                seen.add(entry.at)
-                out.append(entry)
-        return out[:60]
+            if entry.at not in first:
+                order.append(entry.at)
+                first[entry.at] = entry
+            counts[entry.at] = counts.get(entry.at, 0) + 1
+        return [(first[at], counts[at]) for at in order[:60]]
 
     def _recent_chosen(self, index: int) -> None:
         at = self.recent.itemData(index)
@@ -183,8 +227,11 @@ class ParkVersionsDialog(QDialog):
         self.diffs = differences(now, self.then) if self.existed else []
         self.table.setRowCount(len(self.diffs))
         for row, (cell, current, then) in enumerate(self.diffs):
-            where, label = cell_label(now if current is not ABSENT else self.then, cell)
-            for column, text in enumerate((where, label, _shown(current), _shown(then))):
+            park = now if current is not ABSENT else self.then
+            where, label = cell_label(park, cell)
+            for column, text in enumerate(
+                (where, label, value_text(now, cell, current), value_text(self.then, cell, then))
+            ):
                 item = QTableWidgetItem(" ".join(text.split()))
                 item.setToolTip(text)
                 self.table.setItem(row, column, item)

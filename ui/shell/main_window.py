@@ -326,9 +326,12 @@ class MainWindow(QMainWindow):
         save.triggered.connect(self.save_now)
         file_menu.addAction("添加年份(&Y)…").triggered.connect(self.ask_add_year)
         file_menu.addAction("本年度改按新版表格填写(&U)…").triggered.connect(self.ask_upgrade_year)
+        file_menu.addAction("删除本年度(&D)…").triggered.connect(self.ask_remove_year)
         file_menu.addSeparator()
         self._park_action(file_menu, "切换园区(&P)…", ParkActions.switch_park)
         self._park_action(file_menu, "新建园区(&N)…", ParkActions.new_park)
+        self._park_action(file_menu, "重命名园区(&R)…", ParkActions.rename_park)
+        self._park_action(file_menu, "删除当前园区…", ParkActions.delete_park)
         file_menu.addSeparator()
         self._park_action(file_menu, "导入园区文件或工作簿(&I)…", ParkActions.import_park)
         self._park_action(file_menu, "导出园区文件(&E)…", ParkActions.export_park)
@@ -466,6 +469,28 @@ class MainWindow(QMainWindow):
             return
         self.upgrade_year(year, newest)
 
+    def ask_remove_year(self) -> bool:
+        """删除本年度: a year added by mistake.  A year with data asks first (saying how much is in it); either
+        way 编辑 → 撤销 brings it back with everything in it."""
+        from PySide6.QtWidgets import QMessageBox
+
+        key = self.current_page_key()
+        if not key or key[0] != "year":
+            QMessageBox.information(self, "删除年度", "请先在左侧选择要删除的年度。")
+            return False
+        year = int(key[1])
+        filled = self.session.year_filled_count(year)
+        if filled:
+            answer = QMessageBox.question(self, "删除年度",
+                                          f"{year} 年的数据表中已填写 {filled} 项内容。确定删除 {year} 年吗？\n\n"
+                                          "删除后可用“编辑 → 撤销”(Ctrl+Z)恢复，所填内容全部保留在修改历史中。")  # fmt: skip
+            if answer != QMessageBox.StandardButton.Yes:
+                return False
+        self.commit_editing()
+        self.session.remove_year(year)
+        self.statusBar().showMessage(f"已删除 {year} 年(可用 Ctrl+Z 撤销)", 10000)
+        return True
+
     def upgrade_year(self, year: int, version: str) -> None:
         page = self.pages.pop(("year", year), None)
         if page is not None:
@@ -520,7 +545,8 @@ class MainWindow(QMainWindow):
         changed, the states of the report and export entries, the title."""
         for year in changes.results if changes.years else ():
             page = self.pages.get(("year", year))
-            if page is not None and getattr(page, "form", None) is not self.session.form_of(year):
+            gone = year not in self.session.park.years
+            if page is not None and (gone or getattr(page, "form", None) is not self.session.form_of(year)):
                 del self.pages[("year", year)]  # filled against another version now: built anew
                 self.stack.removeWidget(page)
                 page.deleteLater()

@@ -90,6 +90,66 @@ class ParkActions(QObject):
         window.open_park(park_id)
         return park_id
 
+    def rename_park(self, name: str | None = None) -> bool:
+        """重命名园区: the park name (园区名称) changed as one undo step; a name another park has is refused."""
+        from PySide6.QtWidgets import QInputDialog
+
+        from forms.park.text_rules import normalize_name
+
+        window = self.window
+        session = window.session
+        old = session.park.name
+        if name is None:
+            name, ok = QInputDialog.getText(window, "重命名园区", "新的园区名称：", text=old)
+            if not ok:
+                return False
+        name = normalize_name(name)
+        if not name:
+            QMessageBox.warning(window, "重命名园区", "园区名称不能为空。")
+            return False
+        if name == old:
+            return False
+        other = window.db.find_park(name)
+        if other is not None and other != session.park_id:
+            QMessageBox.warning(window, "重命名园区", f"数据库中已有园区“{name}”，请换一个名称。")
+            return False
+        if not self._saved():
+            return False
+        window.tracker.set(None, session.form.name_key, name)
+        session.flush()
+        self._status(f"园区“{old}”已改名为“{name}”(可用 Ctrl+Z 撤销)")
+        return True
+
+    def delete_park(self) -> bool:
+        """删除当前园区: asks first; the database is backed up before; the window opens another park.
+        The only park of the database is not deleted (the window needs one)."""
+        window = self.window
+        db = window.db
+        park_id = window.session.park_id
+        name = window.session.park.name or "(未命名园区)"
+        others = [p for p in db.list_parks() if p.id != park_id]
+        if not others:
+            QMessageBox.information(window, "删除园区", f"“{name}”是数据库中唯一的园区，不能删除。\n\n"
+                                    "如需重新开始，可先新建或导入另一个园区，再删除这一个。")  # fmt: skip
+            return False
+        answer = QMessageBox.question(window, "删除园区",
+                                      f"确定删除园区“{name}”及其全部年度数据、专项报告和修改历史吗？\n\n"
+                                      "删除前会自动备份数据库，需要时可在“文件 → 备份与恢复”中找回。")  # fmt: skip
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        if not self._saved():
+            return False
+        target = max(others, key=lambda p: (p.updated_at or "", p.id)).id
+        if not window.open_park(target):
+            return False
+        try:
+            backup = db.delete_park(park_id)
+        except StorageError as exc:
+            QMessageBox.critical(window, "删除园区", f"没有删除园区“{name}”：{exc}")
+            return False
+        self._status(f"已删除园区“{name}”；删除前的数据库已备份为“{backup.name}”")
+        return True
+
     # -- import and export --------------------------------------------------------------------------
     def import_park(self, path: str | Path | None = None) -> int | None:
         """Import a park file (.json) or an exported workbook (.xlsx); returns the park id shown afterwards."""
@@ -128,7 +188,7 @@ class ParkActions(QObject):
                     park.years.setdefault(year, ydata)
         try:
             backup = db.backup_now("before-import")
-            park_id = int(db.replace_park(park, target))
+            park_id = int(db.replace_park(park, target, operation=("import", source.name)))
         except StorageError as exc:
             QMessageBox.critical(window, "导入失败", f"{exc}\n\n数据库没有任何改动。")
             return None

@@ -238,6 +238,44 @@ class ParkSession(QObject):
         self.schedule_validation()
         return self._done(Changes(years=True, results=frozenset({year})))
 
+    def year_filled_count(self, year: int) -> int:
+        """How many things are typed in ``year`` (values, header fields, factor overrides, explanations)."""
+        ydata = self.park.years.get(year)
+        if ydata is None:
+            return 0
+        typed = [v for v in (*ydata.values.values(), *ydata.meta.values()) if v is not None and v != ""]
+        return len(typed) + len(ydata.factors) + sum(1 for t in ydata.explanations.values() if t.strip())
+
+    def remove_year(self, year: int) -> Changes:
+        """Remove a year's table with everything in it (a year added by mistake): one undo step, and the
+        undo puts every value, factor, explanation and lock back as it was."""
+        if year not in self.park.years:
+            return NOTHING
+        self.flush()
+        before = self.park.copy()
+        changes = self._drop_year(year)
+        self._record(f"删除 {year} 年", lambda v: self._drop_year(year) if v is None else self._put_back(v, year),
+                     before, None)  # fmt: skip
+        return changes
+
+    def _drop_year(self, year: int) -> Changes:
+        self.db.remove_year(self.park_id, year)
+        self.park.years.pop(year, None)
+        self._results.clear()  # the next year's comparisons change too
+        self._mark_saved()
+        self.schedule_validation()
+        return self._done(Changes(years=True, results=frozenset({year})))
+
+    def _put_back(self, before: ParkData, year: int) -> Changes:
+        now = self.park.copy()  # only that year comes back: whatever else is as it is now
+        now.years[year] = copy.deepcopy(before.years[year])
+        self.db.replace_park(now, self.park_id)
+        self.park.years[year] = copy.deepcopy(before.years[year])
+        self._results.clear()
+        self._mark_saved()
+        self.schedule_validation()
+        return self._done(Changes(years=True, results=frozenset({year})))
+
     def move_year_form(self, year: int, version: str, *, record: bool = True) -> Changes:
         """Fill ``year`` against another form version (e.g. the 2026 edition with 减污降碳 and 零碳园区): one
         history entry and one undo step; refused by storage when a typed value would lose its place."""

@@ -66,8 +66,9 @@ def test_field_history_restores_an_earlier_value_through_the_session(demo_db: An
     action.trigger()
     dialog = opened[0]
     assert "原煤" in dialog.windowTitle()  # the label comes from the form definition
-    rows = [[dialog.table.item(r, c).text() for c in range(3)] for r in range(dialog.table.rowCount())]
-    assert [(r[1], r[2]) for r in rows[:3]] == [("222", "333"), ("111", "222"), (str(original), "111")]
+    rows = [[dialog.table.item(r, c).text() for c in range(4)] for r in range(dialog.table.rowCount())]
+    assert [(r[2], r[3]) for r in rows[:3]] == [("222", "333"), ("111", "222"), (str(original), "111")]
+    assert [r[1] for r in rows[:3]] == ["修改"] * 3
     assert dialog.table.horizontalHeaderItem(0).text() == "时间"
 
     dialog.select_row(2)  # the first value typed
@@ -315,7 +316,7 @@ def test_report_section_and_factor_histories(demo_db: Any, open_window: Any, qtb
     assert menu is not None and [a.text() for a in menu.actions()] == ["修改数值及来源…", HISTORY_ACTION]
     menu.actions()[1].trigger()
     dialog = opened.pop()
-    shown = [dialog.table.item(r, 2).text() for r in range(dialog.table.rowCount())]
+    shown = [dialog.table.item(r, 3).text() for r in range(dialog.table.rowCount())]
     assert shown == ["2.1(来源：企业实测(2021))", "2.0(来源：企业实测(2020))"]
     dialog.select_row(1)
     dialog.restore_selected()

@@ -1,0 +1,104 @@
+"""A year added by mistake is removed (asking first when it has data) and comes back whole with undo;
+a park is renamed (undoable, a name in use refused) and deleted (asks, backs up, opens another park)."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+import pytest
+from PySide6.QtWidgets import QInputDialog, QMessageBox
+
+from storage import backup_reason
+
+pytestmark = pytest.mark.gui
+
+
+def test_an_empty_year_is_removed_without_asking_and_undo_brings_it_back(demo_db: Any, open_window: Any,
+                                                                         monkeypatch: Any) -> None:  # fmt: skip
+    db, park_id = demo_db
+    window = open_window(db, park_id)
+    monkeypatch.setattr(QInputDialog, "getInt", lambda *a, **k: (2021, True))
+    window.ask_add_year()
+    assert window.current_page_key() == ("year", 2021)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: pytest.fail("asked for an empty year"))
+    assert window.ask_remove_year()
+    assert 2021 not in db.load_park(park_id).years and ("year", 2021) not in window.nav_items
+    assert ("year", 2021) not in window.pages
+    window.undo_stack.undo()
+    assert 2021 in db.load_park(park_id).years and ("year", 2021) in window.nav_items
+    window.close()
+
+
+def test_a_year_with_data_asks_and_undo_restores_every_value(demo_db: Any, open_window: Any, qtbot: Any,
+                                                             monkeypatch: Any) -> None:  # fmt: skip
+    db, park_id = demo_db
+    window = open_window(db, park_id)
+    window.session.set_explanation(2020, "energy.raw_coal", "新建热电联产项目投产")
+    window.session.flush()
+    before = db.load_park(park_id).years[2020]
+    asked: list[str] = []
+
+    def answer(_parent: Any, _title: str, text: str, *a: Any, **k: Any) -> QMessageBox.StandardButton:
+        asked.append(text)
+        return QMessageBox.StandardButton.No if len(asked) == 1 else QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", answer)
+    window.show_page(("year", 2020))
+    assert not window.ask_remove_year()  # No: nothing happens
+    assert "2020 年的数据表中已填写" in asked[0] and "撤销" in asked[0]
+    assert 2020 in db.load_park(park_id).years
+    assert window.ask_remove_year()  # Yes
+    assert 2020 not in db.load_park(park_id).years and 2020 not in window.session.park.years
+    assert "删除 2020 年" in window.undo_stack.undoText()
+    window.undo_stack.undo()
+    after = db.load_park(park_id).years[2020]
+    assert after == before  # values, header, factors, explanations, locks: all back
+    assert window.session.park.years[2020] == before
+    assert window.nav_items[("year", 2020)].text(1) != ""
+    window.undo_stack.redo()  # Ctrl+Y removes it again
+    assert 2020 not in db.load_park(park_id).years
+    window.undo_stack.undo()
+    window.close()
+
+
+def test_rename_park_is_undoable_and_refuses_a_name_in_use(demo_db: Any, open_window: Any, monkeypatch: Any) -> None:
+    db, park_id = demo_db
+    other = db.create_park({"park.name": "乙园区"}, years=[2020])
+    window = open_window(db, park_id)
+    warnings: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text, *a, **k: warnings.append(text))
+    assert not window.park_actions.rename_park("乙园区")
+    assert "已有园区“乙园区”" in warnings[-1]
+    assert not window.park_actions.rename_park("  ")
+    assert "不能为空" in warnings[-1]
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("甲园区(新名)", True))
+    assert window.park_actions.rename_park()
+    assert db.find_park("甲园区(新名)") == park_id and "甲园区(新名)" in window.windowTitle()
+    window.undo_stack.undo()
+    assert db.find_park("示例生态工业示范园区") == park_id and "示例生态工业示范园区" in window.windowTitle()
+    assert db.find_park("乙园区") == other
+    window.close()
+
+
+def test_delete_park_asks_backs_up_and_opens_another(demo_db: Any, open_window: Any, monkeypatch: Any) -> None:
+    db, park_id = demo_db
+    window = open_window(db, park_id)
+    infos: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text, *a, **k: infos.append(text))
+    assert not window.park_actions.delete_park()  # the only park: refused
+    assert "唯一的园区" in infos[-1] and [p.id for p in db.list_parks()] == [park_id]
+    other = db.create_park({"park.name": "乙园区"}, years=[2020])
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.No)
+    assert not window.park_actions.delete_park()
+    assert {p.id for p in db.list_parks()} == {park_id, other}
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    backups_before = set(db.list_backups())
+    assert window.park_actions.delete_park()
+    assert [p.id for p in db.list_parks()] == [other]
+    assert window.session.park_id == other and "乙园区" in window.windowTitle()
+    made = [p for p in db.list_backups() if p not in backups_before]
+    assert made and backup_reason(made[0]) == "before-delete"
+    with sqlite3.connect(made[0]) as conn:  # the deleted park is in the backup
+        assert "示例生态工业示范园区" in [r[0] for r in conn.execute("SELECT name FROM parks")]
+    window.close()
