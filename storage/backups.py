@@ -69,9 +69,9 @@ def make_backup(source: sqlite3.Connection, db_path: Path, reason: str) -> Path:
     try:
         # one read transaction: a snapshot, compacted (no free pages), written in rollback-journal mode
         source.execute("VACUUM INTO ?", (str(part),))
-        _fsync_file(part)
+        fsync_file(part)
         os.replace(part, target)
-        _fsync_dir(folder)
+        fsync_dir(folder)
     except BaseException:
         part.unlink(missing_ok=True)
         raise
@@ -177,7 +177,7 @@ def remove_partial(db_path: Path) -> None:
             path.unlink(missing_ok=True)
 
 
-def _fsync_file(path: Path) -> None:
+def fsync_file(path: Path) -> None:
     fd = os.open(path, os.O_RDWR | getattr(os, "O_BINARY", 0))  # Windows cannot flush a read-only handle
     try:
         os.fsync(fd)
@@ -185,7 +185,7 @@ def _fsync_file(path: Path) -> None:
         os.close(fd)
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
     if os.name != "posix":
         return
     fd = os.open(folder, os.O_RDONLY)

@@ -11,8 +11,10 @@ import contextlib
 import datetime as dt
 import functools
 import os
+import shutil
 import sqlite3
 import sys
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
@@ -26,17 +28,20 @@ from storage import backups, cell_store, cells, opening
 from storage.cell_store import ABSENT, YEAR_KINDS
 from storage.cells import CellKey
 from storage.errors import (
+    DatabaseDamagedError,
+    DiskError,
     InvalidDataError,
     NotOurDatabaseError,
     ParkNotFoundError,
     ReadOnlyError,
+    SchemaTooNewError,
     StorageError,
 )
 from storage.lock import LockFile
 from storage.opening import translating_errors
 from storage.paths import lock_path, resolve_db_path
 from storage.records import OPERATION_KINDS, SUBMISSION_KINDS, HistoryEntry, Operation, ParkSummary, SubmissionEvent
-from storage.schema import apply_pending, migration_names
+from storage.schema import apply_pending, migration_names, schema_drift
 
 DEFAULT_OUTLINE = "eip-2021"  # the outline version of a park created without one (forms.report.outline)
 P = ParamSpec("P")
@@ -557,6 +562,67 @@ class Database:
         self._forms.clear()
         self._last_at = self._conn.execute("SELECT coalesce(max(at), '') FROM history").fetchone()[0]
         return safety
+
+    @staticmethod
+    def check_backup_file(path: str | Path) -> list[str]:
+        """Check a backup file chosen anywhere before anything is replaced by it: whole (quick_check), a
+        parkcarbon database not from a newer program, and, migrated in a scratch copy, of the schema this
+        program expects.  Returns the names of its parks; a bad file raises a Chinese StorageError."""
+        source = Path(path)
+        refused = f"文件“{source.name}”不是完好的园区双碳填报数据库备份，不能用它恢复；数据库没有任何改动。"
+        with tempfile.TemporaryDirectory(prefix="parkcarbon-check-") as scratch_dir:
+            scratch = Path(scratch_dir) / "check.db"
+            try:
+                conn = opening.open_backup(source)
+                try:
+                    conn.execute("VACUUM INTO ?", (str(scratch),))
+                finally:
+                    conn.close()
+                work = sqlite3.connect(scratch)
+                try:
+                    apply_pending(work)
+                    problems = schema_drift(work)
+                    names = [str(r[0]) for r in work.execute("SELECT name FROM parks ORDER BY id")]
+                finally:
+                    work.close()
+            except SchemaTooNewError:
+                raise
+            except (DatabaseDamagedError, sqlite3.DatabaseError) as exc:
+                raise NotOurDatabaseError(f"{refused}(文件已损坏，或不是数据库文件)") from exc
+            except StorageError as exc:
+                raise NotOurDatabaseError(f"{refused}(原因：{exc})") from exc
+            if problems:
+                raise NotOurDatabaseError(f"{refused}(数据结构与本程序不符：{'；'.join(problems[:2])})")
+        return names
+
+    @staticmethod
+    def copy_backup(backup: str | Path, folder: str | Path) -> Path:
+        """Copy a backup to another folder (a USB drive): written as ``.part``, flushed, renamed into place and
+        checked; an existing file of that name is never overwritten.  Returns the copy."""
+        source, target_dir = Path(backup), Path(folder)
+        with opening.translating_errors(target_dir):
+            if not target_dir.is_dir():
+                raise DiskError(f"文件夹“{target_dir}”不存在或无法访问。")
+            target = target_dir / source.name
+            n = 1
+            while target.exists():
+                n += 1
+                target = target_dir / f"{source.stem}({n}){source.suffix}"
+            part = target.with_name(target.name + ".part")
+            try:
+                shutil.copyfile(source, part)
+                backups.fsync_file(part)
+                os.replace(part, target)
+                backups.fsync_dir(target_dir)
+            except BaseException:
+                part.unlink(missing_ok=True)
+                raise
+        try:
+            opening.open_backup(target).close()
+        except StorageError as exc:
+            target.unlink(missing_ok=True)
+            raise DiskError(f"复制到“{target_dir}”的备份校验失败，已删除这份副本：{exc}") from exc
+        return target
 
     @staticmethod
     def restore_backup(backup: str | Path, target: str | Path | None = None) -> Path:

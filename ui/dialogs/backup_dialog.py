@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QLabel,
     QMessageBox,
     QPushButton,
@@ -84,9 +85,17 @@ class BackupDialog(QDialog):
         self.restore_button = QPushButton("恢复所选备份…")
         self.restore_button.clicked.connect(self.restore_selected)
         buttons.addButton(self.restore_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.copy_button = QPushButton("复制到其他位置…")
+        self.copy_button.setToolTip("把所选备份复制到另一个文件夹或 U 盘，另行保管")
+        self.copy_button.clicked.connect(lambda: self.copy_selected())
+        buttons.addButton(self.copy_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.file_button = QPushButton("从备份文件恢复…")
+        self.file_button.setToolTip("选择保存在其他位置(如 U 盘)的备份文件，用它恢复")
+        self.file_button.clicked.connect(lambda: self.restore_from_file())
+        buttons.addButton(self.file_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton("关闭", QDialogButtonBox.ButtonRole.RejectRole).clicked.connect(self.reject)
         layout.addWidget(buttons)
-        self.resize(640, 420)
+        self.resize(860, 420)
         self.refresh()
 
     def refresh(self, select: Path | None = None) -> None:
@@ -116,6 +125,53 @@ class BackupDialog(QDialog):
 
     def _selection_changed(self) -> None:
         self.restore_button.setEnabled(self.selected() is not None)
+        self.copy_button.setEnabled(self.selected() is not None)
+
+    def copy_selected(self, folder: str | None = None) -> Path | None:
+        """Copy the selected backup to a folder the clerk chooses (another disk, a USB drive)."""
+        path = self.selected()
+        if path is None:
+            return None
+        if folder is None:
+            folder = QFileDialog.getExistingDirectory(self, "把备份复制到", str(Path.home()))
+            if not folder:
+                return None
+        try:
+            copy = self.db.copy_backup(path, folder)
+        except StorageError as exc:
+            QMessageBox.critical(self, "复制备份", f"没有复制备份：{exc}")
+            return None
+        self.message.setText(f"已把 {backup_label(path)} 的备份复制为“{copy}”。")
+        return copy
+
+    def restore_from_file(self, chosen: str | None = None) -> bool:
+        """Restore from a backup file kept anywhere: checked first (whole, ours, schema), then confirmed."""
+        if chosen is None:
+            chosen, _filter = QFileDialog.getOpenFileName(self, "选择备份文件", str(Path.home()),
+                                                          "数据库备份 (*.db);;所有文件 (*)")  # fmt: skip
+            if not chosen:
+                return False
+        path = Path(chosen)
+        try:
+            parks = self.db.check_backup_file(path)
+        except StorageError as exc:
+            QMessageBox.warning(self, "不能用这个文件恢复", str(exc))
+            self.message.setText(f"没有恢复：{exc}")
+            return False
+        if not parks:
+            QMessageBox.warning(self, "不能用这个文件恢复", f"备份文件“{path.name}”中没有任何园区，没有恢复。")
+            return False
+        listed = "、".join(parks[:5]) + ("等" if len(parks) > 5 else "")
+        answer = QMessageBox.question(self, "从备份文件恢复",
+                                      f"用文件“{path.name}”(含 {len(parks)} 个园区：{listed})替换当前数据库中的"
+                                      "全部园区数据吗？\n\n恢复之前会先把当前的状态备份一份(原因“恢复备份前”)。")  # fmt: skip
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        if not self.restore(path):
+            return False
+        self.refresh()
+        self.message.setText(f"已用文件“{path.name}”恢复；恢复前的状态已另行备份(列表中“恢复备份前”一项)。")
+        return True
 
     def backup_now(self) -> Path | None:
         parent = self.parent()
@@ -145,6 +201,6 @@ class BackupDialog(QDialog):
             return False
         if not self.restore(path):
             return False
-        self.refresh()
+        self.refresh(select=path)  # stays on the restored backup (a new 恢复备份前 row came in above it)
         self.message.setText(f"已恢复 {backup_label(path)} 的备份；恢复前的状态已另行备份(列表中“恢复备份前”一项)。")
         return True

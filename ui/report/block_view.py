@@ -268,14 +268,46 @@ def _xy(p: QPainter, block: ChartBlock, area: QRectF, fm: QFontMetricsF) -> None
 def _quadrant(p: QPainter, block: ChartBlock, area: QRectF, fm: QFontMetricsF) -> None:
     """协同控制效应坐标系: CO2 change (first series) on x, each pollutant's change on y, a point per year."""
     points = quadrant_points(block)
-    span_x = max([abs(x) for _, _, x, _ in points] + [1.0]) * 1.15
-    span_y = max([abs(y) for _, _, _, y in points] + [1.0]) * 1.15
-    plot = QRectF(area.left() + 30, area.top() + 12, area.width() - 44, area.height() - 24)
+    step_x, span_x = _symmetric_axis([x for _, _, x, _ in points])
+    step_y, span_y = _symmetric_axis([y for _, _, _, y in points])
+    ticks_x = [k * step_x for k in range(-round(span_x / step_x), round(span_x / step_x) + 1)]
+    ticks_y = [k * step_y for k in range(-round(span_y / step_y), round(span_y / step_y) + 1)]
+    unit = f"({block.unit})" if block.unit else ""
+    left = max(fm.horizontalAdvance(_fmt_tick(t, step_y)) for t in ticks_y) + fm.height() + 12
+    plot = QRectF(
+        area.left() + left, area.top() + 12, area.width() - left - 14, area.height() - 12 - 2 * fm.height() - 12
+    )
     centre = plot.center()
 
     def at(x: float, y: float) -> QPointF:
         return QPointF(centre.x() + x / span_x * plot.width() / 2, centre.y() - y / span_y * plot.height() / 2)
 
+    grid, tick_pen = QPen(QColor("#e4e4e4"), 1), QPen(QColor("#333333"), 1)
+    align_right = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    for t in ticks_x:  # ticks and labels along the bottom edge: the CO2 change
+        x = at(t, 0).x()
+        p.setPen(grid)
+        p.drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()))
+        p.setPen(tick_pen)
+        p.drawLine(QPointF(x, plot.bottom()), QPointF(x, plot.bottom() + 4))
+        p.drawText(QRectF(x - 30, plot.bottom() + 4, 60, fm.height()), int(Qt.AlignmentFlag.AlignHCenter),
+                   _fmt_tick(t, step_x))  # fmt: skip
+    for t in ticks_y:  # and along the left edge: the pollutant's change
+        y = at(0, t).y()
+        p.setPen(grid)
+        p.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
+        p.setPen(tick_pen)
+        p.drawLine(QPointF(plot.left() - 4, y), QPointF(plot.left(), y))
+        p.drawText(QRectF(area.left(), y - fm.height() / 2, left - 8, fm.height()), align_right, _fmt_tick(t, step_y))
+    p.setPen(tick_pen)
+    p.drawText(QRectF(plot.left(), plot.bottom() + 4 + fm.height(), plot.width(), fm.height() + 4),
+               int(Qt.AlignmentFlag.AlignHCenter), f"二氧化碳排放总量同比变化{unit}")  # fmt: skip
+    p.save()  # the y title, turned to read upwards
+    p.translate(area.left() + fm.ascent() + 1, plot.center().y())
+    p.rotate(-90)
+    p.drawText(QRectF(-plot.height() / 2, -fm.ascent(), plot.height(), fm.height()),
+               int(Qt.AlignmentFlag.AlignHCenter), f"污染物排放量同比变化{unit}")  # fmt: skip
+    p.restore()
     p.setPen(QPen(QColor("#bbbbbb"), 1))
     p.drawRect(plot)
     p.setPen(QPen(QColor("#333333"), 1))
@@ -287,9 +319,6 @@ def _quadrant(p: QPainter, block: ChartBlock, area: QRectF, fm: QFontMetricsF) -
         x = plot.left() + 6 if sx < 0 else plot.right() - 6 - w
         y = plot.top() + 16 if sy > 0 else plot.bottom() - 6
         p.drawText(QPointF(x, y), name)
-    p.setPen(QColor("#333333"))
-    p.drawText(QPointF(plot.right() - fm.horizontalAdvance("ΔCO2 →") - 2, centre.y() - 4), "ΔCO2 →")
-    p.drawText(QPointF(centre.x() + 4, plot.top() + 30), "Δ污染物 ↑")
     for j, year, x, y in points:
         colour = QColor(PALETTE[j % len(PALETTE)])
         pt = at(x, y)
@@ -299,6 +328,25 @@ def _quadrant(p: QPainter, block: ChartBlock, area: QRectF, fm: QFontMetricsF) -
         p.setPen(QColor("#333333"))
         p.drawText(QPointF(pt.x() + 5, pt.y() - 4), year)
     p.setBrush(Qt.BrushStyle.NoBrush)
+
+
+def _symmetric_axis(values: Sequence[float]) -> tuple[float, float]:
+    """(tick step, half span) of an axis centred on 0 that holds every value with a little room."""
+    reach = max([abs(v) for v in values] + [1.0]) * 1.1
+    raw = reach / 3  # about three ticks each side of 0
+    mag = 10 ** math.floor(math.log10(raw))
+    step = next(m * mag for m in (1, 2, 5, 10) if raw <= m * mag)  # whole ticks: 1, 2, 5 × 10ⁿ
+    return step, math.ceil(reach / step) * step
+
+
+def quadrant_ticks(block: ChartBlock) -> tuple[list[float], list[float]]:
+    """The tick values of a quadrant chart's x and y axes (both symmetric about 0)."""
+    points = quadrant_points(block)
+    out = []
+    for values in ([x for _, _, x, _ in points], [y for _, _, _, y in points]):
+        step, span = _symmetric_axis(values)
+        out.append([k * step for k in range(-round(span / step), round(span / step) + 1)])
+    return out[0], out[1]
 
 
 def _pie(p: QPainter, block: ChartBlock, area: QRectF, fm: QFontMetricsF) -> None:

@@ -357,7 +357,19 @@ class MainWindow(QMainWindow):
         self.findings_action.setShortcut(QKeySequence("F9"))
         view_menu.addAction(self.findings_action)
         help_menu = self.menuBar().addMenu("帮助(&H)")
+        manual = help_menu.addAction("使用说明(&M)…")
+        manual.setShortcuts(QKeySequence.StandardKey.HelpContents)
+        manual.triggered.connect(self.show_help)
         help_menu.addAction("关于(&A)…").triggered.connect(self.show_about)
+
+    def show_help(self) -> None:
+        """帮助 → 使用说明: the manual inside the program, non-modal (the clerk reads it while filling in)."""
+        from ui.dialogs.help_dialog import HelpDialog
+
+        if getattr(self, "help_dialog", None) is None:
+            self.help_dialog = HelpDialog(self)
+        self.help_dialog.show()
+        self.help_dialog.raise_()
 
     def show_about(self) -> None:
         from ui.dialogs.about_dialog import AboutDialog

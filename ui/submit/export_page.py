@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as _dt
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QEventLoop, QObject, Qt, Signal
+from PySide6.QtCore import QDate, QEventLoop, QObject, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -19,6 +21,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QMessageBox,
     QProgressDialog,
     QPushButton,
@@ -101,6 +104,20 @@ class ExportPage(QWidget):
         self.export_message.setWordWrap(True)
         self.export_message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.export_message)
+        after = QHBoxLayout()  # what was just exported: its folder, and its PDFs to look at before printing
+        self.open_folder_button = QPushButton("打开导出文件夹")
+        self.open_folder_button.clicked.connect(self.open_export_folder)
+        self.preview_button = QPushButton("打印预览 PDF")
+        self.preview_button.setToolTip("用本机的 PDF 阅读器打开，在其中预览并打印")
+        self.preview_menu = QMenu(self.preview_button)
+        self.preview_button.setMenu(self.preview_menu)
+        for b in (self.open_folder_button, self.preview_button):
+            b.setEnabled(False)
+            after.addWidget(b)
+        after.addStretch(1)
+        layout.addLayout(after)
+        self.export_folder: Path | None = None
+        self.exported_pdfs: list[Path] = []
 
         log_box = QGroupBox("报送记录")
         log_layout = QVBoxLayout(log_box)
@@ -202,11 +219,12 @@ class ExportPage(QWidget):
             return
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
+            paths: list[Path] = []
             park = export_park(self.session, what)
             if what == "package":  # the longest: in a thread, with its stages shown and a cancel button
-                written = self.with_progress(lambda progress: write_export(park, what, folder, progress))
+                written = self.with_progress(lambda progress: write_export(park, what, folder, progress, paths))
             else:
-                written = write_export(park, what, folder)
+                written = write_export(park, what, folder, written=paths)
         except ImportError:
             self.export_message.setText("导出功能尚未安装(本版本缺少导出模块)。")
             return
@@ -222,6 +240,31 @@ class ExportPage(QWidget):
             QApplication.restoreOverrideCursor()
         stamp = _dt.datetime.now().strftime("%H:%M:%S")
         self.export_message.setText(f"{stamp} 已导出。\n{written}")
+        self.exported(Path(folder), paths)
+
+    def exported(self, folder: Path, paths: list[Path]) -> None:
+        """Remember what an export wrote: the folder of the set (or the chosen one) and its PDFs."""
+        folders = [p for p in paths if p.is_dir()]
+        self.export_folder = folders[0] if folders else folder
+        self.exported_pdfs = list(dict.fromkeys(p for p in paths if p.suffix.lower() == ".pdf" and p.is_file()))
+        self.open_folder_button.setEnabled(True)
+        self.preview_menu.clear()
+        for pdf in self.exported_pdfs:
+            self.preview_menu.addAction(pdf.name).triggered.connect(lambda _c=False, p=pdf: self.preview_pdf(p))
+        self.preview_button.setEnabled(bool(self.exported_pdfs))
+
+    def open_export_folder(self) -> bool:
+        """The folder of the last export in the system's file manager (a local file URL: no network)."""
+        if self.export_folder is None:
+            return False
+        return QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.export_folder)))
+
+    def preview_pdf(self, pdf: Path) -> bool:
+        """Print preview: this Qt has no PDF renderer (no QtPdf), so the system's PDF viewer shows the pages."""
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(pdf))):
+            QMessageBox.information(self, "打印预览", f"没有找到可以打开 PDF 的程序。文件在：\n{pdf}")
+            return False
+        return True
 
     def with_progress(self, work: Callable[[Any], str]) -> str:
         """Run ``work(progress)`` in a thread while a progress dialog shows each stage it reports; the
@@ -317,12 +360,15 @@ def run_export(session: ParkSession, what: str, folder: str) -> str:
     return write_export(export_park(session, what), what, folder)
 
 
-def write_export(park: Any, what: str, folder: str, progress: Any = None) -> str:
-    """Write the export ``what`` of ``park`` (touches neither the session nor Qt: may run in a thread)."""
+def write_export(park: Any, what: str, folder: str, progress: Any = None, written: list[Path] | None = None) -> str:
+    """Write the export ``what`` of ``park`` (touches neither the session nor Qt: may run in a thread).  The
+    folder of the set and the files written are appended to ``written`` when given."""
+    written = [] if written is None else written
     if what == "package":
         from export.package import export_package
 
         result = export_package(park, folder, progress=progress)
+        written += [p for p in (result.folder, result.zip_path, result.review_path, *result.files) if p is not None]
         lines = [f"当前有效的一套材料：{result.folder}(同一园区以前导出的材料已移除)",
                  f"电子报送包：{result.zip_path}", f"邮件草稿：{result.eml_path}", f"内部审核单：{result.review_path}",
                  f"内容指纹：{result.fingerprint}{'' if result.final else '(草稿，未定稿)'}", *result.notes]  # fmt: skip
@@ -330,11 +376,12 @@ def write_export(park: Any, what: str, folder: str, progress: Any = None) -> str
     if what == "template":
         from export.package import export_template
 
-        return f"空白模板：{export_template(park, folder)}"
-    from pathlib import Path
-
+        template = export_template(park, folder)
+        written.append(template)
+        return f"空白模板：{template}"
     from export.package import safe_name
     from export.xlsx.workbook import write_workbook
 
     path = Path(folder) / f"{safe_name(park.name)}_园区年度碳排放基础数据表.xlsx"
+    written.append(path)
     return f"工作簿：{write_workbook(park, path)}"

@@ -19,8 +19,10 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
+    QSplitter,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -36,10 +38,20 @@ from forms.table.targets import KINDS, indicator_keys
 COLUMNS = ("指标", "类型", "目标年份", "基准年", "目标值", "提出年份", "来源", "未达成说明")
 STATUS_COLOURS = {"达成": "#E2EFDA", "未达成": "#F8CBAD", "待评估": "#EDEDED"}
 FIRST, LAST = 2016, 2060
+CHART_SIZE = (340, 200)  # fits the lower half of the page at 1366×768 without scrolling
 
 
 def _year_text(value: Any) -> str:
     return "" if value is None else str(value)
+
+
+def _value_text(value: Any) -> str:
+    """A target value as typed: 2500000, not 2.5e+06."""
+    if value is None:
+        return ""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return f"{float(value):f}".rstrip("0").rstrip(".")
+    return str(value)
 
 
 def _year_of(text: str) -> int | None:
@@ -86,15 +98,24 @@ class TargetsPage(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.charts)
-        scroll.setMinimumHeight(250)
+        # at 1366×768 three stacked panes left each a few rows: the targets above, and below them, in tabs,
+        # their evaluation and the charts (both the size of the lower half, the clerk moves the divider)
+        self.below = QTabWidget()
+        self.below.addTab(self.evaluation, "目标落实情况")
+        self.below.addTab(scroll, "目标与实际对比图")
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(self.below)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 1)
         box = QVBoxLayout(self)
+        box.setContentsMargins(8, 6, 8, 6)
+        box.setSpacing(4)
         box.addWidget(self.title)
         box.addWidget(hint)
         box.addLayout(buttons)
-        box.addWidget(self.table, 2)
-        box.addWidget(QLabel("目标落实情况"))
-        box.addWidget(self.evaluation, 2)
-        box.addWidget(scroll, 2)
+        box.addWidget(self.splitter, 1)
         self.refresh()
 
     # -- reading ---------------------------------------------------------------------------------------
@@ -135,7 +156,7 @@ class TargetsPage(QWidget):
                 self.table.setCellWidget(row, 0, self._combo(indicators, str(t.get("indicator", ""))))
                 self.table.setCellWidget(row, 1, self._combo(kinds, str(t.get("kind", ""))))
                 texts = (_year_text(t.get("year")), _year_text(t.get("base_year")),
-                         "" if t.get("value") is None else f"{t.get('value'):g}", _year_text(t.get("set_in")),
+                         _value_text(t.get("value")), _year_text(t.get("set_in")),
                          str(t.get("source") or ""), str(t.get("explanation") or ""))  # fmt: skip
                 for col, text in enumerate(texts, start=2):
                     self.table.setItem(row, col, QTableWidgetItem(text))
@@ -200,8 +221,10 @@ class TargetsPage(QWidget):
                 item.widget().deleteLater()
         for block in self.chart_blocks(result):
             holder = QVBoxLayout()
+            holder.setContentsMargins(4, 2, 4, 2)
+            holder.setSpacing(0)
             label = QLabel()
-            label.setPixmap(QPixmap.fromImage(chart_image(block, 360, 220)))
+            label.setPixmap(QPixmap.fromImage(chart_image(block, CHART_SIZE[0], CHART_SIZE[1])))
             caption = QLabel(block.title)
             caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
             frame = QWidget()
