@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QPoint, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QPoint, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
@@ -34,6 +34,7 @@ from ui.shell.changes import Changes
 from ui.shell.findings_panel import FindingsPanel
 from ui.shell.park_actions import ParkActions
 from ui.shell.session import ParkSession
+from ui.shell.settings import settings_for
 from ui.shell.states import FillState, combined, park_state, section_state, state_icon, submission_state, year_state
 from ui.shell.undo import EditTracker
 
@@ -65,11 +66,6 @@ def redo_keys() -> list[QKeySequence]:
         if key not in keys:
             keys.append(key)
     return keys
-
-
-def settings_for(db_path: Path) -> QSettings:
-    """Window settings in an INI file beside the database (never in the program folder)."""
-    return QSettings(str(db_path.with_name(db_path.stem + "-window.ini")), QSettings.Format.IniFormat)
 
 
 class FinalBanner(QFrame):

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from forms.table.definition import META, Field, FormDefinition
 from ui.shell.session import Changes, ParkSession
+from ui.shell.settings import settings_for
 from ui.shell.states import year_status
 from ui.shell.undo import EditTracker
 from ui.table.explain_bar import ExplainBar
@@ -37,8 +38,6 @@ SUMMARY_SETTING = "year_page/summary_shown"
 
 
 def _settings(session: ParkSession) -> QSettings:
-    from ui.shell.main_window import settings_for
-
     return settings_for(Path(session.db.path))
 
 
