@@ -318,6 +318,8 @@ def run_import_workbook(path: str | Path, db: str | Path | None) -> int:
             if existing is not None:
                 current = database.load_park(existing)
                 park.report = current.report  # the workbook carries the tables, not the special report
+                if not result.targets_read:  # (an older workbook, or a blank template left empty)
+                    park.targets = current.targets
                 for year, ydata in current.years.items():
                     park.years.setdefault(year, ydata)
                 backup = database.backup_now(backups.BEFORE_IMPORT)

@@ -298,11 +298,11 @@ def _check_workbook(review: PackageReview, members: Members) -> None:
         review.add(ERROR, "workbook_invalid", f"工作簿“{name}”无法读取({type(exc).__name__})")
         return
     try:
-        form = review.result.form
-        plan = plan_year_sheet(form)
-        computed = [f.key for f in form.fields if f.role == COMPUTED and f.key in plan.cell_of]
         differences = 0
         for year, yres in sorted(review.result.years.items()):
+            form = review.result.form_of(year)  # each year sheet follows its year's form version
+            plan = plan_year_sheet(form)
+            computed = [f.key for f in form.fields if f.role == COMPUTED and f.key in plan.cell_of]
             sheet = year_sheet_name(year)
             if sheet not in wb.sheetnames:
                 review.add(ERROR, "workbook_sheet", f"工作簿“{name}”缺少“{sheet}”工作表")

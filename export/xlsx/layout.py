@@ -21,6 +21,7 @@ FORMAT = "parkcarbon-workbook/1"
 META_SHEET = "_meta"
 SUMMARY_SHEET = "汇总"
 FACTOR_SHEET = "排放因子"
+TARGET_SHEET = "目标"
 
 TAG_VALUE = "v"
 TAG_EXPLANATION = "x"

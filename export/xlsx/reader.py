@@ -34,6 +34,7 @@ from export.xlsx.layout import (
     decode_tags,
     plan_year_sheet,
 )
+from export.xlsx.targets_sheet import read_target_sheet, target_forms
 from forms.park.model import FactorOverride, ParkData, Raw, YearData
 from forms.park.text_rules import name_problem, normalize_name, number_problem
 from forms.table.definition import FACTOR, INPUT, PARK, FormDefinition
@@ -80,6 +81,9 @@ class CellReport:
 class WorkbookReadResult:
     park: ParkData
     report: list[CellReport] = field(default_factory=list)
+    # the workbook's 目标 sheet was read (park.targets are the workbook's); None: it has none (older workbook)
+    # or it is a blank template whose sheet was left empty, so a park's targets stay as they are
+    targets_read: bool = False
 
     @property
     def rejected(self) -> list[CellReport]:
@@ -144,9 +148,10 @@ def _load(path: Path) -> Any:
 @dataclass
 class _Meta:
     values: dict[str, str] = field(default_factory=dict)
-    years: list[tuple[int, str]] = field(default_factory=list)
+    years: list[tuple[int, str, str]] = field(default_factory=list)  # (year, sheet, form version)
     raw: dict[tuple[str, str], tuple[Raw, Raw]] = field(default_factory=dict)  # (sheet, cell) → (raw, written)
     factors: dict[tuple[int, str], tuple[float | None, str, bool]] = field(default_factory=dict)
+    targets: dict[int, str] = field(default_factory=dict)  # number on the 目标 sheet → the exported target (JSON)
 
 
 def _meta_json(text: str) -> Any:
@@ -179,10 +184,15 @@ def _read_meta(wb: Any) -> _Meta:
             continue
         tag = cells[0]
         try:
-            if tag == "year":
-                meta.years.append((int(cells[1]), cells[2]))
+            if tag == "year":  # a fourth cell names the year's own form version (older workbooks: the park's)
+                version = cells[3] if len(cells) > 3 and cells[3] else ""
+                if version and version not in FORM_VERSIONS:
+                    raise WorkbookError(f"工作簿中 {cells[1]} 年的表格版本“{version}”本程序不认识")
+                meta.years.append((int(cells[1]), cells[2], version))
             elif tag == "raw":
                 meta.raw[(cells[1], cells[2])] = (_meta_json(cells[4]), _meta_json(cells[5]))
+            elif tag == "target":
+                meta.targets[int(cells[1])] = cells[2]
             elif tag == "factor":
                 default = _meta_json(cells[3])
                 meta.factors[(int(cells[1]), cells[2])] = (default, cells[4], cells[5] == "1")
@@ -196,6 +206,8 @@ def _read_meta(wb: Any) -> _Meta:
         raise WorkbookError(f"工作簿的表格版本“{meta.values.get('form')}”本程序不认识")
     if not meta.years:
         raise WorkbookError("工作簿中没有年度表的记录(“_meta”工作表不完整)")
+    park_form = meta.values["form"]
+    meta.years = [(y, sheet, version or park_form) for y, sheet, version in meta.years]
     return meta
 
 
@@ -255,6 +267,8 @@ class _Reader:
                 return self.checked(sheet, ref, key, raw)
             return self.checked(sheet, ref, key, raw, silent=quiet)
         text = str(value)
+        if recorded is not None and recorded[1] == text:
+            return self.checked(sheet, ref, key, recorded[0], silent=quiet)  # as typed (see workbook.user_text)
         return self.checked(sheet, ref, key, text, silent=quiet)
 
     def checked(self, sheet: str, ref: str, key: str, raw: Raw, *, silent: bool = True) -> tuple[bool, Raw]:
@@ -284,6 +298,9 @@ class _Reader:
         if isinstance(value, (_dt.datetime, _dt.date)):
             value = value.isoformat()
         text = str(value)
+        recorded = self.meta.raw.get((sheet, ref))
+        if recorded is not None and recorded[1] == text and isinstance(recorded[0], str):
+            text = recorded[0]  # as typed (see workbook.user_text)
         if text.strip() and not quiet:
             self.add(sheet, ref, key, READ, what)
         return True, text
@@ -305,18 +322,21 @@ def read_workbook(path: str | Path) -> WorkbookReadResult:
     check_archive(source)
     wb = _load(source)
     meta = _read_meta(wb)
-    form = form_for(meta.values["form"])
-    reader = _Reader(form, meta)
-    cols = TableColumns.of(form)
+    park_form = form_for(meta.values["form"])
+    reader = _Reader(park_form, meta)
     profile_sheet = meta.values.get("profile_sheet") or meta.years[0][1]
     park: dict[str, Raw] = {}
     years: dict[int, YearData] = {}
+    year_forms: dict[int, FormDefinition] = {}
     factor_raw: dict[tuple[int, str], tuple[Raw, str, str]] = {}
-    placed = plan_year_sheet(form).cell_of
-    expected = [k for k in placed if form.field(k).role in (INPUT, FACTOR) and form.field(k).group != PARK]
-    profile_keys = [k for k in placed if form.field(k).group == PARK and form.field(k).role == INPUT]
 
-    for year, sheet in meta.years:
+    for year, sheet, version in meta.years:
+        form = form_for(version)  # each year sheet is laid out by its own form version
+        reader.form = year_forms[year] = form
+        cols = TableColumns.of(form)
+        placed = plan_year_sheet(form).cell_of
+        expected = [k for k in placed if form.field(k).role in (INPUT, FACTOR) and form.field(k).group != PARK]
+        profile_keys = [k for k in placed if form.field(k).group == PARK and form.field(k).role == INPUT]
         ydata = YearData(form=form.version)
         years[year] = ydata
         if sheet not in wb.sheetnames:
@@ -375,13 +395,16 @@ def read_workbook(path: str | Path) -> WorkbookReadResult:
             if key not in seen:
                 reader.add(sheet, "", key, REJECTED, f"找不到“{form.field(key).label}”所在的行(行被删除？)")
 
-    sources = _read_sources(wb, reader, {y for y, _ in meta.years})
+    reader.form = park_form
+    sources = _read_sources(wb, reader, {y for y, _, _ in meta.years})
     for (year, key), (raw, sheet, ref) in factor_raw.items():
+        form = year_forms[year]
         override = _override(meta, form, park, year, key, raw, sources.get((year, key)))
         if override is not None:
             years[year].factors[key] = override
             said = f"，来源：{override.source}" if override.source else "，未注明来源"
             reader.add(sheet, ref, key, READ, f"采用填写的{form.field(key).label} {override.value}{said}")
+    form = park_form
     name_key = form.name_key
     if isinstance(park.get(name_key), str):
         park[name_key] = normalize_name(park[name_key])
@@ -390,7 +413,28 @@ def read_workbook(path: str | Path) -> WorkbookReadResult:
     elif problem := name_problem(str(park[name_key])):
         reader.add(profile_sheet, "", name_key, REJECTED, f"园区名称{problem}")
     result_park = ParkData(park=park, years=years, form=form.version)
-    return WorkbookReadResult(result_park, reader.report)
+    targets_read = False
+    if meta.values.get("target_sheet"):
+        targets_read = _read_targets(wb, reader, meta, result_park)
+    return WorkbookReadResult(result_park, reader.report, targets_read)
+
+
+def _read_targets(wb: Any, reader: _Reader, meta: _Meta, park: ParkData) -> bool:
+    sheet = meta.values["target_sheet"]
+    if sheet not in wb.sheetnames:
+        reader.add(sheet, "", "", REJECTED, f"缺少工作表“{sheet}”(碳达峰碳中和目标)：工作表被删除或改名")
+        return False
+    ws = wb[sheet]
+    if ws.max_row > MAX_ROWS:
+        reader.add(sheet, "", "", REJECTED, f"工作表的行数异常({ws.max_row} 行)")
+        return False
+    got = read_target_sheet(ws, target_forms(park), meta.targets, MAX_ROWS)
+    for ref, reason in got.problems:
+        reader.add(sheet, ref, "targets", REJECTED, reason)
+    for ref in got.read:
+        reader.add(sheet, ref, "targets", READ, "目标")
+    park.targets = got.targets
+    return bool(got.targets) or meta.values.get("template") != "1"
 
 
 def _read_sources(wb: Any, reader: _Reader, years: set[int]) -> dict[tuple[int, str], str | None]:

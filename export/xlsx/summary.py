@@ -8,6 +8,8 @@ by this module.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -48,8 +50,15 @@ def _scalar(value: object) -> Cached:
 
 
 def write_summary_sheet(
-    ws: Worksheet, form: FormDefinition, plan: YearPlan, result: ParkResult, years: list[int], park: ParkData
+    ws: Worksheet,
+    form: FormDefinition,
+    plans: Mapping[int, YearPlan],
+    result: ParkResult,
+    years: list[int],
+    park: ParkData,
 ) -> dict[str, Cached]:
+    """The series of ``form`` (the park's version); each year's cells are found on that year's own sheet
+    (``plans``: the plan of each year's version), a key its version does not have is "—"."""
     cached: dict[str, Cached] = {}
     ncols = 2 + len(years)
     last = get_column_letter(ncols + 1)
@@ -93,6 +102,9 @@ def write_summary_sheet(
         c.value, c.font, c.fill = title, st.SECTION_FONT, st.SECTION_FILL
 
     def year_ref(key: str, year: int) -> str:
+        plan = plans[year]
+        if key not in plan.cell_of:
+            return f'"{NA}"'
         return f"{quote_sheet(year_sheet_name(year))}!{plan.ref(key)}"
 
     r = 4

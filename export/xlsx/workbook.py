@@ -33,6 +33,7 @@ from export.xlsx.layout import (
     TAG_EXPLANATION,
     TAG_SOURCE,
     TAG_VALUE,
+    TARGET_SHEET,
     PlanLine,
     Tag,
     YearPlan,
@@ -41,9 +42,11 @@ from export.xlsx.layout import (
     year_sheet_name,
 )
 from export.xlsx.summary import write_summary_sheet
+from export.xlsx.targets_sheet import write_target_sheet
+from export.xlsx.text import set_text as _set_text
 from forms.park.atomic import atomic_write_bytes
 from forms.park.model import ParkData, Raw, YearData
-from forms.table.calc import ParkResult, YearResult, compute_park
+from forms.table.calc import ParkResult, compute_park
 from forms.table.definition import PARK, Field, FormDefinition
 from forms.table.expr import to_excel_guarded
 from forms.table.factors import CONFIDENCE_ZH, FactorValue, library
@@ -55,14 +58,14 @@ __all__ = ["template_park", "workbook_bytes", "write_workbook"]
 
 APP = "园区双碳填报 parkcarbon"
 UNAVAILABLE = "—"
-DANGEROUS_START = ("=", "+", "-", "@")
 
 
 def template_park(park: ParkData) -> ParkData:
     """The blank template of ``park``: its profile (name, province → grid default) and years, no values."""
     form = form_for(park.form)
     years = park.sorted_years() or list(range(form.first_year, form.first_year + 5))
-    return ParkData(park=dict(park.park), years={y: YearData(form=park.form) for y in years}, form=park.form)
+    forms = {y: park.years[y].form if y in park.years else park.form for y in years}  # each year keeps its version
+    return ParkData(park=dict(park.park), years={y: YearData(form=forms[y]) for y in years}, form=park.form)
 
 
 def write_workbook(park: ParkData, path: str | Path, *, template: bool = False) -> Path:
@@ -80,7 +83,7 @@ def workbook_bytes(park: ParkData, *, template: bool = False) -> bytes:
 
 
 def json_text(value: Raw) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    return json.dumps(value, ensure_ascii=True)  # ASCII: a lone surrogate survives the sheet as an escape
 
 
 @dataclass
@@ -98,6 +101,7 @@ class _Writer:
     factor_records: list[tuple[int, str, str, str, str]] = field(default_factory=list)
     factor_cells: dict[tuple[int, str], tuple[str, Cached]] = field(default_factory=dict)
     source_cells: dict[tuple[int, str], str] = field(default_factory=dict)
+    target_records: list[tuple[str, ...]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.form = form_for(self.park.form)
@@ -107,7 +111,24 @@ class _Writer:
         self.result = compute_park(self.park)
         self.findings = [] if self.template else validate_park(self.park, self.result)
         self.plan = plan_year_sheet(self.form)
-        self.maybe_unavailable = _maybe_unavailable(self.form)
+        self._plans: dict[str, YearPlan] = {self.form.version: self.plan}
+        self._unavailable: dict[str, frozenset[str]] = {}
+
+    # -- each year follows its own form version ---------------------------------------------------
+    def form_of(self, year: int) -> FormDefinition:
+        return self.result.form_of(year)
+
+    def plan_of(self, year: int) -> YearPlan:
+        form = self.form_of(year)
+        if form.version not in self._plans:
+            self._plans[form.version] = plan_year_sheet(form)
+        return self._plans[form.version]
+
+    def unavailable(self, year: int) -> frozenset[str]:
+        form = self.form_of(year)
+        if form.version not in self._unavailable:
+            self._unavailable[form.version] = _maybe_unavailable(form)
+        return self._unavailable[form.version]
 
     # -- whole workbook ---------------------------------------------------------------------------
     def build(self) -> bytes:
@@ -118,8 +139,13 @@ class _Writer:
         for i, year in enumerate(years):
             self.write_year(year, first=i == 0)
         summary = self.wb.create_sheet(SUMMARY_SHEET)
-        self.cached[SUMMARY_SHEET] = write_summary_sheet(summary, self.form, self.plan, self.result, years, self.park)
+        self.cached[SUMMARY_SHEET] = write_summary_sheet(
+            summary, self.form, {y: self.plan_of(y) for y in years}, self.result, years, self.park
+        )
         self.write_factor_sheet(years)
+        self.target_records = write_target_sheet(
+            self.wb.create_sheet(TARGET_SHEET), self.park, self.result, template=self.template
+        )
         self.write_meta(years)
         self.sty.apply()
         self.wb.calculation = CalcProperties(fullCalcOnLoad=True)
@@ -143,7 +169,10 @@ class _Writer:
     def put_raw(self, ws: Worksheet, ref: str, key: str, f: Field, raw: Raw) -> tuple[Cell, bool]:
         """Write what the clerk typed; returns the cell and whether it failed to parse."""
         cell = ws[ref]
-        if raw is None or (isinstance(raw, str) and raw == ""):
+        if raw is None:
+            return cell, False
+        if isinstance(raw, str) and raw == "":  # typed and cleared: kept as the empty text it is
+            self.raw_records.append((ws.title, ref, key, json_text(raw), json_text(None)))
             return cell, False
         if f.is_numeric:
             checked = f.kind_type.parse(raw)
@@ -158,21 +187,31 @@ class _Writer:
             if checked.error is None and is_blank(raw):
                 self.raw_records.append((ws.title, ref, key, json_text(raw), json_text(None)))
                 return cell, False
-            _set_text(cell, str(raw))
+            self.user_text(cell, key, str(raw))
             return cell, True
         if isinstance(raw, (int, float)) and not isinstance(raw, bool):
             cell.value = raw
         else:
-            _set_text(cell, str(raw))
+            self.user_text(cell, key, str(raw))
         return cell, False
+
+    def user_text(self, cell: Cell, key: str, text: str) -> None:
+        """Typed text; when a character had to be replaced (text.set_text), ``_meta`` keeps the text as typed
+        so that reading the unchanged cell back gives it unchanged."""
+        _set_text(cell, text)
+        if cell.value != text:
+            self.raw_records.append((cell.parent.title, cell.coordinate, key, json_text(text), json_text(cell.value)))
 
     # -- year sheet -------------------------------------------------------------------------------
     def write_year(self, year: int, *, first: bool) -> None:
-        form, plan, cols = self.form, self.plan, self.plan.columns
+        form, plan = self.form_of(year), self.plan_of(year)
+        cols = plan.columns
+        maybe_unavailable = self.unavailable(year)
         ws = self.wb.create_sheet(year_sheet_name(year))
         ydata = self.park.years.get(year) or YearData()
         yres = self.result.years[year]
-        first_sheet = year_sheet_name(self.park.sorted_years()[0])
+        first_year = self.park.sorted_years()[0]
+        first_sheet, first_plan = year_sheet_name(first_year), self.plan_of(first_year)
         last = cols.last_letter
         ncols = len(cols.ids)
         for i, width in enumerate(_column_widths(ncols), start=1):
@@ -184,7 +223,9 @@ class _Writer:
             primary = plan.cell_of.get(key) == ref
             cell = ws[ref]
             if f.group == PARK and not first:
-                self.formula(ws, ref, f"{_q(first_sheet)}!{plan.cell_of[key]}", _cached_raw(self.park.park.get(key)))
+                self.formula(
+                    ws, ref, f"{_q(first_sheet)}!{first_plan.cell_of[key]}", _cached_raw(self.park.park.get(key))
+                )
                 _style(self.sty, cell, st.COMPUTED_FILL, st.number_format(f), locked=True)
                 return []
             if not primary:
@@ -193,7 +234,7 @@ class _Writer:
                 return []
             if f.is_computed:
                 assert f.expr is not None
-                text = to_excel_guarded(f.expr, plan.ref, self.maybe_unavailable.__contains__)
+                text = to_excel_guarded(f.expr, plan.ref, maybe_unavailable.__contains__)
                 self.formula(ws, ref, text, _cached_value(yres.computed.get(key)))
                 _style(self.sty, cell, st.COMPUTED_FILL, st.number_format(f), locked=True)
                 return []
@@ -257,7 +298,7 @@ class _Writer:
             elif line.kind == "row":
                 self.write_table_row(ws, line, value_cell, year)
             elif line.kind == "subtotal":
-                self.write_subtotal_row(ws, line, yres)
+                self.write_subtotal_row(ws, line, year)
             elif line.kind == "note":
                 ws.merge_cells(f"A{r}:{last}{r}")
                 c = ws[f"A{r}"]
@@ -289,7 +330,8 @@ class _Writer:
 
     def write_table_row(self, ws: Worksheet, line: PlanLine, value_cell: Callable[[str, str], list[Tag]],
                         year: int) -> None:  # fmt: skip
-        cols, r = self.plan.columns, line.row
+        form, plan = self.form_of(year), self.plan_of(year)
+        cols, r = plan.columns, line.row
         row = line.table_row
         assert row is not None
         self.sty(ws.cell(r, 1, line.number), alignment=st.CENTER)
@@ -297,7 +339,7 @@ class _Writer:
         self.sty(label, alignment=st.indent_alignment(row.indent))
         self.sty(ws.cell(r, 3, row.unit), alignment=st.CENTER)
         tags: list[Tag] = []
-        texts = [k for k in row.cells.values() if not self.form.field(k).is_numeric]
+        texts = [k for k in row.cells.values() if not form.field(k).is_numeric]
         merge_text = len(row.cells) == 1 and texts
         for col_id in cols.ids[3:-1]:
             ref = f"{cols.letter(col_id)}{r}"
@@ -326,14 +368,15 @@ class _Writer:
         if tags:
             ws[f"{cols.key_letter}{r}"] = encode_tags(tags)
 
-    def write_subtotal_row(self, ws: Worksheet, line: PlanLine, yres: YearResult) -> None:
+    def write_subtotal_row(self, ws: Worksheet, line: PlanLine, year: int) -> None:
         """A 小计 line of the definition: a live formula per column, the app's value cached."""
-        cols, r, sub = self.plan.columns, line.row, line.subtotal
+        plan, yres = self.plan_of(year), self.result.years[year]
+        cols, r, sub = plan.columns, line.row, line.subtotal
         assert sub is not None
         label = ws.cell(r, 2, sub.label)
         for col_id in sub.cells:
-            ref = self.plan.subtotal_cells[(sub.id, col_id)]
-            text = to_excel_guarded(sub.expr(col_id), self.plan.ref, self.maybe_unavailable.__contains__)
+            ref = plan.subtotal_cells[(sub.id, col_id)]
+            text = to_excel_guarded(sub.expr(col_id), plan.ref, self.unavailable(year).__contains__)
             self.formula(ws, ref, text, _cached_value(yres.subtotal(sub.id, col_id)))
             _style(self.sty, ws[ref], st.COMPUTED_FILL, "#,##0.00", locked=True)
         for i in range(1, len(cols.ids) + 1):
@@ -346,13 +389,13 @@ class _Writer:
 
     def row_sources(self, keys: Iterable[str], year: int) -> list[str]:
         out: list[str] = []
-        yres = self.result.years[year]
+        yres, form = self.result.years[year], self.form_of(year)
         for key in keys:
-            f = self.form.field(key)
+            f = form.field(key)
             if not f.is_factor:
                 continue
             fv = yres.factors[key]
-            what = "系数" if self.form.is_coefficient(key) else "因子"
+            what = "系数" if form.is_coefficient(key) else "因子"
             if fv.origin == "override":
                 out.append(f"{what}：用户填写({short_source(fv.source) or '未注明来源'})")
             elif fv.source:
@@ -371,7 +414,8 @@ class _Writer:
         self.factor_cells[(year, f.key)] = (f"{_q(ws.title)}!{ref}", cell.value)
 
     def write_findings(self, ws: Worksheet, year: int, ydata: YearData, start: int) -> None:
-        cols = self.plan.columns
+        form = self.form_of(year)
+        cols = self.plan_of(year).columns
         last = cols.last_letter
         mine = [f for f in self.findings if f.year == year]
         warned = {f.key for f in mine if f.level == WARNING}
@@ -402,7 +446,7 @@ class _Writer:
             else:
                 rows.append(("错误", finding.message, None))
         for key in orphans:
-            label = self.form.field(key).label if key in self.form else key
+            label = form.field(key).label if key in form else key
             rows.append(("说明", f"{label}(当前没有对应的警告)", key))
         widths = _column_widths(len(cols.ids))
         for level, message, about in rows:
@@ -418,7 +462,7 @@ class _Writer:
             if about is not None:
                 text = ydata.explanations.get(about, "")
                 if text:
-                    _set_text(expl, text)
+                    self.user_text(expl, about, text)
                 _style(self.sty, expl, st.WARNING_FILL, st.TEXT_FORMAT, locked=False)
                 self.sty(expl, alignment=st.TOP_WRAP)
                 ws[f"{cols.key_letter}{r}"] = encode_tags([Tag("G", TAG_EXPLANATION, about)])
@@ -428,10 +472,11 @@ class _Writer:
             ws.row_dimensions[r].height = height
             r += 1
 
-    def page_setup(self, ws: Worksheet, year: int | None) -> None:
-        cols = self.plan.columns
-        ws.freeze_panes = f"D{self.plan.header_row + 1}" if year is not None else ws.freeze_panes
-        ws.print_title_rows = f"{self.plan.header_row}:{self.plan.header_row}"
+    def page_setup(self, ws: Worksheet, year: int) -> None:
+        plan = self.plan_of(year)
+        cols = plan.columns
+        ws.freeze_panes = f"D{plan.header_row + 1}"
+        ws.print_title_rows = f"{plan.header_row}:{plan.header_row}"
         ws.print_area = f"A1:{cols.last_letter}{max(ws.max_row, 1)}"
         st.print_setup(ws, self.park.name, f"{year} 年" if year else ws.title)
         ws.protection.sheet = True
@@ -463,15 +508,15 @@ class _Writer:
             c = ws.cell(3, i, h)
             self.sty(c, font=st.HEADER_FONT, fill=st.HEADER_FILL, alignment=st.CENTER, border=st.BORDER)
         r = 4
-        lib_defaults = _defaults(self.park, self.form, years)
+        lib_defaults = _defaults(self.park, self.form_of, years)
         for year in years:  # a locked year's default is its locked factor
             for key, fv in self.result.years[year].factors.items():
                 if fv.locked:
                     lib_defaults[(year, key)] = fv
         for year in years:
-            yres = self.result.years[year]
-            for n, key in enumerate(self.form.factor_keys, start=1):
-                f = self.form.field(key)
+            yres, form = self.result.years[year], self.form_of(year)
+            for n, key in enumerate(form.factor_keys, start=1):
+                f = form.field(key)
                 fv = yres.factors[key]
                 default = lib_defaults[(year, key)]
                 self.sty(ws.cell(r, 1, year), alignment=st.CENTER)
@@ -486,7 +531,7 @@ class _Writer:
                 source = fv.source if fv.origin == "override" else default.source
                 src = ws.cell(r, 7)
                 if source:
-                    _set_text(src, source)
+                    self.user_text(src, key, source)
                 _style(self.sty, src, st.FACTOR_FILL, st.TEXT_FORMAT, locked=False)
                 self.sty(src, alignment=st.LEFT_WRAP)
                 ws.cell(r, 8, _confidence_text(fv if fv.origin == "override" else default))
@@ -542,11 +587,13 @@ class _Writer:
             ("app", APP),
             ("summary_sheet", SUMMARY_SHEET),
             ("factor_sheet", FACTOR_SHEET),
+            ("target_sheet", TARGET_SHEET),
             ("profile_sheet", year_sheet_name(years[0])),
         ]
-        rows += [("year", str(y), year_sheet_name(y)) for y in years]
+        rows += [("year", str(y), year_sheet_name(y), self.form_of(y).version) for y in years]
         rows += [("raw", *rec) for rec in self.raw_records]
         rows += [("factor", str(y), key, dv, ds, ov) for y, key, dv, ds, ov in self.factor_records]
+        rows += self.target_records
         for r, values in enumerate(rows, start=1):
             for c, value in enumerate(values, start=1):
                 _set_text(ws.cell(r, c), str(value))
@@ -582,16 +629,6 @@ def _col(ref: str) -> str:
 
 def _q(name: str) -> str:
     return "'" + name.replace("'", "''") + "'"
-
-
-def _set_text(cell: Cell, text: str) -> None:
-    """Text that is never a formula: stored as a string, shown with a quote prefix when it looks like one."""
-    cell.value = text
-    cell.data_type = "s"
-    if text.startswith(DANGEROUS_START):
-        if not cell.has_style:
-            cell.number_format = st.TEXT_FORMAT  # creates the cell's style array
-        cell.quotePrefix = 1
 
 
 def _style(styles: st.CellStyles, cell: Cell, fill: object, fmt: str, *, locked: bool) -> None:
@@ -642,11 +679,17 @@ def _maybe_unavailable(form: FormDefinition) -> frozenset[str]:
     return frozenset(out)
 
 
-def _defaults(park: ParkData, form: FormDefinition, years: list[int]) -> dict[tuple[int, str], FactorValue]:
+def _defaults(
+    park: ParkData, form_of: Callable[[int], FormDefinition], years: list[int]
+) -> dict[tuple[int, str], FactorValue]:
     lib = library()
-    province = park.park.get(form.province_key)
-    province = province if isinstance(province, str) else None
-    return {(y, k): lib.default(form.field(k), province, y) for y in years for k in form.factor_keys}
+    out: dict[tuple[int, str], FactorValue] = {}
+    for y in years:
+        form = form_of(y)
+        province = park.park.get(form.province_key)
+        province = province if isinstance(province, str) else None
+        out.update({(y, k): lib.default(form.field(k), province, y) for k in form.factor_keys})
+    return out
 
 
 def _add_list_validation(ws: Worksheet, ref: str, options: tuple[str, ...]) -> None:

@@ -21,6 +21,18 @@ _NAME_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200b-\u200f\u202a-
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
+# what XML 1.0 (xlsx, docx), reportlab's paragraph markup and e-mail cannot carry: C0 controls but tab and line
+# breaks, DEL and C1 controls, lone surrogates, the non-characters U+FFFE/U+FFFF
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+REPLACEMENT = "\ufffd"
+
+
+def printable(text: str) -> str:
+    """``text`` as every output can carry it: each character no output format allows (see above) becomes
+    U+FFFD (�), so the clerk sees where it was.  Outputs only; the stored text is never changed."""
+    return _UNPRINTABLE.sub(REPLACEMENT, text) if _UNPRINTABLE.search(text) else text
+
+
 def normalize_name(name: Any) -> str:
     """A park name as stored and compared everywhere: NFC, no spaces around it."""
     return unicodedata.normalize("NFC", str(name or "")).strip()

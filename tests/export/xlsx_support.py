@@ -59,3 +59,31 @@ def convert(src: Path, fmt: str, outdir: Path, profile: Path) -> Path:
     out = outdir / (src.stem + "." + fmt.split(":")[0])
     assert out.exists(), f"LibreOffice 没有生成 {out}"
     return out
+
+
+MIXED_TARGETS = [
+    {"indicator": "intensity.co2_per_iva", "year": 2020, "kind": "reduction", "base_year": 2016, "value": 12,
+     "set_in": 2017, "source": "园区碳达峰实施方案"},
+    {"indicator": "emissions.total", "year": 2018, "kind": "peak"},
+    {"indicator": "pollutant.so2", "year": 2020, "kind": "max", "value": 950.5, "explanation": "=脱硫改造延期"},
+    {"indicator": "zero.co2_per_energy", "year": 2025, "kind": "min", "value": 0.2, "source": ""},
+    {"indicator": "energy.total_tce", "year": 2019, "kind": "max", "value": 1.0},
+]  # fmt: skip
+
+
+def mixed_park() -> ParkData:
+    """The demo park (eip-2021) with 2019 and 2020 moved to eip-2026: pollutants (typed text, a blank, a 0),
+    零碳园区 inputs, green power, and targets of all four kinds (met, missed, pending)."""
+    park = demo_park()
+    moved = {
+        2019: {"pollutant.so2": 1000, "pollutant.nox": "800", "pollutant.pm": 250, "pollutant.nh3n": 0,
+               "pollutant.source": "排污许可执行报告", "zero.clean_energy_share": 35.5, "power.green_purchased": 1000,
+               "zero.water_reuse": "92.5"},
+        2020: {"pollutant.so2": 900, "pollutant.nox": 700, "pollutant.pm": "", "pollutant.vocs": 12.25,
+               "pollutant.nh3n": 5, "zero.solid_waste_utilization": 81},
+    }  # fmt: skip
+    for year, values in moved.items():
+        park.years[year].form = "eip-2026"
+        park.years[year].values.update(values)
+    park.targets = [dict(t) for t in MIXED_TARGETS]
+    return park

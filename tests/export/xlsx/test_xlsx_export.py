@@ -11,7 +11,15 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from export.xlsx.layout import FACTOR_SHEET, META_SHEET, SUMMARY_SHEET, TableColumns, decode_tags, plan_year_sheet
+from export.xlsx.layout import (
+    FACTOR_SHEET,
+    META_SHEET,
+    SUMMARY_SHEET,
+    TARGET_SHEET,
+    TableColumns,
+    decode_tags,
+    plan_year_sheet,
+)
 from export.xlsx.workbook import template_park, write_workbook
 from forms.park.model import ParkData
 from forms.table.calc import compute_park
@@ -41,7 +49,8 @@ def _close(a: object, b: float) -> bool:
 
 def test_sheets_and_meta(demo_book: Path) -> None:
     wb = openpyxl.load_workbook(demo_book)
-    assert wb.sheetnames == ["2016年", "2017年", "2018年", "2019年", "2020年", SUMMARY_SHEET, FACTOR_SHEET, META_SHEET]
+    assert wb.sheetnames == ["2016年", "2017年", "2018年", "2019年", "2020年", SUMMARY_SHEET, FACTOR_SHEET, TARGET_SHEET,
+                             META_SHEET]  # fmt: skip
     assert wb[META_SHEET].sheet_state == "hidden"
     meta = {row[0]: row[1] for row in wb[META_SHEET].iter_rows(values_only=True)}
     assert meta["format"] == "parkcarbon-workbook/1"
