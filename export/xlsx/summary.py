@@ -17,12 +17,27 @@ from export.xlsx import styles as st
 from export.xlsx.cache import Cached
 from export.xlsx.layout import YearPlan, quote_sheet, year_sheet_name
 from forms.park.model import ParkData
+from forms.park.text_rules import printable
 from forms.table.calc import ParkResult
 from forms.table.definition import VALUES, FormDefinition
-from forms.table.trend import REDUCERS, NotFiled, metric_excel, reduced_key
+from forms.table.trend import (
+    REDUCERS,
+    NotFiled,
+    elasticity_excel,
+    growth_excel,
+    metric_excel,
+    pollutant_form,
+    reduced_key,
+    synergy_keys,
+    synergy_type_excel,
+)
 
 NA = "—"
 SUMMARY_TITLE = "汇总"
+
+
+def _na(value: object) -> Cached:
+    return NA if value is None else value  # type: ignore[return-value]
 
 
 def summary_keys(form: FormDefinition) -> list[tuple[str, list[str]]]:
@@ -66,7 +81,7 @@ def write_summary_sheet(
     for i, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = w
     ws.merge_cells(f"A1:{last}1")
-    ws["A1"] = f"{park.name or '(园区名称)'}　{years[0]}—{years[-1]} 年碳排放汇总"
+    ws["A1"] = printable(f"{park.name or '(园区名称)'}　{years[0]}—{years[-1]} 年碳排放汇总")
     ws["A1"].data_type = "s"  # the park name is user text: never a formula
     ws["A1"].font, ws["A1"].alignment = st.TITLE_FONT, st.CENTER
     ws.row_dimensions[1].height = 30
@@ -124,10 +139,12 @@ def write_summary_sheet(
     def year_cell(key: str, year: int) -> str:
         return year_ref(key, year)
 
+    metric_row: dict[str, int] = {}
     for title, metrics in (("同比变化(%)", form.yoy_metrics), ("趋势指标", form.trend_metrics)):
         group_row(r, title)
         r += 1
         for metric in metrics:
+            metric_row[metric.key] = r
             fmt = "0" if metric.reduce else "0.00"
             trend_value = result.trend.get(metric.key)
             if metric.reduce:
@@ -160,6 +177,36 @@ def write_summary_sheet(
                     text = f'"{NA}"'
                 put(r, year_col[years[-1]], text, _scalar(trend_value), fmt)
             r += 1
+    # 减污降碳: each pollutant's yoy change, its cross elasticity with the CO2 change and the type of each year
+    tracked = pollutant_form(form, result.year_forms)
+    co2 = form.yoy_metric(form.emissions_key)
+    co2_row = metric_row.get(co2.key) if co2 is not None else None
+    if tracked is not None and co2_row is not None:
+        group_row(r, "减污降碳协同效应")
+        r += 1
+        na = f'"{NA}"'
+        filed = set(years)
+        for key in tracked.pollutant_keys:
+            label = tracked.field(key).label
+            keys = synergy_keys(key)
+            yoy_r, elasticity_r, type_r = r, r + 1, r + 2
+            label_row(yoy_r, f"{label}同比变化", "%")
+            label_row(elasticity_r, f"{label.removesuffix('排放量')}协同控制交叉弹性", "",
+                      "交叉弹性 = 污染物排放量同比变化率 ÷ 二氧化碳排放总量同比变化率")  # fmt: skip
+            label_row(type_r, f"{label.removesuffix('排放量')}协同效应类型", "")
+            series = [result.trend.get(k) for k in keys]
+            for y in years:
+                col = year_col[y]
+                shown = [s.get(str(y)) if isinstance(s, dict) else None for s in series]
+                if y - 1 not in filed:
+                    for row in (yoy_r, elasticity_r, type_r):
+                        put(row, col, na, NA, "0.00")
+                    continue
+                p, c = f"{col}{yoy_r}", f"{col}{co2_row}"
+                put(yoy_r, col, growth_excel(year_ref(key, y), year_ref(key, y - 1), na), _na(shown[0]), "0.00")
+                put(elasticity_r, col, elasticity_excel(p, c, na), _na(shown[1]), "0.00")
+                put(type_r, col, synergy_type_excel(c, p, na), _na(shown[2]), "General")
+            r += 3
     ws.freeze_panes = "C4"
     ws.print_title_rows = "3:3"
     ws.print_area = f"A1:{last}{r - 1}"

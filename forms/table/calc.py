@@ -9,7 +9,7 @@ from forms.park.model import ParkData, YearData
 from forms.table.definition import FormDefinition
 from forms.table.factors import FactorLibrary, FactorValue, library
 from forms.table.registry import form_for
-from forms.table.trend import compute_synergy, compute_trend
+from forms.table.trend import compute_synergy, compute_trend, pollutant_form
 
 
 @dataclass
@@ -130,11 +130,7 @@ def compute_park(
     years = {y: known[y] if y in known else compute_year(park, y, lib) for y in park.sorted_years()}
     trend = compute_trend(form, {y: r.computed for y, r in years.items()}, {y: r.inputs for y, r in years.items()})
     year_forms = {y: form_for(park.years[y].form) for y in years if park.years[y].form != park.form}
-    if not form.pollutant_keys:
-        for other in year_forms.values():  # a baseline park with years moved to a version that tracks pollutants
-            if other.pollutant_keys:
-                form = other
-                break
+    form = pollutant_form(form, year_forms) or form
     trend.update(
         compute_synergy(form, {y: r.computed for y, r in years.items()}, {y: r.inputs for y, r in years.items()})
     )

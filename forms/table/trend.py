@@ -111,6 +111,39 @@ def compute_trend(form: FormDefinition, computed: Series, inputs: Series) -> dic
 
 
 QUADRANTS = {(-1, -1): "协同减排", (-1, 1): "减碳增污", (1, -1): "减污增碳", (1, 1): "协同增排"}
+NO_CHANGE = "无变化"
+
+
+def pollutant_form(form: FormDefinition, year_forms: Mapping[int, FormDefinition]) -> FormDefinition | None:
+    """The version whose pollutants the 减污降碳 trend follows: the park's own when it tracks pollutants, else
+    that of the first year moved to a version that does (a baseline park with years moved to eip-2026)."""
+    if form.pollutant_keys:
+        return form
+    return next((other for other in year_forms.values() if other.pollutant_keys), None)
+
+
+def synergy_keys(pollutant_key: str) -> tuple[str, str, str]:
+    """The multi-year keys of one pollutant (annual-cycle.md): its yoy change, cross elasticity and type."""
+    name = pollutant_key.split(".", 1)[1]
+    return f"trend.{pollutant_key}.yoy", f"synergy.{name}.elasticity", f"synergy.{name}.quadrant"
+
+
+def growth_excel(current: str, previous: str, na: str) -> str:
+    """:func:`growth_pct` as spreadsheet text over two cells (a blank or text cell is missing)."""
+    return f"IF(AND(ISNUMBER({current}),ISNUMBER({previous})),IF({previous}=0,{na},({current}/{previous}-1)*100),{na})"
+
+
+def elasticity_excel(pollutant_change: str, co2_change: str, na: str) -> str:
+    """The cross elasticity ΔP / ΔC as spreadsheet text; unavailable when either is, or ΔC is 0."""
+    p, c = pollutant_change, co2_change
+    return f"IF(AND(ISNUMBER({p}),ISNUMBER({c})),IF({c}=0,{na},{p}/{c}),{na})"
+
+
+def synergy_type_excel(co2_change: str, pollutant_change: str, na: str) -> str:
+    """:func:`synergy_type` as spreadsheet text (the same words, the same order of the tests)."""
+    c, p, q = co2_change, pollutant_change, QUADRANTS
+    return (f'IF(OR(NOT(ISNUMBER({c})),NOT(ISNUMBER({p}))),{na},IF(OR({c}=0,{p}=0),"{NO_CHANGE}",'
+            f'IF({c}<0,IF({p}<0,"{q[(-1, -1)]}","{q[(-1, 1)]}"),IF({p}<0,"{q[(1, -1)]}","{q[(1, 1)]}"))))')  # fmt: skip
 
 
 def synergy_type(co2_change: float | None, pollutant_change: float | None) -> str | None:
@@ -118,7 +151,7 @@ def synergy_type(co2_change: float | None, pollutant_change: float | None) -> st
     if co2_change is None or pollutant_change is None:
         return None
     if co2_change == 0 or pollutant_change == 0:
-        return "无变化"
+        return NO_CHANGE
     return QUADRANTS[(1 if co2_change > 0 else -1, 1 if pollutant_change > 0 else -1)]
 
 
@@ -141,20 +174,20 @@ def compute_synergy(form: FormDefinition, computed: Series, inputs: Series) -> d
     }
     out: dict[str, object] = {}
     for key in form.pollutant_keys:
-        name = key.split(".", 1)[1]
+        yoy_key, elasticity_key, quadrant_key = synergy_keys(key)
         yoy = {
             y: growth_pct(inputs.get(y, {}).get(key), inputs.get(y - 1, {}).get(key)) if y - 1 in computed else None
             for y in years[1:]
         }
-        out[f"trend.{key}.yoy"] = {str(y): v for y, v in yoy.items()}
+        out[yoy_key] = {str(y): v for y, v in yoy.items()}
         elasticity: dict[str, float | None] = {}
         kinds: dict[str, str | None] = {}
         for y in years[1:]:
             c, p = co2[y], yoy[y]
             elasticity[str(y)] = None if c is None or p is None or c == 0 else p / c
             kinds[str(y)] = synergy_type(c, p)
-        out[f"synergy.{name}.elasticity"] = elasticity
-        out[f"synergy.{name}.quadrant"] = kinds
+        out[elasticity_key] = elasticity
+        out[quadrant_key] = kinds
     return out
 
 

@@ -10,12 +10,14 @@ import openpyxl
 import pytest
 
 import export.xlsx.workbook as xlsx_module
-from export.xlsx.layout import plan_year_sheet
+from export.xlsx.layout import SUMMARY_SHEET, plan_year_sheet
 from export.xlsx.reader import read_workbook
 from export.xlsx.workbook import write_workbook
 from forms.park.model import ParkData
 from forms.park.parkfile import park_from_json, park_to_json
 from forms.table.calc import compute_park
+from forms.table.registry import form_for
+from forms.table.trend import synergy_keys
 from tests.export.xlsx.test_xlsx_recalc import _profile
 from tests.export.xlsx_support import convert, mixed_park, soffice
 from tests.forms.table.test_eip2026 import _doc
@@ -48,7 +50,8 @@ def test_eip2026_workbook_imports_back_unchanged(tmp_path: Path) -> None:
 @pytest.mark.parametrize("make", [_park, mixed_park], ids=["eip-2026", "mixed"])
 def test_libreoffice_recalculates_the_new_sections(make, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     """Every computed cell of the new sections (all computed cells, for the park whose years 2019–2020 were
-    moved to eip-2026: each year sheet laid out by its own version) equals calc after LibreOffice recalculates."""
+    moved to eip-2026: each year sheet laid out by its own version) and the 汇总 sheet's 减污降碳 rows equal
+    calc after LibreOffice recalculates."""
     park = make()
     mixed = len({y.form for y in park.years.values()}) > 1
     result = compute_park(park)
@@ -79,6 +82,27 @@ def test_libreoffice_recalculates_the_new_sections(make, tmp_path: Path, monkeyp
         assert len(new_keys) >= 4 and not any(k in result.years[2018].computed for k in new_keys)
     else:
         assert checked >= 5 * 14
+    # the 汇总 sheet's 减污降碳 rows: each pollutant's yoy change, cross elasticity and type, as calc prints them
+    ws = wb[SUMMARY_SHEET]
+    rows = {ws.cell(r, 1).value: r for r in range(4, ws.max_row + 1)}
+    years = sorted(result.years)
+    tracked = form_for("eip-2026")
+    for key in tracked.pollutant_keys:
+        label = tracked.field(key).label
+        name = label.removesuffix("排放量")
+        for row_label, trend_key in zip((f"{label}同比变化", f"{name}协同控制交叉弹性", f"{name}协同效应类型"),
+                                        synergy_keys(key), strict=True):  # fmt: skip
+            series = result.trend[trend_key]
+            for i, y in enumerate(years):
+                got = ws.cell(rows[row_label], 3 + i).value
+                expected = series.get(str(y)) if i else None  # type: ignore[union-attr]
+                checked += 1
+                if expected is None or isinstance(expected, str):
+                    ok = got == (expected or "—")
+                else:
+                    ok = isinstance(got, int | float) and math.isclose(got, expected, rel_tol=1e-9, abs_tol=1e-9)
+                if not ok:
+                    wrong.append(f"汇总 {row_label} {y}: LibreOffice {got!r}, calc {expected!r}")
     for sheet in wb.worksheets:  # no spreadsheet error anywhere
         for line in sheet.iter_rows(values_only=True):
             wrong += [
