@@ -18,6 +18,7 @@ from export.pdf.annual import DOC_TITLE, build_annual_pdf
 from export.word.annual import build_annual_docx
 from forms.park.atomic import atomic_write_bytes
 from forms.park.model import ParkData
+from forms.park.parkfile import printable_park
 from forms.report.annual import FINAL_KEY, check_chapter
 from forms.table.calc import compute_park
 
@@ -40,6 +41,9 @@ def annual_bytes(park: ParkData, year: int) -> tuple[bytes, bytes, bool, list[st
     gaps = [g.message for g in check_chapter(park, result, year)]
     marks = park.report.extra.get(FINAL_KEY)
     final = not gaps and isinstance(marks, dict) and str(year) in marks
+    shown = printable_park(park)  # the files show text they can carry (the park is not changed)
+    if shown is not park:
+        park, result = shown, compute_park(shown)
     fp = fingerprint(park)
     pdf = build_annual_pdf(park, year, fp, draft=not final, result=result)
     docx = build_annual_docx(park, year, draft=not final, result=result)

@@ -24,7 +24,8 @@ LENGTH = 12
 
 def canonical_json(park: ParkData) -> bytes:
     doc = park_to_json(park)
-    return json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False).encode("utf-8")
+    text = json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    return text.encode("utf-8", "surrogatepass")  # a lone surrogate typed in the window hashes too
 
 
 def fingerprint(park: ParkData) -> str:

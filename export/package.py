@@ -36,9 +36,9 @@ from export.filenames import safe_name
 from export.fingerprint import fingerprint, sha256_hex
 from forms.park.atomic import atomic_write_bytes
 from forms.park.model import ParkData
-from forms.park.parkfile import dumps
+from forms.park.parkfile import dumps, printable_park
 from forms.report.annual import chapter_years
-from forms.report.check import final_gate
+from forms.report.check import FINAL_KEY, content_fingerprint, final_gate
 from forms.report.check import is_final as report_is_final
 from forms.table.calc import compute_park
 from forms.table.factors import library_version
@@ -244,11 +244,15 @@ def build_package(park: ParkData, *, today: _dt.date | None = None, now: _dt.dat
     today = today or now.date()
     _stage(progress, 0)
     result = compute_park(park)
-    fp = fingerprint(park)
-    final = is_final(park, result)
+    final = is_final(park, result)  # the gate runs on the park as stored
     notes: list[str] = []
     if not final and _marked_final(park):
         notes.append("园区带有定稿记录，但导出时的定稿检查没有通过(仍有错误或未说明的警告)，本次按草稿导出。")
+    shown = shown_park(park, final)
+    if shown is not park:  # every file of the set (and its fingerprint) shows the same printable text
+        notes.append(REPLACED_NOTE)
+        park, result = shown, compute_park(shown)
+    fp = fingerprint(park)
     draft = not final
     name = safe_name(park.name)
     stem = f"{name}_碳达峰碳中和材料_{today:%Y%m%d}"
@@ -277,6 +281,22 @@ def build_package(park: ParkData, *, today: _dt.date | None = None, now: _dt.dat
     if note:
         notes.insert(0, note)
     return Package(stem, fp, final, files, review, zip_data, eml, manifest, notes, name)
+
+
+REPLACED_NOTE = (
+    "有些文字中含有无法写入文件的字符(控制字符或无效的 Unicode 字符)，导出的材料中以“�”代替；数据库中保存的内容不变。"
+)
+
+
+def shown_park(park: ParkData, final: bool) -> ParkData:
+    """The park as the files show it (forms.park.text_rules.printable_park).  A park that passed the 定稿 gate
+    keeps its 定稿 record, re-stamped with the content of the shown text, so the set's park file is final too."""
+    shown = printable_park(park)
+    if shown is not park and final:
+        record = shown.report.extra.get(FINAL_KEY)
+        if isinstance(record, dict):
+            shown.report.extra[FINAL_KEY] = {**record, "fingerprint": content_fingerprint(shown)}
+    return shown
 
 
 def _annual_files(park: ParkData) -> list[PackageFile]:

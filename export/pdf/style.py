@@ -30,6 +30,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
 from export.pdf.fonts import BUNDLED_NAME, FontSet, register_fonts
+from forms.park.text_rules import printable
 from forms.report.typography import CANNOT_END, CANNOT_START, UNBREAKABLE_RUNS, chinese_punctuation, is_chinese
 
 PORTRAIT = A4
@@ -186,8 +187,9 @@ def make_styles(fonts: FontSet | None = None) -> Styles:
 
 
 def escape(text: str) -> str:
-    """Plain text to reportlab Paragraph markup (clerk text is never interpreted as markup)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Plain text to reportlab Paragraph markup (clerk text is never interpreted as markup; characters no
+    output can carry are shown as �, see forms.park.text_rules.printable)."""
+    return printable(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 @lru_cache(maxsize=16)

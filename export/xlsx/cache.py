@@ -17,6 +17,8 @@ from collections.abc import Mapping
 from functools import partial
 from xml.sax.saxutils import escape
 
+from forms.park.text_rules import printable
+
 Cached = float | int | str | None
 
 _FORMULA_CELL = re.compile(rb'<c r="([A-Z]+[0-9]+)"((?: [a-zA-Z]+="[^"]*")*)><f>(.*?)</f>(?:<v ?/>|<v></v>)</c>', re.S)
@@ -31,7 +33,7 @@ def _render(match: re.Match[bytes], values: Mapping[str, Cached]) -> bytes:
     if value is None:
         return match.group(0)
     if isinstance(value, str):
-        text = escape(value).encode("utf-8")
+        text = escape(printable(value)).encode("utf-8")  # (a typed profile field, cached on later sheets)
         return b'<c r="%s"%s t="str"><f>%s</f><v>%s</v></c>' % (match.group(1), attrs, match.group(3), text)
     number = repr(float(value)) if isinstance(value, float) else str(int(value))
     return b'<c r="%s"%s><f>%s</f><v>%s</v></c>' % (match.group(1), attrs, match.group(3), number.encode())

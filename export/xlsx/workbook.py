@@ -46,6 +46,7 @@ from export.xlsx.targets_sheet import write_target_sheet
 from export.xlsx.text import set_text as _set_text
 from forms.park.atomic import atomic_write_bytes
 from forms.park.model import ParkData, Raw, YearData
+from forms.park.text_rules import printable
 from forms.table.calc import ParkResult, compute_park
 from forms.table.definition import PARK, Field, FormDefinition
 from forms.table.expr import to_excel_guarded
@@ -354,7 +355,7 @@ class _Writer:
         if row.note:
             sources.insert(0, row.note)
         if sources:
-            c = ws.cell(r, len(cols.ids), "；".join(sources))
+            c = ws.cell(r, len(cols.ids), printable("；".join(sources)))
             self.sty(c, font=st.NOTE_FONT, alignment=st.LEFT_WRAP)
         for i in range(1, len(cols.ids) + 1):
             cell = ws.cell(r, i)
@@ -453,7 +454,7 @@ class _Writer:
             self.sty(ws.cell(r, 1, level), alignment=st.CENTER)
             self.sty(ws.cell(r, 1), font=st.ERROR_FONT if level == "错误" else st.BOLD_FONT)
             ws.merge_cells(f"B{r}:F{r}")
-            msg = ws.cell(r, 2, message)
+            msg = ws.cell(r, 2, printable(message))
             self.sty(msg, alignment=st.LEFT_WRAP, font=st.BODY_FONT)
             ws.merge_cells(f"G{r}:{last}{r}")
             expl = ws.cell(r, 7)
@@ -546,7 +547,7 @@ class _Writer:
                     notes += f"出处：{default.citation}"
                 if fv.origin == "override" and fv.error:
                     notes = f"填写的数值无法识别：{fv.error}。" + notes
-                ws.cell(r, 10, notes)
+                ws.cell(r, 10, printable(notes))
                 for i in range(1, len(headers) + 1):
                     c = ws.cell(r, i)
                     self.sty(c, border=st.BORDER, font=st.BODY_FONT)
@@ -645,7 +646,7 @@ def _cached_raw(raw: Raw) -> Cached:
         return None
     if isinstance(raw, (int, float)):
         return raw
-    return str(raw)
+    return printable(str(raw))
 
 
 def _confidence_text(fv: FactorValue) -> str:

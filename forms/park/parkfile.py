@@ -8,13 +8,23 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from copy import deepcopy
 from pathlib import Path
 from typing import Any
 
 from forms.park.atomic import atomic_write_bytes
 from forms.park.model import FactorOverride, ParkData, ReportData, YearData
-from forms.park.text_rules import MAX_DEPTH, MAX_DIGITS, name_problem, normalize_name, number_problem, text_problem
+from forms.park.text_rules import (
+    MAX_DEPTH,
+    MAX_DIGITS,
+    has_unprintable,
+    name_problem,
+    normalize_name,
+    number_problem,
+    printable,
+    text_problem,
+)
 from forms.table.definition import FormDefinition
 from forms.table.registry import FORM_VERSIONS, form_for
 from forms.table.targets import TargetError, parse_target
@@ -318,8 +328,60 @@ def park_to_json(park: ParkData) -> dict[str, Any]:
     return doc
 
 
+# -- the park as the outputs show it ----------------------------------------------------------------------
+
+
+def _printable_json(obj: Any) -> Any:
+    if isinstance(obj, str):
+        return printable(obj)
+    if isinstance(obj, dict):
+        return {printable(k) if isinstance(k, str) else k: _printable_json(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_printable_json(v) for v in obj]
+    return obj
+
+
+def _any_unprintable(obj: Any) -> bool:
+    if isinstance(obj, str):
+        return has_unprintable(obj)
+    if isinstance(obj, dict):
+        return any(_any_unprintable(k) or _any_unprintable(v) for k, v in obj.items())
+    if isinstance(obj, list):
+        return any(_any_unprintable(v) for v in obj)
+    return False
+
+
+def printable_park(park: ParkData) -> ParkData:
+    """The park as the outputs show it: every text through :func:`printable`.  The same object when nothing
+    needs replacing (the common case), otherwise a copy; the park itself is never changed."""
+    parts: list[Any] = [park.park, park.targets, park.report.sections, park.report.projects, park.report.scenarios,
+                        park.report.extra]  # fmt: skip
+    for y in park.years.values():
+        parts += [y.values, y.meta, y.explanations, y.locked_factors, [[f.value, f.source] for f in y.factors.values()]]
+    if not _any_unprintable(parts):
+        return park
+    clean = _printable_json
+    years = {
+        year: YearData(values=clean(y.values), factors={k: FactorOverride(clean(f.value), printable(f.source))
+                                                        for k, f in y.factors.items()},
+                       explanations=clean(y.explanations), meta=clean(y.meta), form=y.form,
+                       locked_factors=clean(y.locked_factors))
+        for year, y in park.years.items()
+    }  # fmt: skip
+    report = ReportData(outline=park.report.outline, sections=clean(park.report.sections),
+                        projects=clean(park.report.projects), scenarios=clean(park.report.scenarios),
+                        extra=clean(park.report.extra))  # fmt: skip
+    return ParkData(park=clean(park.park), years=years, report=report, form=park.form, targets=clean(park.targets))
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def dumps(park: ParkData) -> str:
-    return json.dumps(park_to_json(park), ensure_ascii=False, indent=1)
+    """The park file's text.  It can always be written as UTF-8: a lone surrogate (which UTF-8 cannot hold) is
+    written as its JSON escape ``\\udXXX``; control characters are escaped by JSON itself."""
+    text = json.dumps(park_to_json(park), ensure_ascii=False, indent=1)
+    return _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def loads(text: str) -> ParkData:

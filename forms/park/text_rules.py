@@ -33,6 +33,10 @@ def printable(text: str) -> str:
     return _UNPRINTABLE.sub(REPLACEMENT, text) if _UNPRINTABLE.search(text) else text
 
 
+def has_unprintable(text: str) -> bool:
+    return _UNPRINTABLE.search(text) is not None
+
+
 def normalize_name(name: Any) -> str:
     """A park name as stored and compared everywhere: NFC, no spaces around it."""
     return unicodedata.normalize("NFC", str(name or "")).strip()

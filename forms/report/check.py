@@ -605,7 +605,7 @@ def content_fingerprint(park: ParkData) -> str:
         if isinstance(lock, dict):  # when and why a year's factors were locked is bookkeeping; the values are content
             ydoc["locked_factors"] = {k: v for k, v in lock.items() if k not in ("at", "reason")}
     text = json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]  # (a lone surrogate too)
 
 
 def final_record(park: ParkData, result: ParkResult, now: _dt.datetime | None = None) -> dict[str, Any]:

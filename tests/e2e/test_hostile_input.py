@@ -1,7 +1,13 @@
 """The hostile-input corpus (issue 19, item 7) through calc, check, import (JSON and xlsx) and export:
 exit 2 with a Chinese message naming the problem (0/1 where the input is valid), never a traceback, the
 database unchanged on refusal.  Every case runs in-process; one case of each group also as the real
-``python main.py`` subprocess; the valid ones are exported."""
+``python main.py`` subprocess.
+
+After the import, every park then in the database is exported (``export PARK --out DIR``): the case's park
+where it was accepted, the demo park it may have replaced or left alone.  The export must succeed (or exit 2
+with a Chinese message), write the whole set, never a traceback, and leave the database as it was.  An
+export depends only on the park's content, so a park whose park file is byte-identical to one already
+exported in this run (the untouched demo park of every refused case) is not exported again."""
 
 from __future__ import annotations
 
@@ -15,7 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from export.cli import run_calc, run_check, run_import_json, run_import_workbook
+from export.cli import run_calc, run_check, run_export, run_import_json, run_import_workbook
+from forms.park.parkfile import dumps
 from storage import Database
 from tests.e2e.hostile_corpus import CASES, DEMO, REPO, Case, by_group
 
@@ -88,6 +95,34 @@ def test_case(case: Case, tmp_path: Path, seeded_db: Path, capfd: pytest.Capture
         _refusal(captured.err, case)
         assert "已用" not in captured.err  # never claims a replacement that did not happen
         assert _sha(db) == before, "the database changed on a refusal"
+    _export_all(case, db, tmp_path / "out")
+
+
+_EXPORTED: set[str] = set()  # sha-256 of the park files already exported in this run
+
+
+def _export_all(case: Case, db: Path, out_dir: Path) -> None:
+    with Database.open(db, read_only=True) as database:
+        parks = [(p.name, database.load_park(p.id)) for p in database.list_parks()]
+    assert parks, f"{case.group}/{case.id}: no park left in the database"
+    for name, park in parks:
+        content = hashlib.sha256(dumps(park).encode("utf-8")).hexdigest()
+        if content in _EXPORTED:
+            continue
+        before = _sha(db)
+        out, err = io.StringIO(), io.StringIO()
+        code = run_export(name, str(out_dir), str(db), out=out, err=err)
+        text = out.getvalue() + err.getvalue()
+        assert "Traceback" not in text, f"{case.group}/{case.id}: {text}"
+        assert _sha(db) == before, f"{case.group}/{case.id}: the export changed the database"
+        if code == 2:
+            assert any(word in err.getvalue() for word in CHINESE), err.getvalue()
+            continue
+        assert code == 0, f"{case.group}/{case.id}: export exited {code}: {err.getvalue()}"
+        written = [line.split("：", 1)[1] for line in out.getvalue().splitlines() if line.startswith("已导出")]
+        assert any(p.endswith(".zip") for p in written) and all(Path(p).is_file() for p in written), text
+        assert any(p.endswith(".xlsx") for p in written) and sum(p.endswith(".pdf") for p in written) >= 2, text
+        _EXPORTED.add(content)
 
 
 SUBPROCESS = [
