@@ -188,24 +188,23 @@ def write_summary_sheet(
         filed = set(years)
         for key in tracked.pollutant_keys:
             label = tracked.field(key).label
-            keys = synergy_keys(key)
             yoy_r, elasticity_r, type_r = r, r + 1, r + 2
             label_row(yoy_r, f"{label}同比变化", "%")
             label_row(elasticity_r, f"{label.removesuffix('排放量')}协同控制交叉弹性", "",
                       "交叉弹性 = 污染物排放量同比变化率 ÷ 二氧化碳排放总量同比变化率")  # fmt: skip
             label_row(type_r, f"{label.removesuffix('排放量')}协同效应类型", "")
-            series = [result.trend.get(k) for k in keys]
+            trends = [result.trend.get(k) for k in synergy_keys(key)]
             for y in years:
                 col = year_col[y]
-                shown = [s.get(str(y)) if isinstance(s, dict) else None for s in series]
+                shown = [t.get(str(y)) if isinstance(t, dict) else None for t in trends]
                 if y - 1 not in filed:
                     for row in (yoy_r, elasticity_r, type_r):
                         put(row, col, na, NA, "0.00")
                     continue
-                p, c = f"{col}{yoy_r}", f"{col}{co2_row}"
+                p_ref, c_ref = f"{col}{yoy_r}", f"{col}{co2_row}"
                 put(yoy_r, col, growth_excel(year_ref(key, y), year_ref(key, y - 1), na), _na(shown[0]), "0.00")
-                put(elasticity_r, col, elasticity_excel(p, c, na), _na(shown[1]), "0.00")
-                put(type_r, col, synergy_type_excel(c, p, na), _na(shown[2]), "General")
+                put(elasticity_r, col, elasticity_excel(p_ref, c_ref, na), _na(shown[1]), "0.00")
+                put(type_r, col, synergy_type_excel(c_ref, p_ref, na), _na(shown[2]), "General")
             r += 3
     ws.freeze_panes = "C4"
     ws.print_title_rows = "3:3"
