@@ -20,7 +20,7 @@ from forms.park.model import ParkData
 from forms.table.calc import ParkResult, YearResult, compute_park
 from forms.table.definition import META, PARK, VALUES, Field, FormDefinition, Row, Section
 from forms.table.kinds import kind_of
-from forms.table.numbers import format_number, is_blank
+from forms.table.numbers import is_blank
 
 TABLE_FONT = 8.5
 FIXED_HEAD = ("序号", "指标", "单位")
@@ -32,16 +32,15 @@ def shown_value(field: Field, value: float | None) -> str:
 
 
 def input_text(field: Field, raw: object, parsed: float | None, error: bool) -> str:
-    """A typed input as printed: all significant digits; text that does not parse is shown as typed."""
+    """A typed input as printed: to the form's display precision of its unit, like every computed value
+    (the stored value keeps every digit); text that does not parse is shown as typed."""
     if is_blank(raw) and not (isinstance(raw, str) and raw.strip() and not field.is_numeric):
         return ""
     if error or not field.is_numeric:
         return str(raw).strip()
     if parsed is None:
         return ""
-    if field.kind_type.places is not None:
-        return field.kind_type.format(parsed)
-    return format_number(parsed, None)
+    return field.kind_type.format(parsed, field.decimals)  # integer and year kinds print no decimals
 
 
 def cell_text(form: FormDefinition, park: ParkData, year: int, yr: YearResult, key: str) -> str:
@@ -107,7 +106,8 @@ def year_table_rows(form: FormDefinition, park: ParkData, year: int, yr: YearRes
             cells = ["", sub.label, ""]
             for column in form.columns:
                 shown = column.id in sub.cells and filled
-                cells.append(kind_of("number").format(yr.subtotal(sub.id, column.id), 2) if shown else "")
+                decimals = form.subtotal_decimals(sub, column.id) if shown else 0
+                cells.append(kind_of("number").format(yr.subtotal(sub.id, column.id), decimals) if shown else "")
             rows.append(cells)
         if section.note:
             spans[len(rows)] = 0

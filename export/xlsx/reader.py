@@ -471,13 +471,15 @@ def _override(
 ) -> FactorOverride | None:
     """A factor override when the workbook's value or source differs from the default exported with it."""
     recorded = meta.factors.get((year, key))
+    printed = {""}
     if recorded is None:
         province = park.get(form.province_key)
         fv = library().default(form.field(key), province if isinstance(province, str) else None, year)
         recorded = (fv.value, fv.source, False)
+        printed.add(fv.printed_source)  # the workbook prints the citation as the default's source
     default_value, default_source, was_override = recorded
     source = source or ""
-    if source == default_source:
+    if source == default_source or source in printed:
         source = ""
     if raw is None or is_blank(raw):
         return None

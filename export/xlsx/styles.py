@@ -15,6 +15,7 @@ from openpyxl.styles.fonts import DEFAULT_FONT
 from openpyxl.worksheet.worksheet import Worksheet
 
 from forms.table.definition import Field
+from forms.table.numbers import SIGNIFICANT, significant_decimals
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -54,15 +55,25 @@ VCENTER = Alignment(vertical="center")
 TEXT_FORMAT = "@"
 
 
-def number_format(field: Field) -> str:
-    """The display format of a field's cell, from its kind and decimals (never from its key)."""
+def number_format(field: Field, value: object = None) -> str:
+    """The display format of a field's cell, from its kind and the form's display precision (never from its
+    key).  A factor shows its own significant digits: pass the cell's ``value`` (without one, General)."""
     kind = field.kind_type
     if kind.yes_no:
         return '"是";"是";"否"'  # stored as 1 / 0, shown as 是 / 否
     if not kind.numeric:
         return TEXT_FORMAT
     decimals = field.decimals if kind.places is None else kind.places
-    return ("#,##0" if kind.grouping else "0") + ("." + "0" * decimals if decimals > 0 else "")
+    if decimals is None or decimals == SIGNIFICANT:
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            return "General"
+        decimals = significant_decimals(float(value))
+    return decimals_format(decimals, grouping=kind.grouping)
+
+
+def decimals_format(decimals: int, *, grouping: bool = True) -> str:
+    """A number format with ``decimals`` decimals (the form's display precision), thousands grouped."""
+    return ("#,##0" if grouping else "0") + ("." + "0" * decimals if decimals > 0 else "")
 
 
 _INDENTS: dict[int, Alignment] = {}

@@ -131,7 +131,7 @@ def write_summary_sheet(
             label_row(r, f.label, f.unit)
             for y in years:
                 value = result.years[y].value(key)
-                put(r, year_col[y], year_ref(key, y), NA if value is None else value, st.number_format(f))
+                put(r, year_col[y], year_ref(key, y), NA if value is None else value, st.number_format(f, value))
             row_of[key] = r
             r += 1
 

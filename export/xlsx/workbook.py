@@ -50,7 +50,7 @@ from forms.park.text_rules import printable
 from forms.table.calc import ParkResult, compute_park
 from forms.table.definition import PARK, Field, FormDefinition
 from forms.table.expr import to_excel_guarded
-from forms.table.factors import CONFIDENCE_ZH, FactorValue, library
+from forms.table.factors import FactorValue, library, printed_grade
 from forms.table.numbers import is_blank
 from forms.table.registry import form_for
 from forms.table.validate import WARNING, Finding, validate_park
@@ -231,7 +231,7 @@ class _Writer:
                 return []
             if not primary:
                 self.formula(ws, ref, plan.cell_of[key], _cached_value(yres.value(key)))
-                _style(self.sty, cell, st.COMPUTED_FILL, st.number_format(f), locked=True)
+                _style(self.sty, cell, st.COMPUTED_FILL, st.number_format(f, yres.value(key)), locked=True)
                 return []
             if f.is_computed:
                 assert f.expr is not None
@@ -379,7 +379,7 @@ class _Writer:
             ref = plan.subtotal_cells[(sub.id, col_id)]
             text = to_excel_guarded(sub.expr(col_id), plan.ref, self.unavailable(year).__contains__)
             self.formula(ws, ref, text, _cached_value(yres.subtotal(sub.id, col_id)))
-            _style(self.sty, ws[ref], st.COMPUTED_FILL, "#,##0.00", locked=True)
+            _style(self.sty, ws[ref], st.COMPUTED_FILL, st.decimals_format(self.form.subtotal_decimals(sub, col_id)), locked=True)
         for i in range(1, len(cols.ids) + 1):
             c = ws.cell(r, i)
             self.sty(c, border=st.BORDER)
@@ -399,9 +399,9 @@ class _Writer:
             what = "系数" if form.is_coefficient(key) else "因子"
             if fv.origin == "override":
                 out.append(f"{what}：用户填写({short_source(fv.source) or '未注明来源'})")
-            elif fv.source:
-                grade = f"，{fv.grade} 级" if fv.grade else ""
-                out.append(f"{what}：{short_source(fv.source)}{grade}")
+            elif fv.printed_source:
+                grade = printed_grade(fv, self.form.is_coefficient(key))
+                out.append(f"{what}：{short_source(fv.printed_source)}" + (f"，{grade}" if grade else ""))
         return out
 
     def write_factor_cell(self, ws: Worksheet, ref: str, year: int, f: Field, fv: FactorValue) -> None:
@@ -411,7 +411,7 @@ class _Writer:
             _, bad = self.put_raw(ws, ref, f.key, f, fv.raw)
         elif fv.value is not None:
             cell.value = fv.value
-        _style(self.sty, cell, st.ERROR_FILL if bad else st.FACTOR_FILL, st.number_format(f), locked=False)
+        _style(self.sty, cell, st.ERROR_FILL if bad else st.FACTOR_FILL, st.number_format(f, fv.value), locked=False)
         self.factor_cells[(year, f.key)] = (f"{_q(ws.title)}!{ref}", cell.value)
 
     def write_findings(self, ws: Worksheet, year: int, ydata: YearData, start: int) -> None:
@@ -501,7 +501,7 @@ class _Writer:
         ws.merge_cells(f"A2:{last}2")
         ws["A2"] = (
             "“采用值”取自各年度表(在年度表的绿色单元格中修改)；改用非默认值时，请在“来源”栏注明依据。"
-            "可信度 C 级为未核实，须在报送前核对；示意值仅供参考。"
+            "“未核实”的因子须在报送前核对；示意值仅供参考。"
         )
         self.sty(ws["A2"], font=st.SUBTITLE_FONT, alignment=st.LEFT_WRAP)
         ws.row_dimensions[2].height = 28
@@ -526,25 +526,24 @@ class _Writer:
                 self.sty(ws.cell(r, 4, f.unit), alignment=st.CENTER)
                 ref, written = self.factor_cells[(year, key)]
                 self.formula(ws, f"E{r}", f'IF(ISBLANK({ref}),"",{ref})', written if written is not None else "")
-                _style(self.sty, ws[f"E{r}"], st.COMPUTED_FILL, st.number_format(f), locked=True)
+                _style(self.sty, ws[f"E{r}"], st.COMPUTED_FILL, st.number_format(f, fv.value), locked=True)
                 if default.value is not None:
-                    self.sty(ws.cell(r, 6, default.value), number_format=st.number_format(f))
-                source = fv.source if fv.origin == "override" else default.source
+                    self.sty(ws.cell(r, 6, default.value), number_format=st.number_format(f, default.value))
+                source = fv.source if fv.origin == "override" else default.printed_source
                 src = ws.cell(r, 7)
                 if source:
                     self.user_text(src, key, source)
                 _style(self.sty, src, st.FACTOR_FILL, st.TEXT_FORMAT, locked=False)
                 self.sty(src, alignment=st.LEFT_WRAP)
-                ws.cell(r, 8, _confidence_text(fv if fv.origin == "override" else default))
+                ws.cell(r, 8, printed_grade(fv if fv.origin == "override" else default, self.form.is_coefficient(key)))
                 same = _same_number(written, default.value)
                 self.formula(ws, f"I{r}", f'IF(E{r}=F{r},"否","是")', "否" if same else "是")
-                notes = ("示意值。" if f.indicative and "示意" not in default.notes else "") + default.notes
+                # the library's notes are for its maintainers and never printed; the citation is in 来源
+                notes = "示意值，仅供估算。" if f.indicative else ""
                 if default.basis:  # which year's publication is used and why
                     notes = f"{default.basis}。" + notes
                 if default.locked:
                     notes = "已锁定(定稿/报送时的因子)。" + notes
-                if default.citation:
-                    notes += f"出处：{default.citation}"
                 if fv.origin == "override" and fv.error:
                     notes = f"填写的数值无法识别：{fv.error}。" + notes
                 ws.cell(r, 10, printable(notes))
@@ -561,7 +560,13 @@ class _Writer:
                 text_len = max(st.text_width(source or "") / 42, st.text_width(notes) / 48, 1)
                 ws.row_dimensions[r].height = max(18.0, 14.0 * math.ceil(text_len) + 4)
                 self.factor_records.append(
-                    (year, key, json_text(default.value), default.source, "1" if fv.origin == "override" else "0")
+                    (
+                        year,
+                        key,
+                        json_text(default.value),
+                        default.printed_source,
+                        "1" if fv.origin == "override" else "0",
+                    )
                 )
                 r += 1
         ws.freeze_panes = "A4"
@@ -647,18 +652,6 @@ def _cached_raw(raw: Raw) -> Cached:
     if isinstance(raw, (int, float)):
         return raw
     return printable(str(raw))
-
-
-def _confidence_text(fv: FactorValue) -> str:
-    """可信度 as the clerk reads it: the grade in words (C = 未核实), the library's detail kept after it."""
-    if fv.origin == "override":
-        return "用户填写"
-    if not fv.confidence:
-        return ""
-    grade = fv.grade
-    text = CONFIDENCE_ZH.get(grade, fv.confidence)
-    detail = fv.confidence.strip()
-    return text if detail == grade else f"{text}；{detail}"
 
 
 def _same_number(written: object, default: float | None) -> bool:

@@ -149,7 +149,7 @@ class AnnualResolver(BlockResolver):
                 return "—" if v is None else format_number(v, form.field(key).decimals)
 
             def pct(v: float | None) -> str:
-                return "—" if v is None else format_number(v, 2)
+                return "—" if v is None else format_number(v, form.unit_decimals("%"))
 
             rows.append((f.label, f.unit, cell(before), cell(now), pct(change_pct(before, now)), cell(at_base),
                          pct(change_pct(at_base, now))))  # fmt: skip

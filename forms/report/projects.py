@@ -24,7 +24,13 @@ class ProjectColumn:
     kind: str = "text"  # "text" | "number" | "period"
     unit: str = ""
     required: bool = False
-    decimals: int = 2
+
+    @property
+    def decimals(self) -> int:
+        """The display precision of the column's unit, from the form definition (every output alike)."""
+        from forms.table.registry import form_for
+
+        return form_for().unit_decimals(self.unit)
 
     @property
     def heading(self) -> str:
@@ -34,9 +40,9 @@ class ProjectColumn:
 PROJECT_COLUMNS: tuple[ProjectColumn, ...] = (
     ProjectColumn("name", "项目名称", required=True),
     ProjectColumn("content", "建设内容"),
-    ProjectColumn("investment", "总投资", "number", "万元", decimals=2),
+    ProjectColumn("investment", "总投资", "number", "万元"),
     ProjectColumn("years", "建设年限", "period"),
-    ProjectColumn("reduction", "预计年减排量", "number", "tCO2", decimals=0),
+    ProjectColumn("reduction", "预计年减排量", "number", "tCO2"),
     ProjectColumn("owner", "责任单位"),
 )
 # what the yearly cycle adds to a project (annual-cycle.md): the 重点任务 it serves and planned pollutant cuts;

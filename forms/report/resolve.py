@@ -6,8 +6,8 @@ can never disagree with the data.  Labels and units come from the form definitio
 shows is derived from it too (the structure shares, the fuel rows of the combustion total, the sink
 section …), so a new row in the form appears here without an edit.
 
-Numbers are shown through ONE helper, :func:`shown`: tonnes of CO2 as 万吨 with 2 decimals, tce as
-万吨标准煤 with 2 decimals, other units as defined with the field's decimals.  The PDF, the preview and
+Numbers are shown through ONE helper, :func:`shown`: tonnes of CO2 as 万吨, tce as 万吨标准煤, other units as
+defined, always with the form's display precision of the defined unit (declared once in the definition).  The PDF, the preview and
 the consistency check (forms.report.check) all use it, so "as shown" means the same everywhere.
 
 Block ids (``value.`` ids may end with ``@<year>``; without it the last filed year):
@@ -47,6 +47,7 @@ from forms.report.projection import ParkProjection, project_scenarios
 from forms.report.projects import PROJECT_COLUMNS, TOTAL_KEYS, filled_projects, format_cell, project_totals
 from forms.table.calc import ParkResult
 from forms.table.definition import FACTOR, PARK, Field, FormDefinition, Section
+from forms.table.factors import printed_grade
 from forms.table.numbers import format_number, is_blank
 from forms.table.registry import form_for
 from forms.table.targets import describe, evaluate_targets
@@ -62,29 +63,32 @@ class Display:
     decimals: int
 
 
-# unit as defined -> unit as shown (scale, decimals); other units are shown as defined
-_DISPLAY: dict[str, tuple[str, float, int]] = {
-    "tCO2": ("万吨", 1e4, 2),
-    "tCO2e": ("万吨CO2e", 1e4, 2),
-    "万tCO2": ("万吨", 1.0, 2),
-    "tce": ("万吨标准煤", 1e4, 2),
+# unit as defined -> (unit as shown, scale); other units are shown as defined.  The decimals are always the
+# form's display precision of the defined unit (forms.table.versions: PRECISION), whatever the shown unit.
+_DISPLAY: dict[str, tuple[str, float]] = {
+    "tCO2": ("万吨", 1e4),
+    "tCO2e": ("万吨CO2e", 1e4),
+    "万tCO2": ("万吨", 1.0),
+    "tce": ("万吨标准煤", 1e4),
 }
 # the same quantities in plain tonnes (small figures such as carbon sinks)
-_DISPLAY_TONNES: dict[str, tuple[str, float, int]] = {
-    "tCO2": ("吨", 1.0, 0),
-    "tCO2e": ("吨CO2e", 1.0, 0),
-    "tce": ("吨标准煤", 1.0, 0),
+_DISPLAY_TONNES: dict[str, tuple[str, float]] = {
+    "tCO2": ("吨", 1.0),
+    "tCO2e": ("吨CO2e", 1.0),
+    "tce": ("吨标准煤", 1.0),
 }
 
 
-def display_for(unit: str, decimals: int = 2, *, tonnes: bool = False) -> Display:
+def display_for(unit: str, decimals: int | None = 2, *, tonnes: bool = False) -> Display:
+    """How a figure in ``unit`` is shown; ``decimals`` is the form's display precision of that unit."""
     table = _DISPLAY_TONNES if tonnes and unit in _DISPLAY_TONNES else _DISPLAY
+    d = 2 if decimals is None else decimals
     if unit in table:
-        u, scale, d = table[unit]
+        u, scale = table[unit]
         return Display(u, scale, d)
     if unit in ("年", "家"):
         return Display(unit, 1.0, 0)
-    return Display(unit, 1.0, decimals)
+    return Display(unit, 1.0, d)
 
 
 @dataclass(frozen=True)
@@ -104,7 +108,7 @@ class Shown:
         return f"{self.number}{sep}{self.unit}"
 
 
-def shown(value: float | None, unit: str, decimals: int = 2, *, tonnes: bool = False) -> Shown:
+def shown(value: float | None, unit: str, decimals: int | None = 2, *, tonnes: bool = False) -> Shown:
     """A number as the report shows it (unit converted, rounded half away from zero as printed)."""
     d = display_for(unit, decimals, tonnes=tonnes)
     if value is None or not math.isfinite(value):
@@ -364,7 +368,7 @@ class BlockResolver:
             if key == m.key:
                 raw = self.result.trend.get(key)
                 v = float(raw) if isinstance(raw, (int, float)) else None
-                s = shown(v, m.unit, 2)
+                s = shown(v, m.unit, self.form.unit_decimals(m.unit))
                 label = f"{first}—{last}年{m.label}" if not m.reduce else m.label
                 return ValueBlock(block_id, label, s.value, s.unit, s.text)
         for m in form.yoy_metrics:
@@ -372,7 +376,7 @@ class BlockResolver:
                 y = year if year is not None else last
                 series = self.result.trend.get(key)
                 v = series.get(str(y)) if isinstance(series, dict) else None
-                s = shown(v, m.unit, 2)
+                s = shown(v, m.unit, self.form.unit_decimals(m.unit))
                 return ValueBlock(block_id, f"{y}年{m.label}", s.value, s.unit, s.text)
         kind, _, rest = key.partition(".")
         if kind in _CHANGE_KINDS and rest in form:
@@ -380,7 +384,7 @@ class BlockResolver:
             v = avg_change_pct(a, b, last - first) if kind.startswith("avg") else change_pct(a, b)
             if v is not None and kind.endswith("_abs"):
                 v = abs(v)
-            s = shown(v, "%", 2)
+            s = shown(v, "%", self.form.unit_decimals("%"))
             label = _CHANGE_KINDS[kind].format(first=first, last=last, label=form.field(rest).label)
             return ValueBlock(block_id, label, s.value, s.unit, s.text)
         if key in ("first_year", "last_year"):
@@ -405,7 +409,7 @@ class BlockResolver:
         if parts[2] == "peak_year":
             return ValueBlock(block_id, label, float(r.peak_year), "年", f"{r.peak_year}年")
         if parts[2] == "peak_value":
-            s = shown(r.peak_value, unit)
+            s = shown(r.peak_value, unit, self.form.unit_decimals(unit))
         else:
             v = r.intensity_2025 if parts[2] == "intensity_2025" else r.intensity_2030
             s = shown_field(self.form, self.form.intensity_key, v)
@@ -454,7 +458,7 @@ class BlockResolver:
             rows.append(self._year_row(key))
             series = self.result.trend.get(metric.key)
             yoy = series if isinstance(series, dict) else {}
-            rows.append(("　其中：同比变化", "%", *(shown(yoy.get(str(y)), "%").number if str(y) in yoy else "—"
+            rows.append(("　其中：同比变化", "%", *(shown(yoy.get(str(y)), "%", self.form.unit_decimals("%")).number if str(y) in yoy else "—"
                                                    for y in self.years)))  # fmt: skip
         return TableBlock("table.trend", BLOCK_LABELS["table.trend"], self._year_columns(), tuple(rows),
                           self._numeric(), self._avg_reduction_note())  # fmt: skip
@@ -464,7 +468,7 @@ class BlockResolver:
         raw = self.result.trend.get(m.key)
         v = float(raw) if isinstance(raw, (int, float)) else None
         if v is not None and len(self.years) >= 2:
-            return f"{self.years[0]}—{self.years[-1]}年{m.label}：{shown(v, m.unit).text}。"
+            return f"{self.years[0]}—{self.years[-1]}年{m.label}：{shown(v, m.unit, self.form.unit_decimals(m.unit)).text}。"
         return ""
 
     def _table_factors(self) -> Block:
@@ -485,7 +489,7 @@ class BlockResolver:
                 # the basis without its leading data year, so that 2024 and 2025 "沿用 2023 年因子" group
                 basis = fv.basis.removeprefix(f"{y} 年数据") if fv.basis.startswith(f"{y} 年数据") else fv.basis
                 sig = (format_number(fv.value, f.decimals) if fv.value is not None else "未设定", fv.printed_source,
-                       fv.confidence, basis)  # fmt: skip
+                       printed_grade(fv, self.form.is_coefficient(key)), basis)  # fmt: skip
                 if groups and groups[-1][1] == sig and groups[-1][0][-1] == y - 1:
                     groups[-1][0].append(y)
                 else:
@@ -503,7 +507,7 @@ class BlockResolver:
         if indicative:
             note += "碳汇单位面积固碳量为示意值，仅供估算。"
         return TableBlock("table.factors", BLOCK_LABELS["table.factors"],
-                          ("因子", "适用年份", "数值", "单位", "来源", "可信度"), tuple(rows),
+                          ("因子", "适用年份", "数值", "单位", "来源", "核实情况"), tuple(rows),
                           (False, False, True, False, False, False), note)  # fmt: skip
 
     def _table_emissions_by_source(self) -> Block:
@@ -563,8 +567,9 @@ class BlockResolver:
         )
         parts = []
         for name, r in proj.results.items():
-            periods = "；".join(f"{p.start}—{p.end}年{iva}年均增长 {format_number(p.iva_growth, 1)}%、"
-                               f"强度年均变化 {format_number(p.intensity_change, 1)}%" for p in r.periods)  # fmt: skip
+            pct = self.form.unit_decimals("%")
+            periods = "；".join(f"{p.start}—{p.end}年{iva}年均增长 {format_number(p.iva_growth, pct)}%、"
+                               f"强度年均变化 {format_number(p.intensity_change, pct)}%" for p in r.periods)  # fmt: skip
             parts.append(f"{name}：{periods}")
         base = proj.base
         head = f"以 {base.year} 年为基准年；排放量 = {iva} × {intensity}。" if base else ""
@@ -615,7 +620,7 @@ class BlockResolver:
         for name, r in proj.results.items():
             by_year = {p.year: p.emissions for p in r.series}
             series.append(Series(name, tuple(scaled(self.form, ekey, by_year.get(y)) for y in years)))
-        peaks = "；".join(f"{n}峰值年份 {r.peak_year} 年，峰值 {shown(r.peak_value, 'tCO2').text}"
+        peaks = "；".join(f"{n}峰值年份 {r.peak_year} 年，峰值 {shown(r.peak_value, 'tCO2', self.form.unit_decimals('tCO2')).text}"
                          for n, r in proj.results.items())  # fmt: skip
         return ChartBlock("chart.projection", BLOCK_LABELS["chart.projection"], "line",
                           tuple(str(y) for y in years), tuple(series), shown_unit(self.form, ekey), peaks)  # fmt: skip
@@ -640,7 +645,7 @@ class BlockResolver:
             rows.append((f"{target_year}年{ilabel}", shown_unit(self.form, ikey),
                          *(shown_field(self.form, ikey, v).number for v in vals)))  # fmt: skip
             rows.append((f"　{target_year}年较{proj.base.year}年下降", "%",
-                         *(shown(decline_pct(base_i, v), "%").number for v in vals)))  # fmt: skip
+                         *(shown(decline_pct(base_i, v), "%", self.form.unit_decimals("%")).number for v in vals)))  # fmt: skip
         note = f"以 {proj.base.year} 年为基准年，按各情景参数预测(参数见碳排放趋势预测表)。"
         if proj.defaults_used:
             note += "尚未设置情景，以上为程序默认参数。"
@@ -689,6 +694,7 @@ class BlockResolver:
 
     def _trend_row(self, label: str, series: object, unit: str, decimals: int, text: bool = False) -> tuple[str, ...]:
         values = series if isinstance(series, dict) else {}
+        decimals = self.form.unit_decimals(unit) if decimals else 0
         cells = []
         for y in self.years:
             v = values.get(str(y))
@@ -761,7 +767,7 @@ class BlockResolver:
             form = self.result.form_of(ev.year) if ev.year in self.result.years else self.form
             key = ev.indicator
             unit = "%" if ev.kind == "reduction" else (form.field(key).unit if key in form else "")
-            decimals = 2 if ev.kind == "reduction" else form.field(key).decimals if key in form else 2
+            decimals = form.decimals(key) if ev.kind != "reduction" and key in form else form.unit_decimals(unit)
 
             def num(v: float | int | None, dec: int = decimals) -> str:
                 return "—" if v is None else format_number(float(v), dec)
@@ -797,7 +803,8 @@ class BlockResolver:
             rows.append((str(p.get("name", "")), format_cell(p, PROJECT_COLUMNS[4]), *cells))
         for label, key in (("实际减排量合计(tCO2)", "reduction_actual"), ("计划减排量合计(tCO2)", "reduction_planned"),
                            ("减排目标完成率(%)", "achievement")):  # fmt: skip
-            rows.append((label, "", *("—" if figures[y][key] is None else format_number(figures[y][key], 1)
+            dec = self.form.unit_decimals("%" if key == "achievement" else "tCO2")
+            rows.append((label, "", *("—" if figures[y][key] is None else format_number(figures[y][key], dec)
                                       for y in years)))  # fmt: skip
         counts = "；".join(f"{y}年：" + "、".join(f"{s} {int(figures[y][f'count.{s}'] or 0)} 个" for s in STATUSES)
                           for y in years)  # fmt: skip

@@ -17,6 +17,7 @@ from typing import NamedTuple
 
 from forms.table.expr import Expr, parse_formula
 from forms.table.kinds import Kind, kind_of
+from forms.table.numbers import SIGNIFICANT
 
 # roles
 INPUT = "input"
@@ -63,7 +64,9 @@ class Field(NamedTuple):
     options: tuple[str, ...] = ()
     rules: tuple[Rule, ...] = ()
     help: str = ""
-    decimals: int = 2
+    # display decimals: None = the form's precision table by unit (set when the definition is built); an
+    # explicit value only where the number is not a measurement (a limit quoted from the notice)
+    decimals: int | None = None
     default_ref: str | None = None  # for factors: where the shipped default comes from
     indicative: bool = False  # shown as 示意值 (indicative only)
     blank_is_missing: bool = False  # an input left blank is "not reported" (not 0): formulas using it give None
@@ -95,6 +98,33 @@ class Field(NamedTuple):
     @property
     def is_numeric(self) -> bool:
         return self.kind_type.numeric
+
+
+class Precision(NamedTuple):
+    """How many decimals every output prints, per unit — declared once per form version.
+
+    Display only: stored and computed values keep their full precision.  Factors (role ``factor``) print
+    their own significant digits (:data:`~forms.table.numbers.SIGNIFICANT`, at most six), never padded or cut
+    to a unit's decimals; ``integer`` and ``year`` fields print none.
+    """
+
+    by_unit: Mapping[str, int] = MappingProxyType({})
+    default: int = 2
+
+    def decimals(self, unit: str) -> int:
+        return self.by_unit.get(unit, self.default)
+
+    def of(self, field: Field) -> int:
+        """The display decimals of a field the definition left to the table."""
+        places = field.kind_type.places  # whole-number kinds (integer, year) print no decimals
+        if places is not None:
+            return places
+        if field.role == FACTOR:
+            return SIGNIFICANT
+        return self.decimals(field.unit)
+
+
+_NO_TABLE = Precision()
 
 
 class Column(NamedTuple):
@@ -210,15 +240,17 @@ class FormDefinition:
         summary_keys: tuple[str, ...] = (),
         carbon_per_energy_key: str = "",
         required_years: tuple[int, ...] = (),
+        precision: Precision = _NO_TABLE,
     ) -> None:
         put = self.__dict__.update  # past the read-only guard below
+        fields = tuple(f if f.decimals is not None else f._replace(decimals=precision.of(f)) for f in fields)
         put(version=version, title=title, columns=columns, sections=sections, fields=fields)
         put(yoy_keys=yoy_keys, yoy_metrics=yoy_metrics, trend_metrics=trend_metrics, intensity_key=intensity_key)
         put(value_added_key=value_added_key, energy_key=energy_key, emissions_key=emissions_key)
         put(yoy_warning_keys=yoy_warning_keys, year_rules=year_rules, roles=roles, first_year=first_year)
         put(pollutant_keys=pollutant_keys, province_key=province_key, park_type_key=park_type_key)
         put(energy_intensity_key=energy_intensity_key, edition=edition, summary_keys=summary_keys)
-        put(carbon_per_energy_key=carbon_per_energy_key, required_years=required_years)
+        put(carbon_per_energy_key=carbon_per_energy_key, required_years=required_years, precision=precision)
 
     version: str
     title: str
@@ -244,11 +276,12 @@ class FormDefinition:
     summary_keys: tuple[str, ...]  # computed keys shown in a year's summary besides the totals and intensities
     carbon_per_energy_key: str  # 单位能耗碳排放 (零碳园区), where the version has it
     required_years: tuple[int, ...]  # the years every park must file (the notice's 2016–2020 baseline)
+    precision: Precision  # display decimals per unit (every output; display only)
 
     _ARGS = ("version", "title", "columns", "sections", "fields", "yoy_keys", "yoy_metrics", "trend_metrics",
              "intensity_key", "value_added_key", "energy_key", "emissions_key", "yoy_warning_keys", "year_rules",
              "roles", "first_year", "pollutant_keys", "province_key", "park_type_key", "energy_intensity_key",
-             "edition", "summary_keys", "carbon_per_energy_key", "required_years")  # fmt: skip
+             "edition", "summary_keys", "carbon_per_energy_key", "required_years", "precision")  # fmt: skip
 
     def extended(self, **changes: object) -> FormDefinition:
         """A new form version built on this one: the same definition with ``changes`` applied."""
@@ -305,6 +338,20 @@ class FormDefinition:
         """Whether a factor is a conversion coefficient (系数) rather than an emission factor (因子)."""
         entry = self.row_of.get(key)
         return entry is not None and entry[2] == self.roles.coefficient_column
+
+    def decimals(self, key: str) -> int:
+        """Display decimals of a field (resolved from the precision table when the definition was built)."""
+        d = self.by_key[key].decimals
+        return self.precision.default if d is None else d
+
+    def subtotal_decimals(self, sub: Subtotal, column: str) -> int:
+        """Display decimals of a 小计 cell: those of the fields it adds up."""
+        own = [self.decimals(n) for n in sorted(sub.expr(column).names()) if n in self.by_key]
+        return max(own) if own else self.precision.default
+
+    def unit_decimals(self, unit: str) -> int:
+        """Display decimals of a figure in ``unit`` that is not a field (trend metrics, report tables)."""
+        return self.precision.decimals(unit)
 
     def yoy_metric(self, key: str) -> TrendMetric | None:
         """The year-on-year change metric of ``key`` (one of ``yoy_keys``)."""

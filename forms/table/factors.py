@@ -35,6 +35,38 @@ from forms.table.definition import Field, FormDefinition
 from forms.table.numbers import parse_number
 
 CONFIDENCE_ZH = {"A": "A 级(已见官方表格)", "B": "B 级(第三方引用)", "C": "C 级(未核实)", "D": "D 级(推算)"}
+VERIFIED, UNVERIFIED, USER_VALUE = "已核实", "未核实", "填报单位提供"
+
+
+def grade_of(confidence: str, coefficient: bool) -> str:
+    """The library grade (A–D) of one factor.  An energy row grades its two numbers apart
+    (``tce:A; CC/OF:D(proxy)``, ``A (tce: B)``): ``coefficient`` picks the 折标系数's grade."""
+    import re
+
+    grades: dict[str, str] = {}
+    for part in re.split(r"[;；]", confidence):
+        part = part.strip()
+        labelled = re.match(r"([A-Za-z0-9/]+)\s*:\s*([A-D])\b", part)
+        if labelled:
+            grades.setdefault("tce" if labelled[1].lower() == "tce" else "co2", labelled[2])
+            continue
+        plain = re.match(r"([A-D])\b", part)
+        if plain:
+            grades.setdefault("co2", plain[1])
+            inner = re.search(r"\(tce:\s*([A-D])\)", part)
+            grades.setdefault("tce", inner[1] if inner else plain[1])
+    first, second = ("tce", "co2") if coefficient else ("co2", "tce")
+    return grades.get(first) or grades.get(second) or ""
+
+
+def printed_grade(fv: FactorValue, coefficient: bool) -> str:
+    """The grade as every output prints it: 已核实 (grade A, the official table seen) or 未核实; a value
+    the filing unit typed is 填报单位提供.  Grade letters and the library's detail are for maintainers."""
+    if fv.origin == "override":
+        return USER_VALUE
+    if fv.value is None or not fv.confidence:
+        return ""
+    return VERIFIED if grade_of(fv.confidence, coefficient) == "A" else UNVERIFIED
 
 
 # grid_factors.csv kinds offered for data years >= 2021, by alternative (CDM baseline OM/BM, the ETS

@@ -81,7 +81,7 @@ class Kind:
         """The message for ``raw`` when it is not acceptable, else None (blank is acceptable)."""
         return self.parse(raw).error
 
-    def format(self, value: float | str | None, decimals: int = 2) -> str:
+    def format(self, value: float | str | None, decimals: int | None = 2) -> str:
         """Text for showing a parsed or computed value."""
         if value is None:
             return "—"
@@ -251,7 +251,7 @@ class Boolean(Text):
     placeholders_are_blank = True
     yes_no = True
 
-    def format(self, value: float | str | None, decimals: int = 2) -> str:
+    def format(self, value: float | str | None, decimals: int | None = 2) -> str:
         if value is None or isinstance(value, str):
             return super().format(value, decimals)
         return "是" if value else "否"

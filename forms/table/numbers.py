@@ -13,7 +13,10 @@ import math
 import re
 from typing import NamedTuple
 
-__all__ = ["Parsed", "format_number", "is_blank", "parse_number"]
+__all__ = ["SIGNIFICANT", "Parsed", "format_number", "is_blank", "parse_number"]
+
+SIGNIFICANT = -1  # decimals of a factor: the value's own significant digits (at most SIGNIFICANT_DIGITS)
+SIGNIFICANT_DIGITS = 6
 
 _BLANK_TOKENS = {"", "-", "--", "—", "——", "–", "/", "无", "空", "n/a", "N/A"}
 _MULTIPLIERS = {"万": 1e4, "亿": 1e8}
@@ -96,10 +99,21 @@ def parse_number(raw: object, *, allow_percent: bool = False) -> Parsed:
     return Parsed(value)
 
 
+def significant_decimals(value: float) -> int:
+    """The decimals :data:`SIGNIFICANT` shows for ``value`` (its own digits, at most six significant)."""
+    text = f"{value:.{SIGNIFICANT_DIGITS}g}"
+    if "e" in text:  # very small or very large: plain notation
+        text = format(float(text), "f")
+    return len(text.split(".")[1].rstrip("0")) if "." in text else 0
+
+
 def format_number(value: float | None, decimals: int | None = None, *, grouping: bool = True) -> str:
-    """Format for display.  ``decimals=None`` keeps every significant digit (round-trips exactly)."""
+    """Format for display.  ``decimals=None`` keeps every significant digit (round-trips exactly);
+    :data:`SIGNIFICANT` shows the value's own significant digits (at most six), never padded."""
     if value is None:
         return "—"
+    if decimals == SIGNIFICANT:
+        decimals = significant_decimals(value)
     if decimals is None:
         from decimal import Decimal
 

@@ -240,8 +240,10 @@ class YearTable(QTableWidget):
         result = self.session.result(self.year)
         for key in self.pos:
             self._show(key, result)
-        for sub in self.subtotals:
-            text = kind_of("number").format(result.subtotal(sub.subtotal_id, sub.column_id), 2)
+        declared = {s.id: s for _, s in self.form.subtotals()}
+        for sub in self.subtotals:  # the decimals of the fields a 小计 adds up (the form's precision table)
+            decimals = self.form.subtotal_decimals(declared[sub.subtotal_id], sub.column_id)
+            text = kind_of("number").format(result.subtotal(sub.subtotal_id, sub.column_id), decimals)
             item = self.item(sub.row, sub.column)
             if item.text() != text:
                 item.setText(text)

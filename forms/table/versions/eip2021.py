@@ -18,6 +18,7 @@ from forms.table.definition import (
     Column,
     Field,
     FormDefinition,
+    Precision,
     Roles,
     Row,
     Rule,
@@ -80,6 +81,20 @@ SINKS = (
 
 # structure shares of the emissions total: (part, label); share.<part> = emissions.<part> / emissions.total
 SHARES = (("combustion", "化石燃料燃烧"), ("process", "工业生产过程"), ("power", "净调入电力"), ("heat", "净调入热力"))
+
+# Display decimals per unit, for every output (window, workbook, PDF, .docx); display only.
+# Physical quantities, money, areas and shares to 0.01 (the accounting guidelines and statistical tables
+# report to two decimals); intensities below 1 to 0.0001 (two decimals would hide a 5 % change of
+# 0.7 tCO2/万元); counts and years none.  Factors print their own significant digits (Precision.of).
+PRECISION = Precision(
+    MappingProxyType({
+        "t": 2, "万Nm³": 2, "万kWh": 2, "GJ": 2, "tce": 2, "tCO2": 2, "tCO2e": 2, "万tCO2": 2,
+        "亿元": 2, "万元": 2, "km²": 2, "公顷": 2, "万人": 2, "%": 2, "": 2,
+        "tCO2/万元": 4, "tce/万元": 4, "kg/万元": 4, "tCO2/tce": 4, "tCO2/人": 2,
+        "家": 0, "年": 0,
+    }),
+    default=2,
+)  # fmt: skip
 
 NONNEG = Rule("min", params=MappingProxyType({"value": 0}))
 PERCENT = Rule("range", params=MappingProxyType({"lo": 0, "hi": 100}))
@@ -156,8 +171,7 @@ def _basic() -> tuple[list[Field], Section]:
         Field("basic.industrial_value_added", "工业增加值", "亿元",
               rules=(NONNEG, Rule("required", level=WARNING)), help="当年价；计算强度指标必需"),
         Field("basic.industrial_output", "工业总产值", "亿元", rules=nonneg, help="当年价"),
-        Field("basic.enterprises_above_scale", "规模以上工业企业数", "家", kind="integer", rules=nonneg,
-              decimals=0),
+        Field("basic.enterprises_above_scale", "规模以上工业企业数", "家", kind="integer", rules=nonneg),
         Field("basic.employees", "从业人员", "万人", rules=nonneg),
         Field("basic.leading_industries", "主导产业", kind="text"),
     ]  # fmt: skip
@@ -181,10 +195,10 @@ def _energy() -> tuple[list[Field], Section]:
         fields += [
             Field(q, label, unit, rules=warn_q),
             Field(fs, f"{label}(其中：用作原料、材料)", unit, rules=(NONNEG, Rule("le_field", params=_p(other=q)))),
-            Field(ftce, f"{label}折标系数", f"tce/{unit}", role=FACTOR, decimals=4,
+            Field(ftce, f"{label}折标系数", f"tce/{unit}", role=FACTOR,
                   default_ref=f"energy:{key}:tce", rules=(NONNEG,)),
             Field(tce, f"{label}折标准煤", "tce", role=COMPUTED, formula=f"{q} * {ftce}"),
-            Field(fco2, f"{label}排放因子", f"tCO2/{unit}", role=FACTOR, decimals=4,
+            Field(fco2, f"{label}排放因子", f"tCO2/{unit}", role=FACTOR,
                   default_ref="none" if key == "other_petroleum" else f"energy:{key}:co2", rules=co2_rules),
             Field(co2, f"{label}CO2排放量", "tCO2", role=COMPUTED, formula=f"({q} - {fs}) * {fco2}"),
         ]  # fmt: skip
@@ -213,9 +227,9 @@ def _power() -> tuple[list[Field], Section]:
         Field("power.exported", "外供(调出)电力", "万kWh", rules=nonneg),
         Field("power.net", "净调入电力", "万kWh", role=COMPUTED, formula="power.purchased - power.exported",
               rules=(Rule("negative", WARNING),)),
-        Field("factor.grid", "电网排放因子", "tCO2/MWh", role=FACTOR, decimals=4, default_ref="grid",
+        Field("factor.grid", "电网排放因子", "tCO2/MWh", role=FACTOR, default_ref="grid",
               rules=(NONNEG, Rule("required_when_nonzero", params=_p(other="power.net")))),
-        Field("factor.tce.power", "电力折标系数", "tce/万kWh", role=FACTOR, decimals=4,
+        Field("factor.tce.power", "电力折标系数", "tce/万kWh", role=FACTOR,
               default_ref="const:tce_power_equal", help="默认当量值；改用等价值时须填写当年数值及来源"),
         Field("energy.power.tce", "净调入电力折标准煤", "tce", role=COMPUTED,
               formula="power.net * factor.tce.power"),
@@ -237,8 +251,8 @@ def _power() -> tuple[list[Field], Section]:
         Field("heat.exported", "外供热力", "GJ", rules=nonneg),
         Field("heat.net", "净调入热力", "GJ", role=COMPUTED, formula="heat.purchased - heat.exported",
               rules=(Rule("negative", WARNING),)),
-        Field("factor.heat", "热力排放因子", "tCO2/GJ", role=FACTOR, decimals=4, default_ref="const:heat"),
-        Field("factor.tce.heat", "热力折标系数", "tce/GJ", role=FACTOR, decimals=5, default_ref="const:tce_heat"),
+        Field("factor.heat", "热力排放因子", "tCO2/GJ", role=FACTOR, default_ref="const:heat"),
+        Field("factor.tce.heat", "热力折标系数", "tce/GJ", role=FACTOR, default_ref="const:tce_heat"),
         Field("energy.heat.tce", "净调入热力折标准煤", "tce", role=COMPUTED, formula="heat.net * factor.tce.heat"),
         Field("emissions.heat", "净调入热力间接排放", "tCO2", role=COMPUTED, formula="heat.net * factor.heat"),
     ]  # fmt: skip
@@ -270,7 +284,7 @@ def _process() -> tuple[list[Field], Section]:
         a, f, e = f"process.{key}", f"factor.process.{key}", f"emissions.process.{key}"
         fields += [
             Field(a, label, unit, rules=(NONNEG,)),
-            Field(f, f"{label}排放因子", f"tCO2/{unit}", role=FACTOR, decimals=4, default_ref=f"process:{ref}",
+            Field(f, f"{label}排放因子", f"tCO2/{unit}", role=FACTOR, default_ref=f"process:{ref}",
                   rules=(NONNEG,)),
             Field(e, f"{label}过程排放", "tCO2", role=COMPUTED, formula=f"{a} * {f}"),
         ]  # fmt: skip
@@ -306,7 +320,7 @@ def _summary() -> tuple[list[Field], Section]:
         Field("emissions.indirect", "间接排放", "tCO2", role=COMPUTED, formula="emissions.power + emissions.heat"),
         Field("emissions.total", "二氧化碳排放总量", "tCO2", role=COMPUTED,
               formula="emissions.direct + emissions.indirect"),
-        Field("emissions.total_10k", "二氧化碳排放总量(万吨)", "万tCO2", role=COMPUTED, decimals=4,
+        Field("emissions.total_10k", "二氧化碳排放总量(万吨)", "万tCO2", role=COMPUTED,
               formula="emissions.total / 10000"),
         Field("energy.total_tce", "综合能源消费量", "tce", role=COMPUTED,
               formula="sum(" + ", ".join(fuel_tce) + ") + energy.power.tce + energy.heat.tce + energy.renewable.tce"),
@@ -336,7 +350,7 @@ def _sink() -> tuple[list[Field], Section]:
         f, u = f"factor.sink.{kind}", f"sink.{kind}_uptake"
         fields += [
             Field(area, f"{label}面积", "公顷", rules=(NONNEG,)),
-            Field(f, f"{label}单位面积年固碳量", "tCO2/(公顷·年)", role=FACTOR, decimals=3, indicative=True,
+            Field(f, f"{label}单位面积年固碳量", "tCO2/(公顷·年)", role=FACTOR, indicative=True,
                   default_ref=f"sink:{ref}" if ref else "none",
                   rules=(NONNEG, Rule("required_when_positive", WARNING, _p(other=area)))),
             Field(u, f"{label}固碳量", "tCO2", role=COMPUTED, formula=f"{area} * {f}"),
@@ -362,12 +376,12 @@ def _sink() -> tuple[list[Field], Section]:
 def _intensity() -> tuple[list[Field], Section]:
     iva = "basic.industrial_value_added * 10000"
     fields = [
-        Field("intensity.co2_per_iva", "单位工业增加值二氧化碳排放量", "tCO2/万元", role=COMPUTED, decimals=4,
+        Field("intensity.co2_per_iva", "单位工业增加值二氧化碳排放量", "tCO2/万元", role=COMPUTED,
               formula=f"ratio(emissions.total, {iva})",
               rules=(Rule("range", WARNING, _p(lo=0.05, hi=20, hint="请核对单位(亿元、吨)")),)),
-        Field("intensity.co2_per_gdp", "单位地区生产总值二氧化碳排放量", "tCO2/万元", role=COMPUTED, decimals=4,
+        Field("intensity.co2_per_gdp", "单位地区生产总值二氧化碳排放量", "tCO2/万元", role=COMPUTED,
               formula="ratio(emissions.total, basic.gdp * 10000)"),
-        Field("intensity.energy_per_iva", "单位工业增加值综合能耗", "tce/万元", role=COMPUTED, decimals=4,
+        Field("intensity.energy_per_iva", "单位工业增加值综合能耗", "tce/万元", role=COMPUTED,
               formula=f"ratio(energy.total_tce, {iva})"),
         Field("intensity.nonfossil_share", "非化石能源消费占比", "%", role=COMPUTED,
               formula="ratio((power.self_renewable + power.green_purchased) * factor.tce.power, energy.total_tce)"
@@ -443,7 +457,8 @@ def build() -> FormDefinition:
         park_type_key="park.type",
         energy_intensity_key="intensity.energy_per_iva",
         edition="2021 年版",
-        required_years=(2016, 2017, 2018, 2019, 2020),  # 科财函〔2021〕159号: the 2016–2020 tables
+        required_years=(2016, 2017, 2018, 2019, 2020),
+        precision=PRECISION,  # 科财函〔2021〕159号: the 2016–2020 tables
         yoy_warning_keys=("emissions.total", *fuel_keys),
         year_rules=(
             Rule("year_range"),

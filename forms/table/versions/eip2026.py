@@ -42,7 +42,7 @@ def _pollution() -> tuple[list[Field], Section]:
     rows.append(Row("污染物数据来源", "", {"value": "pollutant.source"}))
     for key, name in POLLUTANTS:
         label = f"单位工业增加值{name}排放量"
-        fields.append(Field(f"intensity.{key}_per_iva", label, "kg/万元", role=COMPUTED, decimals=4,
+        fields.append(Field(f"intensity.{key}_per_iva", label, "kg/万元", role=COMPUTED,
                             formula=f"ratio(pollutant.{key} * 1000, {iva})"))  # fmt: skip
         rows.append(Row(label, "kg/万元", {"value": f"intensity.{key}_per_iva"}))
     return fields, Section("I", "八、减污降碳", "values", tuple(rows))
@@ -53,7 +53,7 @@ def _zero_carbon() -> tuple[list[Field], Section]:
     fields = [
         Field("zero.energy_co2", "能源活动二氧化碳排放量", "tCO2", role=COMPUTED,
               formula="emissions.combustion + emissions.power + emissions.heat - power.green_purchased * 10 * factor.grid"),
-        Field("zero.co2_per_energy", "单位能耗碳排放", "tCO2/tce", role=COMPUTED, decimals=4,
+        Field("zero.co2_per_energy", "单位能耗碳排放", "tCO2/tce", role=COMPUTED,
               formula="ratio(zero.energy_co2, energy.total_tce)"),
         Field("zero.threshold", "适用核心指标限值", "tCO2/tce", role=COMPUTED, decimals=1,
               formula=f"tier(energy.total_tce, {ZERO_TIERS})"),

@@ -104,5 +104,5 @@ def test_factor_override_is_marked(park: ParkData) -> None:
     changed = park.copy()
     changed.years[2016].factors["factor.grid"] = FactorOverride(0.61, "区域电网 2022 年公布值")
     result = compute_park(changed)
-    assert cell_text(FORM, changed, 2016, result.years[2016], "factor.grid") == "0.6100*"
+    assert cell_text(FORM, changed, 2016, result.years[2016], "factor.grid") == "0.61*"  # a factor: its own digits
     assert cell_text(FORM, changed, 2017, result.years[2017], "factor.grid").endswith("*") is False

@@ -24,7 +24,7 @@ from export.xlsx.workbook import template_park, write_workbook
 from forms.park.model import ParkData
 from forms.table.calc import compute_park
 from forms.table.definition import FormDefinition
-from forms.table.factors import CONFIDENCE_ZH
+from forms.table.factors import USER_VALUE, printed_grade
 from forms.table.registry import form_for
 from forms.table.validate import WARNING, validate_park
 from tests.export.xlsx_support import demo_park, rich_park
@@ -195,12 +195,13 @@ def test_factor_sheet_lists_every_factor_of_every_year(rich_book: Path) -> None:
             assert (cached in ("", None)) if fv.value is None else _close(cached, fv.value)
             if fv.origin == "override":
                 assert row[6].value == fv.source or (not fv.source and row[6].value is None)
-                assert row[7].value == "用户填写"
-            elif fv.grade:
-                assert row[7].value.startswith(CONFIDENCE_ZH[fv.grade])
+                assert row[7].value == USER_VALUE
+            elif fv.value is not None and fv.confidence:
+                assert row[7].value == printed_grade(fv, FORM.is_coefficient(key))
+                assert row[6].value == fv.printed_source  # the citation, never the library's research notes
     grid = rows[(2018, FORM.field("factor.grid").label)]
     assert values.cell(grid[8].row, 9).value == "是"
-    unverified = [r for r in rows.values() if str(r[7].value or "").startswith("C 级(未核实)")]
+    unverified = [r for r in rows.values() if r[7].value == "未核实"]
     assert unverified, "C-grade factors are marked 未核实"
 
 

@@ -45,7 +45,7 @@ def test_shown_converts_tonnes_to_wan_tonnes_with_two_decimals() -> None:
     assert shown(float("nan"), "%").text == "—"
     assert shown(3.8716, "%").text == "3.87%"
     assert shown(1983050.68, "tce").text == "198.31 万吨标准煤"
-    assert shown(4015.46, "tCO2", tonnes=True).text == "4,015 吨"
+    assert shown(4015.46, "tCO2", tonnes=True).text == "4,015.46 吨"  # the tCO2 precision in 吨 too
     form = form_for()
     assert shown_field(form, "intensity.co2_per_iva", 1.577896).text == "1.5779 tCO2/万元"
 
@@ -194,7 +194,7 @@ def test_sink_table_is_labelled_as_estimate(demo: tuple[ParkData, BlockResolver]
     assert "估算" in table.title and "估算值" in table.note and "示意值" in table.note
     row = _row(table, "碳汇量")
     assert row[1] == "吨"
-    assert row[-1] == f"{expected['2020']['sink.total']:,.0f}"
+    assert row[-1] == f"{expected['2020']['sink.total']:,.2f}"
     factors = resolver.resolve("table.factors")
     assert isinstance(factors, TableBlock)
     assert any("示意值" in r[0] for r in factors.rows)
@@ -245,7 +245,7 @@ def test_projects_table_has_totals() -> None:
         "责任单位",
     )
     assert table.rows[0][:4] == ("1", "热电联产机组节能改造", "汽轮机通流改造", "1,200.00")
-    assert table.rows[-1] == ("合计", "", "", "5,000.50", "", "13,500", "")
+    assert table.rows[-1] == ("合计", "", "", "5,000.50", "", "13,500.00", "")
 
 
 def test_inline_text_replaces_value_markers(demo: tuple[ParkData, BlockResolver]) -> None:
