@@ -215,6 +215,9 @@ def chart_drawing(block: ChartBlock, styles: Styles, width: float) -> Drawing:
     legend_names = list(block.categories) if block.kind == "pie" else [s.name for s in block.series]
     legend_h = LEGEND_ROW * _legend_layout(legend_names, font, width)[0] + 10 if has_legend else 0.0
     left, bottom, top = 62.0, 22.0 + legend_h, 22.0
+    upright = len(block.categories) > 12  # a long axis (a projection to 2060): every year, turned upright
+    if upright and block.kind in ("line", "bar", "stacked_bar"):
+        bottom += 14.0
     if block.unit and block.kind != "pie":
         d.add(String(4, height - 12, chinese_punctuation(f"单位：{block.unit}"), fontName=font, fontSize=8.5))
     colors = [PALETTE[i % len(PALETTE)] for i in range(max(len(block.series), len(block.categories)))]
@@ -265,10 +268,14 @@ def chart_drawing(block: ChartBlock, styles: Styles, width: float) -> Drawing:
     chart.x, chart.y = left, bottom  # type: ignore[assignment]  # the stubs type chart coordinates as int
     chart.width, chart.height = width - left - 12, height - bottom - top  # type: ignore[assignment]  # the stubs type chart coordinates as int
     chart.data = data or [[0.0]]
-    step = max(1, len(block.categories) // 12)
-    chart.categoryAxis.categoryNames = [c if i % step == 0 else "" for i, c in enumerate(block.categories)]
+    chart.categoryAxis.categoryNames = list(block.categories)  # every year labelled, none skipped
     chart.categoryAxis.labels.fontName = font
     chart.categoryAxis.labels.fontSize = 8
+    if upright:
+        chart.categoryAxis.labels.angle = 90
+        chart.categoryAxis.labels.boxAnchor = "e"
+        chart.categoryAxis.labels.dy = -3
+        chart.categoryAxis.labels.fontSize = 6.5
     chart.valueAxis.labels.fontName = font
     chart.valueAxis.labels.fontSize = 8
     chart.valueAxis.labelTextFormat = _axis_label
@@ -367,7 +374,10 @@ class Together(KeepTogether):
 def block_flowables(block: Block, styles: Styles, width: float) -> list[Flowable]:
     """Caption, table or chart, and note of a block (a value block becomes a short paragraph)."""
     if isinstance(block, MissingBlock):
-        return [para(f"〔数据块 {block.id}：{block.reason}〕", styles.note)]
+        from forms.report.resolve import BLOCK_LABELS
+
+        label = BLOCK_LABELS.get(block.id)  # the block's Chinese name, never its internal id
+        return [para(f"〔{label}：{block.reason}〕" if label else f"〔{block.reason}〕", styles.note)]
     if isinstance(block, ValueBlock):
         return [para(f"{block.label}：{block.text}", styles.body)]
     parts: list[Flowable] = [para(block.title, styles.caption)] if block.title else []

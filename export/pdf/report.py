@@ -121,7 +121,12 @@ def qr_drawing(payload: str, font: str, size: float = QR_SIZE) -> Drawing:
 
 def cover_story(park: ParkData, outline: Outline, fp: str, day: _dt.date, styles: Styles) -> list[Flowable]:
     body = str(park.park.get(form_for(park.form).management_body_key) or "")
-    title = f"《{outline.title_for(park.name)}》"
+    # GB/T 9704: a document's own 标题 stands without 书名号; when it takes two lines, it breaks between
+    # words (the park's name, then the document's name), never inside one
+    title = outline.title_for(park.name)
+    rest = title.removeprefix(park.name) if park.name else title
+    if rest != title and rest:
+        title = f"{park.name}\n{rest}"
     return [
         Spacer(1, 30 * mm),
         para(title, styles.cover_title),

@@ -99,12 +99,8 @@ def review_story(park: ParkData, result: ParkResult, fp: str, review: Review, st
     story: list[Flowable] = [
         Paragraph(REVIEW_TITLE, styles.title),
         para(f"园区：{park.name}　　填报年度：{years}", small),
-        para(
-            (
-                f"表格版本：{result.form.version}　提纲版本：{park.report.outline}　内容校验码：{fp}　状态：{review.status}"
-            ),
-            small,
-        ),
+        para(f"表格：{result.form.edition}　　内容校验码：{fp}", small),
+        para(f"状态：{review.status}", small),  # a line of its own: "已定稿(日期 时刻)" never wraps
         para(
             (
                 f"硬性错误 {len(review.errors)} 项(须全部改正方可定稿)；提示性警告 {len(review.warnings)} 项，"

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Flowable, PageBreak, Paragraph, Table
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Spacer, Table
 
 from export.pdf.blocks import fit_widths, make_table
 from export.pdf.style import LANDSCAPE, SECTION_FILL, WIDE, Footer, OfficialDoc, Styles, make_styles, para, text_width
@@ -21,6 +22,7 @@ from forms.table.calc import ParkResult, YearResult, compute_park
 from forms.table.definition import META, PARK, VALUES, Field, FormDefinition, Row, Section
 from forms.table.kinds import kind_of
 from forms.table.numbers import is_blank
+from forms.table.registry import FORM_VERSIONS, form_for
 
 TABLE_FONT = 8.5
 FIXED_HEAD = ("序号", "指标", "单位")
@@ -192,9 +194,16 @@ def year_heading(form: FormDefinition, park: ParkData, year: int) -> str:
 
 
 def year_story(
-    park: ParkData, result: ParkResult, styles: Styles, *, heading_style: Any = None, numbered_title: str = ""
+    park: ParkData,
+    result: ParkResult,
+    styles: Styles,
+    *,
+    heading_style: Any = None,
+    numbered_title: str = "",
+    seal: bool = False,
 ) -> list[Flowable]:
-    """One landscape section per filed year (the caller switches to the WIDE page template first)."""
+    """One landscape section per filed year (the caller switches to the WIDE page template first); ``seal``
+    ends each year's table with the filing unit's 单位（盖章）and 日期 (the stand-alone tables PDF)."""
     story: list[Flowable] = []
     width = text_width(LANDSCAPE)
     for i, year in enumerate(sorted(result.years)):
@@ -206,14 +215,32 @@ def year_story(
         story.append(para(_header_line(form, park, year), styles.note))
         story.append(year_table(form, park, year, result.years[year], styles, width))
         story.append(para("注：带 * 的系数为填报单位修改后的数值，来源见排放因子及数据来源说明。", styles.note))
+        if seal:
+            story.append(seal_lines(form, park, year, styles))
     return story
+
+
+def seal_lines(form: FormDefinition, park: ParkData, year: int, styles: Styles) -> Flowable:
+    """单位（盖章）and 日期 under a year's table, with room for the seal (kept on one page)."""
+    ydata = park.years[year]
+    unit = str(ydata.meta.get(form.filler_unit_key) or park.park.get(form.management_body_key) or "").strip()
+    blank = "\u3000" * 12
+    line = ParagraphStyle("seal", parent=styles.body_flush, alignment=2, spaceBefore=0, spaceAfter=0)
+    return KeepTogether([
+        Spacer(1, 10 * mm),
+        para(f"填报单位（盖章）：{unit or blank}", line),
+        Spacer(1, 12 * mm),
+        para("日期：\u3000\u3000\u3000\u3000年\u3000\u3000月\u3000\u3000日", line),
+    ])  # fmt: skip
 
 
 def _header_line(form: FormDefinition, park: ParkData, year: int) -> str:
     ydata = park.years[year]
     unit = ydata.meta.get(form.filler_unit_key) or park.park.get(form.management_body_key) or ""
     date = ydata.meta.get(form.fill_date_key) or ""
-    parts = [f"填报单位：{unit}" if unit else "", f"填报日期：{date}" if date else "", f"表格版本：{ydata.form}"]
+    edition = form_for(ydata.form).edition if ydata.form in FORM_VERSIONS else ""
+    parts = [f"填报单位：{unit}" if unit else "", f"填报日期：{date}" if date else "",
+             f"表格：{edition}" if edition else ""]  # fmt: skip
     return "　　".join(p for p in parts if p)
 
 
@@ -233,7 +260,7 @@ def build_tables_pdf(park: ParkData, fp: str, *, draft: bool, result: ParkResult
     story: list[Flowable] = []
     if not result.years:
         story.append(Paragraph("尚未填报任何年度数据。", styles.body))
-    story += year_story(park, result, styles)
+    story += year_story(park, result, styles, seal=True)
     doc.build(story)
     return buf.getvalue()
 

@@ -21,6 +21,8 @@ from typing import Any
 from export.review.verify import ERROR, INFO, LEVEL_ZH, WARNING, PackageReview
 from forms.park.atomic import atomic_write_bytes
 from forms.report.markers import ChartBlock, Series
+from forms.table.numbers import format_number
+from forms.table.registry import form_for
 from forms.table.targets import DONE, MISSED, evaluate_targets
 
 RESULTS_FILE = "审核结果.json"
@@ -319,6 +321,7 @@ def summary_pdf(reviews: Sequence[PackageReview], today: _dt.date) -> bytes:
                                  (Series("园区个数", tuple(float(c) for c in counts)),), "个"))  # fmt: skip
     for block in charts:
         story += [Spacer(1, 4 * mm), Paragraph(escape(block.title), st.caption), chart_drawing(block, st, width)]
+    form = form_for()  # the display precision of the definition (every output alike)
     table: list[list[str | Paragraph]] = [
         ["园区名称", "省份", "状态", "最新排放(tCO2)", "强度(tCO2/万元)", "错误", "警告"]
     ]
@@ -326,9 +329,11 @@ def summary_pdf(reviews: Sequence[PackageReview], today: _dt.date) -> bytes:
         r = row.review
         e, i = _latest(row.emissions), _latest(row.intensity)
         table.append([Paragraph(escape(r.park_name), st.cell), Paragraph(escape(row.province), st.cell), row.status,
-                      "" if e is None else f"{e:,.0f}", "" if i is None else f"{i:.4f}", str(r.count(ERROR)),
+                      "" if e is None else format_number(e, form.unit_decimals("tCO2")),
+                      "" if i is None else format_number(i, form.unit_decimals("tCO2/万元")), str(r.count(ERROR)),
                       str(r.count(WARNING))])  # fmt: skip
-    t = Table(table, colWidths=[50 * mm, 24 * mm, 14 * mm, 26 * mm, 22 * mm, 10 * mm, 10 * mm], repeatRows=1)
+    # widths for 8 pt text: 状态 holds "已定稿" / "草稿" on one line, the counts up to three digits
+    t = Table(table, colWidths=[44 * mm, 22 * mm, 16 * mm, 28 * mm, 24 * mm, 13 * mm, 13 * mm], repeatRows=1)
     t.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), font), ("FONTSIZE", (0, 0), (-1, -1), 8),
                            ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
                            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#D9E1F2")),

@@ -161,7 +161,7 @@ BLOCK_LABELS: dict[str, str] = {
     "table.target_eval": "目标落实情况表",
     "table.progress": "重点项目进展表",
 }
-NO_POLLUTION = "本园区的年度表格版本不含减污降碳数据(需按 eip-2026 版填写)"
+NO_POLLUTION = "本园区所用的年度表格不含减污降碳数据(需按 2026 年版表格填写)"
 
 
 def block_catalog(outline_version: str = "eip-2021", form_version: str = "eip-2021") -> dict[str, str]:
