@@ -58,7 +58,7 @@ def test_every_font_is_embedded(report: Path) -> None:
 
 def test_cover_has_title_seal_area_date_and_qr(pages: list[str], park: ParkData) -> None:
     cover = squeeze(pages[0])
-    assert squeeze(f"《{OUTLINE.title_for(park.name)}》") in cover
+    assert squeeze(OUTLINE.title_for(park.name)) in cover and "《" not in cover  # GB/T 9704: no 书名号
     assert "园区管理机构（盖章）" in cover and str(park.park["park.management_body"]) in cover
     assert "编制日期：2021年9月28日" in cover
     assert f"内容校验码{fingerprint(park)}" in cover

@@ -121,7 +121,7 @@ def test_projects_editor_saves_rows_and_shows_totals(demo_db: Any, open_window: 
         editor.add_row()
         for col, text in enumerate(values):
             table.item(row, col).setText(text)
-    assert editor.totals_label.text() == "合计：总投资 5,000.50 万元，预计年减排量 10,500 tCO2"
+    assert editor.totals_label.text() == "合计：总投资 5,000.50 万元，预计年减排量 10,500.00 tCO2"
     stored = db.load_park(park_id).report.projects
     assert stored[0] == {"name": "屋顶光伏", "content": "10 MW", "investment": "3,800", "years": "2022-2023",
                          "reduction": "8500", "owner": "管委会"}  # fmt: skip
