@@ -67,7 +67,9 @@ def test_every_outline_block_resolves_for_the_demo(demo: tuple[ParkData, BlockRe
     for block_id in block_catalog():
         block = resolver.resolve(block_id)
         if block_id in needs_2026:  # the demo park's years are eip-2021: no pollutant rows to show
-            assert isinstance(block, MissingBlock) and "2026 年版" in block.reason and "eip-" not in block.reason, block_id
+            assert isinstance(block, MissingBlock) and "2026 年版" in block.reason and "eip-" not in block.reason, (
+                block_id
+            )
             continue
         assert not isinstance(block, MissingBlock), (block_id, block)
         assert block.id == block_id
