@@ -34,7 +34,7 @@ from forms.report.markers import (
     ValueBlock,
     quadrant_points,
 )
-from forms.report.resolve import BlockResolver
+from forms.report.resolve import BLOCK_LABELS, BlockResolver
 from forms.report.typography import chinese_punctuation
 from forms.table.calc import ParkResult
 
@@ -374,8 +374,6 @@ class Together(KeepTogether):
 def block_flowables(block: Block, styles: Styles, width: float) -> list[Flowable]:
     """Caption, table or chart, and note of a block (a value block becomes a short paragraph)."""
     if isinstance(block, MissingBlock):
-        from forms.report.resolve import BLOCK_LABELS
-
         label = BLOCK_LABELS.get(block.id)  # the block's Chinese name, never its internal id
         return [para(f"〔{label}：{block.reason}〕" if label else f"〔{block.reason}〕", styles.note)]
     if isinstance(block, ValueBlock):

@@ -15,6 +15,7 @@ from typing import Any
 
 from forms.park.model import Raw
 from forms.table.numbers import format_number, is_blank, parse_number
+from forms.table.registry import form_for
 
 
 @dataclass(frozen=True)
@@ -28,8 +29,6 @@ class ProjectColumn:
     @property
     def decimals(self) -> int:
         """The display precision of the column's unit, from the form definition (every output alike)."""
-        from forms.table.registry import form_for
-
         return form_for().unit_decimals(self.unit)
 
     @property

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -41,8 +42,6 @@ VERIFIED, UNVERIFIED, USER_VALUE = "已核实", "未核实", "填报单位提供
 def grade_of(confidence: str, coefficient: bool) -> str:
     """The library grade (A–D) of one factor.  An energy row grades its two numbers apart
     (``tce:A; CC/OF:D(proxy)``, ``A (tce: B)``): ``coefficient`` picks the 折标系数's grade."""
-    import re
-
     grades: dict[str, str] = {}
     for part in re.split(r"[;；]", confidence):
         part = part.strip()
