@@ -3,8 +3,10 @@
 ``<out>/<园区名称>_碳达峰碳中和材料_<YYYYMMDD>.zip`` holds the workbook, the report PDF, the tables PDF, the
 park file (JSON) and ``manifest.json`` (every other file with its SHA-256, the form and outline versions,
 the content fingerprint printed in every page footer, the program version).  Beside it:
-``<same name>.eml`` — a ready-to-send draft (``X-Unsent: 1``) with the zip attached, addressed to the
-mailbox named in the notice (editable) — and ``<园区名称>_内部审核单_<YYYYMMDD>.pdf``, which stays in the
+``<same name>.eml`` — a ready-to-send draft (``X-Unsent: 1``) with the zip attached, from the park's contact
+e-mail and to the recipient kept for the park (``report.extra["mail"]``: the ministry's mailbox named in the
+notice, the provincial office that later notices have collect the materials, or another address; see
+:func:`mail_settings`) — and ``<园区名称>_内部审核单_<YYYYMMDD>.pdf``, which stays in the
 park and is not put into the package.
 
 Everything is built in memory first.  The whole set is then written into a hidden staging folder
@@ -28,6 +30,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from email import policy
+from email.headerregistry import Address
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -45,7 +48,15 @@ from forms.table.factors import library_version
 from forms.table.registry import form_for
 from forms.version import PROGRAM, VERSION
 
-MAIL_TO = "touzichu@mee.gov.cn"
+MAIL_TO = "touzichu@mee.gov.cn"  # the mailbox named in 科财函〔2021〕159号
+MAIL_KEY = "mail"  # report.extra: {"recipient": "ministry"|"province"|"other", "to": 地址, "from": 发件邮箱}
+MINISTRY, PROVINCE, OTHER = "ministry", "province", "other"
+RECIPIENTS = {  # the short list the clerk picks from (kept per park)
+    MINISTRY: "生态环境部科技与财务司(通知所列邮箱)",
+    PROVINCE: "省级生态环境主管部门(后续通知由省级汇总报送)",
+    OTHER: "其他(自行填写)",
+}
+SENDER_PLACEHOLDER = "sender@example.invalid"  # no contact e-mail anywhere: the clerk fills it in (window)
 MANIFEST = "manifest.json"
 MANIFEST_FORMAT = "parkcarbon-package/1"
 Writer = Callable[[Path, bytes], None]
@@ -200,36 +211,81 @@ def _contact(park: ParkData) -> tuple[str, str, str]:
     return out[0], out[1], out[2]
 
 
+@dataclass(frozen=True)
+class MailSettings:
+    """Who the e-mail draft goes to and comes from, as kept for the park (``report.extra["mail"]``)."""
+
+    recipient: str  # MINISTRY | PROVINCE | OTHER
+    to: str  # the address used ("" when PROVINCE / OTHER was chosen but no address typed yet)
+    sender: str  # the From address ("" when neither typed nor in the year headers)
+    salutation: str  # 生态环境部科技与财务司： …
+
+    @property
+    def missing(self) -> list[str]:
+        """What the clerk still has to fill in the window before the draft can be sent (Chinese)."""
+        out = []
+        if not self.sender:
+            out.append("发件人邮箱")
+        if not self.to:
+            out.append("收件人邮箱")
+        return out
+
+
+def _province_office(province: str) -> str:
+    if not province:
+        return "省级生态环境主管部门"
+    return f"{province}生态环境局" if province.endswith("市") else f"{province}生态环境厅"
+
+
+def mail_settings(park: ParkData) -> MailSettings:
+    """The recipient chosen for the park (the ministry's mailbox unless another was kept) and the sender:
+    the address typed for the park, else the latest contact e-mail of the year headers."""
+    kept = park.report.extra.get(MAIL_KEY)
+    kept = kept if isinstance(kept, dict) else {}
+    recipient = str(kept.get("recipient") or MINISTRY)
+    recipient = recipient if recipient in RECIPIENTS else MINISTRY
+    typed_to = str(kept.get("to") or "").strip()
+    sender = str(kept.get("from") or "").strip() or _contact(park)[2]
+    province = str(park.park.get(form_for(park.form).province_key) or "").strip()
+    if recipient == MINISTRY:
+        return MailSettings(MINISTRY, MAIL_TO, sender, "生态环境部科技与财务司：")
+    if recipient == PROVINCE:
+        return MailSettings(PROVINCE, typed_to, sender, f"{_province_office(province)}：")
+    return MailSettings(OTHER, typed_to, sender, "您好：")
+
+
 def build_eml(park: ParkData, package_files: list[PackageFile], zip_name: str, zip_data: bytes, fp: str,
               final: bool, today: _dt.date) -> bytes:  # fmt: skip
+    """The e-mail draft: formal Chinese body, nothing in it addressed to the clerk (that goes to the window:
+    :attr:`MailSettings.missing`, :func:`build_package`'s notes)."""
     form = form_for(park.form)
     body_org = str(park.park.get(form.management_body_key) or park.name)
     person, phone, email = _contact(park)
-    listing = "\n".join(f"  {i}. {f.name}" for i, f in enumerate(package_files, start=1))
+    mail = mail_settings(park)
+    listing = "\n".join(f"　　{i}. {f.name}" for i, f in enumerate(package_files, start=1))
+    contact = "，".join(p for p in (f"联系人：{person}" if person else "", f"电话：{phone}" if phone else "",
+                                    f"电子邮箱：{email}" if email else "") if p)  # fmt: skip
     lines = [
-        "您好：",
-        "",
-        f"　　现报送{park.name}碳达峰碳中和相关材料电子版，请查收。附件“{zip_name}”内含：",
+        mail.salutation,
+        f"　　根据《关于开展国家生态工业示范园区碳达峰碳中和相关工作的通知》(科财函〔2021〕159号)要求，现将"
+        f"{park.name}碳达峰碳中和相关材料电子版报送，请审阅。附件“{zip_name}”包括：",
         listing,
+        f"　　材料内容校验码为 {fp}，与纸质材料每页页脚所印校验码一致；各文件的校验值列于附件中的清单文件。"
+        + ("加盖公章的纸质材料另行寄送。" if final else "本材料尚未定稿(各页带有“草稿”水印)，仅供预审。"),
+        f"　　{contact}。" if contact else "",
         "",
-        f"　　内容校验码：{fp}(与纸质材料每页页脚所印一致，manifest.json 中列有各文件的 SHA-256)。",
-        "　　加盖公章的纸质材料另行寄送。"
-        if final
-        else "　　注意：本材料尚未定稿，各页带有“草稿”水印，请定稿后重新导出再发送。",
-        "",
-        f"联系人：{person}　电话：{phone}　邮箱：{email}",
-        body_org,
-        f"{today.year}年{today.month}月{today.day}日",
-        "",
-        f"(本邮件草稿由“{PROGRAM}”生成。收件人按通知填写为 {MAIL_TO}；"
-        "如需通过省级生态环境厅报送，请修改收件人后再发送。)",
+        f"　　　　　　　　　　　　　　　　{body_org}",
+        f"　　　　　　　　　　　　　　　　{today.year}年{today.month}月{today.day}日",
     ]
     msg = EmailMessage(policy=policy.SMTP)
-    msg["To"] = MAIL_TO
+    msg["From"] = Address(display_name=body_org if mail.sender else "发件人待填写",
+                          addr_spec=mail.sender or SENDER_PLACEHOLDER)  # fmt: skip
+    if mail.to:
+        msg["To"] = mail.to
     msg["Subject"] = f"{park.name}碳达峰碳中和材料报送" + ("" if final else "(草稿)")
     msg["X-Unsent"] = "1"
     msg["X-Parkcarbon-Fingerprint"] = fp
-    msg.set_content("\n".join(lines), charset="utf-8")
+    msg.set_content("\n".join(line for line in lines if line is not None), charset="utf-8")
     msg.add_attachment(zip_data, maintype="application", subtype="zip", filename=zip_name)
     return msg.as_bytes()
 
@@ -280,6 +336,10 @@ def build_package(park: ParkData, *, today: _dt.date | None = None, now: _dt.dat
     )
     if note:
         notes.insert(0, note)
+    mail = mail_settings(park)
+    if mail.missing:  # said to the clerk here (window, command line), never in the e-mail body
+        notes.append(f"邮件草稿尚缺{'、'.join(mail.missing)}：请在“导出与报送”页的“邮件”处填写后重新导出，"
+                     "或在邮件程序中补填后再发送。")  # fmt: skip
     return Package(stem, fp, final, files, review, zip_data, eml, manifest, notes, name)
 
 

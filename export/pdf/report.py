@@ -52,6 +52,7 @@ from export.pdf.style import (
 )
 from export.pdf.tables import year_story
 from forms.park.model import ParkData
+from forms.report.check import not_applicable_reason
 from forms.report.customisation import effective_outline
 from forms.report.markers import BlockRef, ChartBlock, MissingBlock, TableBlock, ValueBlock, split_markers
 from forms.report.outline import Outline, OutlineSection, subsection_label
@@ -318,7 +319,9 @@ def section_story(
     body = text_flowables(text, resolve, styles, width)
     if not body and draft:
         body = [para(UNWRITTEN, styles.body)]
-    for block_id in section.blocks:
+    # a section marked "本节不适用：<理由>" prints that sentence under its heading, and no figures
+    blocks = () if not_applicable_reason(text) is not None else section.blocks
+    for block_id in blocks:
         in_appendix = block_id in APPENDIX_BLOCKS and section.kind != "projects"
         if _is_figure(block_id) and block_id not in referenced and not in_appendix:
             body += block_flowables(resolve(block_id), styles, width)

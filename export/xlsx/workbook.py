@@ -259,7 +259,7 @@ class _Writer:
             elif line.kind == "subtitle":
                 ws.merge_cells(f"A{r}:{last}{r}")
                 ws[f"A{r}"] = (
-                    f"表格版本：{form.version}　黄色单元格填写数据；绿色单元格为折标系数、排放因子(可改为实际采用值，"
+                    f"表格：{form.edition}　黄色单元格填写数据；绿色单元格为折标系数、排放因子(可改为实际采用值，"
                     f"并在“{FACTOR_SHEET}”表注明来源)；灰色单元格为公式，自动计算。"
                 )
                 self.sty(ws[f"A{r}"], font=st.SUBTITLE_FONT, alignment=st.LEFT_WRAP)

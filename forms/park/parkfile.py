@@ -36,7 +36,7 @@ _REPORT_KEYS = {"outline", "sections", "projects", "scenarios"}
 # what the program itself stores beside the report (forms.report.check, forms.report.customisation and
 # forms.report.annual): the 定稿 mark, the figure snapshot, the explanations of report warnings, the outline
 # customisation, the annual report chapters' texts and their 定稿 marks
-REPORT_EXTRA_KEYS = ("final", "figures", "check_notes", "outline_custom", "annual", "annual_final")
+REPORT_EXTRA_KEYS = ("final", "figures", "check_notes", "outline_custom", "annual", "annual_final", "mail")
 
 
 class ParkFileError(ValueError):

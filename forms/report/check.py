@@ -19,6 +19,10 @@ was recorded (``report.extra["figures"]``, kept by :func:`update_figure_snapshot
 reported as *stale*, with the written and the current value.  Figures that cannot be tied to a filed year
 and a data key are left alone (no guessing).
 
+Empty sections: every section of the outline has prose or a data block before 定稿, or its text reads
+"本节不适用：<理由>" (:func:`empty_sections` names the others by number and title; the final PDF never prints
+a bare heading).
+
 Final gate: :func:`final_gate` lists everything that blocks 定稿; :func:`final_record` is what the window
 stores with ``db.set_report_extra(park_id, "final", record)``; :func:`is_final` tells the exports whether
 the current content is the one marked final (any later change makes the park a draft again, watermarked
@@ -48,7 +52,8 @@ from forms.table.definition import ERROR, WARNING, FormDefinition
 from forms.table.validate import validate_park
 
 FINAL_KEY, FIGURES_KEY, NOTES_KEY = "final", "figures", "check_notes"
-_BOOKKEEPING = (FINAL_KEY, FIGURES_KEY, NOTES_KEY)
+MAIL_KEY = "mail"  # the e-mail draft's recipient and sender (export.package): not content, 定稿 stays
+_BOOKKEEPING = (FINAL_KEY, FIGURES_KEY, NOTES_KEY, MAIL_KEY)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -495,6 +500,56 @@ def _requirement_gap(check: str, section: OutlineSection, text: str, park: ParkD
 
 
 # ---------------------------------------------------------------------------------------------------
+# Empty sections: every section has content before 定稿, or says why it does not apply
+
+NOT_APPLICABLE = "本节不适用"  # a section's text "本节不适用：<理由>" (printed as written)
+_NA = re.compile(r"^\s*本节不适用\s*[：:，,。．.]?\s*(.*)$", re.S)
+
+
+def not_applicable_reason(text: str) -> str | None:
+    """The reason of a section marked "本节不适用：<理由>" ("" when the reason is missing); None otherwise."""
+    m = _NA.match(text or "")
+    return None if m is None else m[1].strip().rstrip("。").strip()
+
+
+def not_applicable_text(reason: str) -> str:
+    """The section text that marks a section 不适用 (what the window's button writes)."""
+    reason = reason.strip().rstrip("。")
+    return f"{NOT_APPLICABLE}：{reason}。" if reason else f"{NOT_APPLICABLE}："
+
+
+@dataclass(frozen=True)
+class EmptySection:
+    section: str
+    heading: str  # 六（三）实施节能降碳与能效提升
+    message: str
+
+
+def empty_sections(park: ParkData, outline: Outline | None = None) -> list[EmptySection]:
+    """Sections with neither prose nor a data block, and sections marked 本节不适用 without a reason.
+
+    A section whose kind supplies its own content (the key-project list, printed from the projects) is
+    empty only when that content is missing too.
+    """
+    outline = outline or effective_outline(park)
+    out: list[EmptySection] = []
+    for section in outline.sections():
+        text = park.report.sections.get(section.key, "")
+        heading = section_heading(outline, section.key)
+        reason = not_applicable_reason(text)
+        if reason is not None:
+            if not reason:
+                out.append(EmptySection(section.key, heading, f"{heading}：标为“本节不适用”，但没有写明理由"))
+            continue
+        has_block = any(isinstance(p, BlockRef) for p in split_markers(text))
+        own = section.kind == "projects" and bool(filled_projects(park.report.projects))
+        if not _prose(text) and not has_block and not own:
+            out.append(EmptySection(section.key, heading,
+                                    f"{heading}：本节尚无内容(请撰写正文，或写明“本节不适用：理由”)"))  # fmt: skip
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------
 # Everything about the report
 
 
@@ -545,7 +600,7 @@ def check_report(park: ParkData, result: ParkResult, outline: Outline | None = N
 
 @dataclass(frozen=True)
 class Blocker:
-    kind: str  # "data_error" | "data_warning" | "missing_element" | "report_error" | "report_warning"
+    kind: str  # "data_error" | "data_warning" | "empty_section" | "missing_element" | "report_error" | …
     message: str
     section: str = ""
     year: int | None = None
@@ -582,6 +637,8 @@ def final_gate(park: ParkData, result: ParkResult, findings: Sequence[Any] | Non
             items.append(Blocker("data_error", f"{where}：错误：{f.message}", "", f.year, f.key))
         elif not f.explained:
             items.append(Blocker("data_warning", f"{where}：警告尚未说明：{f.message}", "", f.year, f.key))
+    for e in empty_sections(park, outline):
+        items.append(Blocker("empty_section", e.message, e.section))
     for m in check_requirements(park, result, outline, resolver=resolver):
         items.append(Blocker("missing_element", m.message, m.section))
     for rf in check_report(park, result, outline, resolver=resolver):

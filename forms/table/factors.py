@@ -147,12 +147,14 @@ class _Entry:
 
 
 def _citation_part(citation: str, which: str) -> str:
-    """An energy row's citation reads ``折标系数：…；排放因子：…``: the part for ``which``."""
-    for part in citation.split("；"):
-        head, sep, rest = part.partition("：")
-        if sep and head.strip() == which:
-            return rest.strip()
-    return citation
+    """An energy row's citation names its two sources by label (``折标系数及低位发热量：…；单位热值含碳量及碳氧化率：…``
+    or ``折标系数：…；排放因子：…``): the part(s) for ``which`` (折标系数 or 排放因子)."""
+    parts = [part.partition("：") for part in citation.split("；")]
+    if len(parts) < 2 or not all(sep for _, sep, _ in parts):
+        return citation
+    coefficient = which == "折标系数"
+    mine = [rest.strip() for head, _, rest in parts if head.strip().startswith("折标系数") == coefficient]
+    return "；".join(mine) or citation
 
 
 def _read(path: Path) -> list[dict[str, str]]:

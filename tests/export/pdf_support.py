@@ -35,13 +35,22 @@ def demo_with_text() -> ParkData:
     return park
 
 
+NOT_APPLICABLE_SECTION = ("ch6.7", "本节不适用：园区低碳技术创新与示范工作已在本章（三）节一并表述")
+
+
 def final_park() -> ParkData:
-    """demo_with_text completed until the 定稿 gate is open (the projection table in 四（二）), then marked
-    定稿 (the mark the report module stores when its gate is open)."""
-    from forms.report.check import final_gate, final_record, is_final
+    """demo_with_text completed until the 定稿 gate is open (the projection table in 四（二）; a sentence in
+    every section left empty, one of them marked 本节不适用 with its reason), then marked 定稿 (the mark the
+    report module stores when its gate is open)."""
+    from forms.report.check import empty_sections, final_gate, final_record, is_final
 
     park = demo_with_text()
     park.report.sections["ch4.2"] = park.report.sections.get("ch4.2", "") + "{{table.projection}}"
+    key, text = NOT_APPLICABLE_SECTION
+    park.report.sections[key] = text
+    for empty in empty_sections(park):
+        title = empty.heading.split("）", 1)[-1]
+        park.report.sections[empty.section] = f"{title}方面，园区将结合实际制定具体措施，纳入年度工作计划并组织实施。"
     gate = final_gate(park, compute_park(park))
     assert gate.ok, gate.blockers
     park.report.extra["final"] = final_record(park, compute_park(park))

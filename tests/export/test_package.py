@@ -20,15 +20,21 @@ import pytest
 from export.cli import run_export
 from export.fingerprint import fingerprint
 from export.package import (
+    MAIL_KEY,
     MAIL_TO,
     MANIFEST,
+    OTHER,
+    PROVINCE,
+    SENDER_PLACEHOLDER,
     ExportResult,
     build_package,
     export_package,
+    mail_settings,
     safe_name,
 )
-from forms.park.parkfile import loads, park_to_json
-from forms.version import VERSION
+from forms.park.model import ParkData
+from forms.park.parkfile import dumps, loads, park_to_json
+from forms.version import PROGRAM, VERSION
 from tests.export.pdf_support import REPO, demo_with_text, final_park, pdf_pages, squeeze
 
 NOW = _dt.datetime(2021, 9, 28, 10, 30, 0, tzinfo=_dt.timezone(_dt.timedelta(hours=8)))
@@ -133,6 +139,49 @@ def test_eml_draft(exported: ExportResult) -> None:
     assert attachment.get_filename() == exported.zip_path.name
     assert attachment.get_content_type() == "application/zip"
     assert attachment.get_payload(decode=True) == exported.zip_path.read_bytes()
+    # from the park's contact e-mail (demo year headers), in the name of its management body
+    assert msg["From"].addresses[0].addr_spec == "eip-demo@example.cn"
+    assert msg["From"].addresses[0].display_name == park.park["park.management_body"]
+    text = body.get_content()
+    assert text.startswith("生态环境部科技与财务司：\r\n") and "科财函〔2021〕159号" in text
+    assert "仅供预审" in text  # a draft says so to the recipient, formally
+    for note in ("本邮件草稿由", "请修改收件人", "请定稿后", PROGRAM):  # notes for the clerk stay in the window
+        assert note not in text
+
+
+def _eml(park: ParkData) -> tuple[email.message.EmailMessage, str, list[str]]:
+    package = build_package(park, now=NOW)
+    msg = email.message_from_bytes(package.eml_data, policy=policy.default)
+    body = msg.get_body(preferencelist=("plain",))
+    assert body is not None
+    return msg, body.get_content(), package.notes  # type: ignore[return-value]
+
+
+def test_eml_goes_to_the_recipient_kept_for_the_park() -> None:
+    park = demo_with_text()
+    park.report.extra[MAIL_KEY] = {"recipient": PROVINCE, "to": "sthjt@js.example.cn", "from": "tan@park.example.cn"}
+    msg, text, notes = _eml(park)
+    assert msg["To"] == "sthjt@js.example.cn" and msg["From"].addresses[0].addr_spec == "tan@park.example.cn"
+    assert text.startswith("江苏省生态环境厅：") and not any("邮件草稿尚缺" in n for n in notes)
+    # kept through the park file (a report extra key) and used by the next export
+    again = loads(dumps(park))
+    assert again.report.extra[MAIL_KEY] == park.report.extra[MAIL_KEY]
+    assert mail_settings(again).to == "sthjt@js.example.cn"
+    park.report.extra[MAIL_KEY] = {"recipient": OTHER, "to": "", "from": ""}
+    msg, text, notes = _eml(park)
+    assert msg["To"] is None and text.startswith("您好：")
+    assert any("邮件草稿尚缺收件人邮箱" in n and "导出与报送" in n for n in notes)
+
+
+def test_eml_without_any_sender_has_a_placeholder_the_window_asks_for() -> None:
+    park = demo_with_text()
+    for year in park.years.values():
+        year.meta.pop("meta.email", None)
+    msg, text, notes = _eml(park)
+    sender = msg["From"].addresses[0]
+    assert sender.addr_spec == SENDER_PLACEHOLDER and sender.display_name == "发件人待填写"
+    assert any("邮件草稿尚缺发件人邮箱" in n for n in notes)
+    assert SENDER_PLACEHOLDER not in text and "发件人待填写" not in text
 
 
 def test_final_park_package_has_no_draft_marks(tmp_path: Path) -> None:

@@ -36,3 +36,12 @@ def type_chinese(widget: QWidget, text: str) -> None:
     event = QInputMethodEvent("", [])
     event.setCommitString(text)
     QApplication.sendEvent(widget, event)
+
+
+def write_every_section(session: Any) -> None:
+    """A sentence in every section of the outline (定稿 needs text in each, or 本节不适用 with a reason)."""
+    from forms.report.outline import outline_for
+
+    for section in outline_for().sections():
+        if section.kind != "projects":
+            session.set_section_text(section.key, f"{section.title}：园区已开展相关工作。")

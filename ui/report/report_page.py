@@ -17,6 +17,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from forms.report.check import not_applicable_text
 from forms.report.outline import Outline, OutlineSection
 from ui.common.widgets import ElidedLabel
 from ui.dialogs.history_dialog import install_section_history
@@ -71,6 +73,7 @@ class ReportSectionPage(QWidget):
         self.final_label: QLabel | None = None
         self.final_button: QPushButton | None = None
         self.remove_button: QPushButton | None = None
+        self.na_button: QPushButton | None = None
         if isinstance(self.source, AnnualChapter):
             self.final_label = QLabel("")
             self.final_label.setObjectName("annual_final_state")
@@ -86,6 +89,12 @@ class ReportSectionPage(QWidget):
             status.addWidget(self.final_label)
             status.addWidget(self.final_button)
             status.addWidget(self.remove_button)
+        else:  # 专项报告: 定稿 needs text in every section, or 本节不适用 with a reason
+            self.na_button = QPushButton("本节不适用…")
+            self.na_button.setObjectName("not_applicable")
+            self.na_button.setToolTip("园区没有本节所述内容时，写明理由；定稿检查不再把本节列为空白")
+            self.na_button.clicked.connect(self.ask_not_applicable)
+            status.addWidget(self.na_button)
         layout.addLayout(status)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -202,6 +211,16 @@ class ReportSectionPage(QWidget):
         self._update_status()
         self.render_preview()
 
+    def mark_not_applicable(self, reason: str) -> None:
+        """The section's text becomes "本节不适用：<理由>。" (one undoable change of the section text)."""
+        self.session.flush()
+        self.editor.setPlainText(not_applicable_text(reason))  # textChanged -> session.set_section_text
+
+    def ask_not_applicable(self) -> None:
+        reason, ok = QInputDialog.getText(self, "本节不适用", "请写明本节不适用的理由(将印在报告中本节标题下)：")
+        if ok and reason.strip():
+            self.mark_not_applicable(reason)
+
     def _update_status(self) -> None:
         status = self.status  # the navigation dot asks the same function
         colour = status.state.colour.name()
@@ -217,6 +236,8 @@ class ReportSectionPage(QWidget):
             final = is_chapter_final(self.session.park, self.source.year)
             self.final_label.setText("<b style='color:#2e7d32'>已定稿</b>" if final else "草稿")
             self.final_button.setText("撤销定稿" if final else "定稿…")
+        if self.na_button is not None:
+            self.na_button.setEnabled(not self.editor.toPlainText().strip())  # offered for an empty section
 
     @property
     def state(self) -> FillState:

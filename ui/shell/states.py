@@ -12,6 +12,7 @@ from PySide6.QtGui import QColor, QImage, QPixmap
 
 from forms.park.model import ParkData
 from forms.report.outline import Chapter, Outline, OutlineSection
+from forms.report.check import not_applicable_reason
 from forms.table.definition import ERROR, INPUT, VALUES
 from forms.table.numbers import is_blank
 
@@ -176,7 +177,7 @@ def section_status(park: ParkData, section: OutlineSection, result: ParkResult |
         text = park.report.sections.get(section.key, "")
         if not text.strip():
             return Status(FillState.EMPTY)
-        if chinese_count(text) < COMPLETE_CHARS:
+        if chinese_count(text) < COMPLETE_CHARS and not not_applicable_reason(text):  # 本节不适用：理由 is complete
             return Status(FillState.IN_PROGRESS, f"正文不足 {COMPLETE_CHARS} 字")
     missing = missing_elements(park, section, result)
     if missing:

@@ -100,6 +100,7 @@ class ExportPage(QWidget):
             export_layout.addWidget(b)
         export_layout.addStretch(1)
         layout.addWidget(export_box)
+        layout.addWidget(self._mail_box())
         self.export_message = QLabel("")
         self.export_message.setWordWrap(True)
         self.export_message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -167,6 +168,58 @@ class ExportPage(QWidget):
         self.refresh()
         session.changed.connect(self._changed)
 
+    # -- the e-mail draft: recipient from a short list and sender, kept for the park ---------------------
+    def _mail_box(self) -> QGroupBox:
+        from export.package import RECIPIENTS
+
+        box = QGroupBox("邮件草稿")
+        form = QFormLayout(box)
+        self.recipient = QComboBox()
+        self.recipient.setObjectName("mail_recipient")
+        for key, label in RECIPIENTS.items():
+            self.recipient.addItem(label, key)
+        self.mail_to = QLineEdit()
+        self.mail_to.setObjectName("mail_to")
+        self.mail_from = QLineEdit()
+        self.mail_from.setObjectName("mail_from")
+        self.mail_from.setPlaceholderText("发件邮箱(例如园区联系人的工作邮箱)")
+        form.addRow("收件人：", self.recipient)
+        form.addRow("收件邮箱：", self.mail_to)
+        form.addRow("发件邮箱：", self.mail_from)
+        self._load_mail()
+        self.recipient.currentIndexChanged.connect(self._recipient_changed)
+        self.mail_to.editingFinished.connect(self._save_mail)
+        self.mail_from.editingFinished.connect(self._save_mail)
+        return box
+
+    def _load_mail(self) -> None:
+        from export.package import MINISTRY, mail_settings
+
+        mail = mail_settings(self.session.park)
+        self.recipient.blockSignals(True)
+        self.recipient.setCurrentIndex(max(0, self.recipient.findData(mail.recipient)))
+        self.recipient.blockSignals(False)
+        self.mail_to.setText(mail.to)
+        self.mail_to.setReadOnly(mail.recipient == MINISTRY)
+        self.mail_to.setPlaceholderText("请填写收件邮箱" if mail.recipient != MINISTRY else "")
+        self.mail_from.setText(mail.sender)
+
+    def _recipient_changed(self) -> None:
+        from export.package import MAIL_TO, MINISTRY
+
+        if self.recipient.currentData() == MINISTRY or self.mail_to.text().strip() == MAIL_TO:
+            self.mail_to.setText("")  # the ministry's mailbox is fixed; another recipient's is typed
+        self._save_mail()
+
+    def _save_mail(self) -> None:
+        from export.package import MAIL_KEY, MINISTRY
+
+        recipient = str(self.recipient.currentData())
+        value = {"recipient": recipient, "to": "" if recipient == MINISTRY else self.mail_to.text().strip(),
+                 "from": self.mail_from.text().strip()}  # fmt: skip
+        self.session.set_report_extra(MAIL_KEY, value, text="修改邮件收件人、发件人")
+        self._load_mail()
+
     def _kind_changed(self) -> None:
         wanted = KIND_DETAILS[self.kind.currentData()]
         for key, (label, widget) in self.form_rows.items():
@@ -211,6 +264,8 @@ class ExportPage(QWidget):
     def _changed(self, changes: Changes) -> None:
         if changes.submissions:
             self.refresh()
+        if changes.final:  # report bookkeeping (an undo of the recipient, too)
+            self._load_mail()
 
     def export(self, what: str) -> None:
         self.session.flush()

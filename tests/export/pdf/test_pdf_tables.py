@@ -14,6 +14,7 @@ from forms.park.model import ParkData
 from forms.table.calc import compute_park
 from forms.table.definition import VALUES
 from forms.table.kinds import kind_of
+from forms.table.numbers import format_number
 from forms.table.registry import form_for
 from tests.export.pdf_support import demo_park, pdf_fonts, pdf_pages, printed, squeeze
 
@@ -106,3 +107,42 @@ def test_factor_override_is_marked(park: ParkData) -> None:
     result = compute_park(changed)
     assert cell_text(FORM, changed, 2016, result.years[2016], "factor.grid") == "0.61*"  # a factor: its own digits
     assert cell_text(FORM, changed, 2017, result.years[2017], "factor.grid").endswith("*") is False
+
+
+def test_issue_examples_are_consistent_now() -> None:
+    """1,450,000 vs 394,000.00, 650.4514, 0.03412 (issue 20): one rule per unit."""
+    park = demo_park()
+    result = compute_park(park)
+    yr = result.years[2016]
+    form = result.form
+    texts = {k: cell_text(form, park, 2016, yr, k) for k in
+             ("energy.raw_coal", "power.net", "emissions.total_10k", "factor.tce.heat", "emissions.total")}  # fmt: skip
+    assert texts == {"energy.raw_coal": "1,450,000.00", "power.net": "394,000.00", "emissions.total_10k": "650.45",
+                     "factor.tce.heat": "0.03412", "emissions.total": format_number(yr.computed["emissions.total"], 2)}  # fmt: skip
+
+
+def test_each_year_table_ends_with_the_seal_place(tmp_path: Path) -> None:
+    park = demo_park()
+    path = tmp_path / "t.pdf"
+    path.write_bytes(build_tables_pdf(park, fingerprint(park), draft=False))
+    text = squeeze("\n".join(pdf_pages(path)))
+    assert text.count("填报单位（盖章）：示例生态工业示范园区管理委员会") == len(park.years)
+    assert text.count("日期：年月日") == len(park.years)
+    assert "表格版本" not in text and "eip-2021" not in text and "表格：2021年版" in text
+
+
+def test_a_long_category_axis_labels_every_year() -> None:
+    """The projection to 2060: every year on the axis (2028 was skipped), turned upright."""
+    from reportlab.graphics.charts.linecharts import HorizontalLineChart
+
+    from export.pdf.blocks import chart_drawing
+    from export.pdf.style import make_styles
+    from forms.report.markers import ChartBlock, Series
+
+    years = tuple(str(y) for y in range(2016, 2061))
+    block = ChartBlock("chart.projection", "碳排放趋势预测图", "line", years,
+                       (Series("基准情景", tuple(float(i) for i in range(len(years)))),), "万吨")  # fmt: skip
+    drawing = chart_drawing(block, make_styles(), 400)
+    (chart,) = [c for c in drawing.contents if isinstance(c, HorizontalLineChart)]
+    assert list(chart.categoryAxis.categoryNames) == list(years) and "2028" in chart.categoryAxis.categoryNames
+    assert chart.categoryAxis.labels.angle == 90

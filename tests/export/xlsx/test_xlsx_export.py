@@ -284,3 +284,20 @@ def test_park_without_years_gets_the_default_series(tmp_path: Path) -> None:
     park = ParkData(park={"park.name": "新园区", "park.province": "浙江省"})
     wb = openpyxl.load_workbook(write_workbook(park, tmp_path / "new.xlsx", template=True))
     assert wb.sheetnames[:5] == [f"{y}年" for y in range(2016, 2021)]
+
+
+def test_number_formats_follow_the_definition_and_values_keep_full_precision(demo_book: Path) -> None:
+    """Display only: the cells' number formats come from the precision table; cached values are unrounded."""
+    wb = openpyxl.load_workbook(demo_book)
+    values = openpyxl.load_workbook(demo_book, data_only=True)
+    year = demo_park().sorted_years()[0]
+    ws, cached = wb[f"{year}年"], values[f"{year}年"]
+    yres = compute_park(demo_park()).years[year]
+    formats = {k: ws[PLAN.cell_of[k]].number_format for k in
+               ("energy.raw_coal", "emissions.total", "emissions.total_10k", "intensity.co2_per_iva",
+                "factor.tce.heat", "factor.tce.raw_coal", "basic.enterprises_above_scale")}  # fmt: skip
+    assert formats == {"energy.raw_coal": "#,##0.00", "emissions.total": "#,##0.00", "emissions.total_10k": "#,##0.00",
+                       "intensity.co2_per_iva": "#,##0.0000", "factor.tce.heat": "#,##0.00000",
+                       "factor.tce.raw_coal": "#,##0.0000", "basic.enterprises_above_scale": "#,##0"}  # fmt: skip
+    for key in ("emissions.total_10k", "intensity.co2_per_iva"):
+        assert _close(cached[PLAN.cell_of[key]].value, yres.computed[key]), key  # not rounded to the display

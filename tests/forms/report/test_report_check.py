@@ -16,6 +16,7 @@ from forms.report.check import (
     check_report,
     check_requirements,
     content_fingerprint,
+    empty_sections,
     final_gate,
     final_label,
     final_record,
@@ -24,8 +25,11 @@ from forms.report.check import (
     is_final,
     mark_final,
     matches,
+    not_applicable_reason,
+    not_applicable_text,
     update_figure_snapshot,
 )
+from forms.report.outline import outline_for
 from forms.report.projection import default_scenarios
 from forms.table.calc import compute_park
 from tests.forms.helpers import demo_doc
@@ -53,7 +57,9 @@ PROJECTS = [{"name": "热电联产机组改造", "content": "通流改造", "inv
 
 
 def _complete() -> ParkData:
-    return _park(dict(COMPLETE_SECTIONS), projects=PROJECTS, scenarios=default_scenarios())
+    """Every requirement met and every other section written (定稿 needs text in each section)."""
+    sections = {s.key: f"{s.title}：园区已开展相关工作。" for s in outline_for().sections() if s.kind != "projects"}
+    return _park(sections | COMPLETE_SECTIONS, projects=PROJECTS, scenarios=default_scenarios())
 
 
 @pytest.mark.parametrize(
@@ -206,6 +212,39 @@ def test_marking_final_and_losing_it_on_change() -> None:
     park.report.sections["ch7.1"] = "成立碳达峰工作领导小组。"
     assert not is_final(park) and final_state(park) == "changed"
     assert "需重新定稿" in final_label(park)
+
+
+def test_gate_names_empty_sections_by_number_and_title() -> None:
+    park = _complete()
+    del park.report.sections["ch6.3"]
+    park.report.sections["ch7.2"] = "  \n"
+    park.report.sections["ch7.4"] = "{{table.trend}}"  # a block the clerk inserted is content
+    gate = final_gate(park, compute_park(park), [])
+    empty = [b for b in gate.items if b.kind == "empty_section"]
+    assert [(b.section, b.message) for b in empty] == [
+        ("ch6.3", "六（三）实施节能降碳与能效提升：本节尚无内容(请撰写正文，或写明“本节不适用：理由”)"),
+        ("ch7.2", "七（二）完善政策与资金支持：本节尚无内容(请撰写正文，或写明“本节不适用：理由”)"),
+    ]
+    assert [e.section for e in empty_sections(park)] == ["ch6.3", "ch7.2"]
+
+
+def test_not_applicable_needs_a_reason() -> None:
+    park = _complete()
+    park.report.sections["ch6.6"] = "本节不适用"
+    gate = final_gate(park, compute_park(park), [])
+    assert gate.blockers == ["六（六）提升生态碳汇能力：标为“本节不适用”，但没有写明理由"]
+    park.report.sections["ch6.6"] = not_applicable_text("园区为建成区，无林地、湿地")
+    assert park.report.sections["ch6.6"] == "本节不适用：园区为建成区，无林地、湿地。"
+    assert not_applicable_reason(park.report.sections["ch6.6"]) == "园区为建成区，无林地、湿地"
+    assert not_applicable_reason("本节适用于……") is None and not_applicable_reason("") is None
+    assert final_gate(park, compute_park(park), []).ok
+
+
+def test_mail_settings_are_bookkeeping_not_content() -> None:
+    park = _complete()
+    before = content_fingerprint(park)
+    park.report.extra["mail"] = {"recipient": "province", "to": "a@b.cn", "from": "c@d.cn"}
+    assert content_fingerprint(park) == before
 
 
 def test_mark_final_refuses_when_blocked() -> None:

@@ -13,7 +13,7 @@ from forms.report.check import is_final
 from forms.report.markers import ChartBlock
 from forms.report.resolve import resolve_block
 from forms.table.calc import compute_park
-from tests.ui.helpers import open_editor
+from tests.ui.helpers import open_editor, write_every_section
 from ui.report.block_view import chart_image
 from ui.report.blocks_panel import BlockTools
 
@@ -166,6 +166,7 @@ def test_final_gate_panel_lists_blockers_and_marks_final(demo_db: Any, open_wind
     assert "草稿" in panel.state_label.text()
 
     session = window.session
+    write_every_section(session)
     for key, text in {"ch2.2": "{{table.trend}}", "ch3.2": "{{table.emissions_by_source}}",
                       "ch4.2": "{{table.projection}}", "ch5.2": "2025年前后达峰。{{table.targets}}"}.items():  # fmt: skip
         session.set_section_text(key, text)

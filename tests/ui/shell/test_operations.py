@@ -13,7 +13,7 @@ from forms.report.check import FINAL_KEY, is_final
 from forms.report.customisation import CUSTOM_KEY
 from forms.report.projection import default_scenarios
 from forms.table.definition import WARNING
-from tests.ui.helpers import type_chinese
+from tests.ui.helpers import type_chinese, write_every_section
 from ui.report.blocks_panel import BlockTools
 from ui.shell.changes import EVERYTHING, NOTHING, Changes
 from ui.table import year_page
@@ -257,6 +257,7 @@ def test_final_mark(demo_db: Any, open_window: Any) -> None:
     db, park_id = demo_db
     window = open_window(db, park_id)
     session = window.session
+    write_every_section(session)
     for key, text in {"ch2.2": "{{table.trend}}", "ch3.2": "{{table.emissions_by_source}}",
                       "ch4.2": "{{table.projection}}", "ch5.2": "2025年前后达峰。{{table.targets}}"}.items():  # fmt: skip
         session.set_section_text(key, text)
