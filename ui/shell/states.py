@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, NamedTuple
 from PySide6.QtGui import QColor, QImage, QPixmap
 
 from forms.park.model import ParkData
-from forms.report.outline import Chapter, Outline, OutlineSection
 from forms.report.check import not_applicable_reason
+from forms.report.outline import Chapter, Outline, OutlineSection
 from forms.table.definition import ERROR, INPUT, VALUES
 from forms.table.numbers import is_blank
 
