@@ -379,7 +379,13 @@ class _Writer:
             ref = plan.subtotal_cells[(sub.id, col_id)]
             text = to_excel_guarded(sub.expr(col_id), plan.ref, self.unavailable(year).__contains__)
             self.formula(ws, ref, text, _cached_value(yres.subtotal(sub.id, col_id)))
-            _style(self.sty, ws[ref], st.COMPUTED_FILL, st.decimals_format(self.form.subtotal_decimals(sub, col_id)), locked=True)
+            _style(
+                self.sty,
+                ws[ref],
+                st.COMPUTED_FILL,
+                st.decimals_format(self.form.subtotal_decimals(sub, col_id)),
+                locked=True,
+            )
         for i in range(1, len(cols.ids) + 1):
             c = ws.cell(r, i)
             self.sty(c, border=st.BORDER)
