@@ -321,6 +321,14 @@ def break_lines(
                 cut = 1
                 while cut < len(group) and width(group[: cut + 1]) <= avail + 0.01:
                     cut += 1
+                while cut < len(group) and group[cut] in CANNOT_START:  # a closing mark hangs past the margin
+                    cut += 1
+                while cut > 1 and group[cut - 1] in CANNOT_END:  # an opening mark goes to the next line
+                    cut -= 1
+                if cut == len(group):  # only a hanging closing mark was over: the piece stays whole
+                    parts.append((start, group))
+                    used += w
+                    continue
                 emit([(start, group[:cut])], False)
                 pending.insert(0, (start + cut, group[cut:]))
         emit(parts, True)

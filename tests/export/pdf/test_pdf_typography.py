@@ -181,3 +181,13 @@ def test_page_numbers_on_the_outer_side(report: Path) -> None:
         assert (x > width * 0.75) if n % 2 else (x < width * 0.25), (n, x, width)
     # page 1 is a right-hand page (an odd side): cover and contents fill an even number of sides
     assert all(side % 2 == n % 2 for side, n, _, _ in numbers)
+
+
+def test_a_piece_wider_than_the_line_is_cut_without_a_closing_mark_at_a_line_start() -> None:
+    from export.pdf.style import break_lines
+
+    font = register_fonts().body
+    one = pdfmetrics.stringWidth("（tCO2", font, 10) + 0.5  # room for "（tCO2" but not for its "）"
+    lines = break_lines("（tCO2）", font, 10, lambda n: one)
+    texts = [line.text for line in lines]
+    assert texts == ["（tCO2）"]  # the closing mark hangs past the margin instead of starting a line
