@@ -19,17 +19,13 @@ from __future__ import annotations
 
 import datetime as _dt
 import io
-from ast import literal_eval
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
 
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib.colors import HexColor
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import DocIf, Flowable, KeepTogether, NextPageTemplate, PageBreak, Paragraph, Spacer, TableStyle
 from reportlab.platypus.tableofcontents import TableOfContents
 
@@ -46,7 +42,6 @@ from export.pdf.style import (
     Styles,
     TextBlock,
     make_styles,
-    markup,
     para,
     text_width,
 )
@@ -139,9 +134,7 @@ def cover_story(park: ParkData, outline: Outline, fp: str, day: _dt.date, styles
     ]
 
 
-def contents_story(styles: Styles, entries: Sequence[Entry] = ()) -> tuple[list[Flowable], TableOfContents]:
-    """The contents page(s): with ``entries`` (the headings known before the build) laid out once, page
-    numbers drawn when known (:class:`OnePassContents`); without, ReportLab's contents of the last pass."""
+def contents_story(styles: Styles) -> tuple[list[Flowable], TableOfContents]:
     table_style = TableStyle(
         [
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -150,101 +143,8 @@ def contents_story(styles: Styles, entries: Sequence[Entry] = ()) -> tuple[list[
             ("FONTNAME", (0, 0), (-1, -1), styles.fonts.body),
         ]
     )
-    kw: dict[str, Any] = {"levelStyles": [styles.toc0, styles.toc1], "dotsMinLevel": 0, "tableStyle": table_style}
-    toc = OnePassContents(entries, **kw) if entries else TableOfContents(**kw)
+    toc = TableOfContents(levelStyles=[styles.toc0, styles.toc1], dotsMinLevel=0, tableStyle=table_style)
     return [Paragraph("目　　录", styles.title), toc], toc
-
-
-Entry = tuple[int, str, int, str]  # level, text (markup), page number, key: a contents entry
-
-
-class OnePassContents(TableOfContents):
-    """Contents laid out from entries known before the build, so the document is laid out once (ReportLab's
-    own contents need a second full build for the page numbers): each entry's dot leader and page number
-    are a PDF form drawn in place and defined at the end (:meth:`finish`), when the pages are known."""
-
-    def __init__(self, entries: Sequence[Entry], **kw: Any) -> None:
-        super().__init__(**kw)
-        self.addEntries(list(entries))
-        self.beforeBuild()  # the entries above are the ones laid out
-        self._avail = 0.0
-        self.marks: list[tuple[str, str, int, float, float, float]] = []  # form, key, level, x, y, width
-
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        size = super().wrap(availWidth, availHeight)
-        self._avail = availWidth
-        self.canv.setNamedCB("drawTOCEntryEnd", self._number_later)  # instead of the number of the layout
-        return size
-
-    def _number_later(self, canvas: Canvas, kind: str | None, label: str) -> None:
-        _page, level, key = label.split(",", 2)
-        style = self.getLevelStyle(int(level))
-        info = canvas._curr_tx_info  # type: ignore[attr-defined]  # where the text ends (as ReportLab reads it)
-        name = f"contents{len(self.marks)}"
-        self.marks.append((name, literal_eval(key), int(level), info["cur_x"], info["cur_y"], self._avail))
-        canvas.doForm(name)
-        reserve = stringWidth("9999", style.fontName, style.fontSize)
-        canvas.linkRect("", literal_eval(key), (self._avail - reserve, info["cur_y"], self._avail,
-                                                info["cur_y"] + style.leading), relative=1)  # fmt: skip
-
-    def finish(self, canvas: Canvas, pages: dict[str, int]) -> None:
-        """Define every entry's form: dots up to its page number, right-aligned (as ReportLab draws them)."""
-        for name, key, level, x, y, avail in self.marks:
-            style = self.getLevelStyle(level)
-            big = round(2 * max(PORTRAIT))  # the form's box: anywhere on the page, whatever the translation
-            canvas.beginForm(name, -big, -big, big, big)
-            number = str(pages.get(key, ""))
-            size = style.fontSize
-            width = stringWidth(number, style.fontName, size)
-            while width > avail - x and size >= 1.0:  # too long to fit: smaller, as ReportLab does
-                size *= 0.9
-                width = stringWidth(number, style.fontName, size)
-            dot = " . "
-            dot_width = stringWidth(dot, style.fontName, size)
-            dots = max(0, int((avail - x - width) / dot_width))
-            text = canvas.beginText(avail - dots * dot_width - width, y)
-            text.setFont(style.fontName, size)
-            text.setFillColor(style.textColor)
-            text.textLine(dots * dot + number)
-            canvas.drawText(text)
-            canvas.endForm()
-
-
-class _ContentsCanvas(Canvas):
-    """A canvas that runs ``before_save`` (defining the contents' page numbers) just before it is written."""
-
-    before_save: Callable[[Canvas], None] | None = None
-
-    def save(self) -> None:
-        if self.before_save is not None:
-            self.before_save(self)
-        super().save()
-
-
-class _ReportDoc(OfficialDoc):
-    """Keeps every contents entry the headings announce (level, text, printed page number, key)."""
-
-    def __init__(self, *args: Any, **kw: Any) -> None:
-        super().__init__(*args, **kw)
-        self.entries: list[Entry] = []
-
-    def notify(self, kind: str, stuff: Any) -> None:
-        if kind == "TOCEntry":
-            self.entries.append(stuff)
-        super().notify(kind, stuff)
-
-
-def planned_entries(outline: Outline, fonts: Any) -> list[Entry]:
-    """The contents entries the report's headings will announce (body_story / appendix_story), page 0."""
-    out: list[Entry] = []
-    for chapter in outline.chapters:
-        out.append((0, markup(chinese_punctuation(chapter.heading), fonts.heading), 0, chapter.key))
-        for i, section in enumerate(chapter.sections):
-            label = chinese_punctuation(f"{subsection_label(i)}{section.title}")
-            out.append((1, markup(label, fonts.body), 0, section.key))
-    for n, (title, _build) in enumerate(zip(outline.appendices, APPENDIX_BUILDERS, strict=False), start=1):
-        out.append((0, markup(chinese_punctuation(title), fonts.heading), 0, f"appendix{n}"))
-    return out
 
 
 def _is_figure(block_id: str) -> bool:
@@ -389,37 +289,18 @@ def build_report_pdf(
     title = outline.title_for(park.name)
     body = str(park.park.get(result.form.management_body_key) or "")
 
-    def story_with(entries: Sequence[Entry]) -> tuple[list[Flowable], TableOfContents]:
-        story: list[Flowable] = cover_story(park, outline, fp, day, styles)
-        contents, toc = contents_story(styles, entries)
-        story += [NextPageTemplate(FRONT), PageBreak(), *contents]
-        # double-sided printing: page 1 is a right-hand page, so cover and contents fill an even number of sides
-        story += [DocIf("doc.page % 2 == 1", [PageBreak()]), NextPageTemplate(BODY), PageBreak()]
-        story += body_story(park, outline, resolve, styles, draft=draft)
-        story += appendix_story(park, outline, result, resolve, styles)
-        return story, toc
-
+    story: list[Flowable] = cover_story(park, outline, fp, day, styles)
+    contents, _toc = contents_story(styles)
+    story += [NextPageTemplate(FRONT), PageBreak(), *contents]
+    # double-sided printing: page 1 is a right-hand page, so cover and contents fill an even number of sides
+    story += [DocIf("doc.page % 2 == 1", [PageBreak()]), NextPageTemplate(BODY), PageBreak()]
+    story += body_story(park, outline, resolve, styles, draft=draft)
+    story += appendix_story(park, outline, result, resolve, styles)
+    buf = io.BytesIO()
     footer = Footer(fp, park.name, "碳达峰碳中和实施路径专项报告", draft)
-    # laid out once: the contents from the headings known beforehand, their page numbers filled in at the end
-    buf = io.BytesIO()
-    doc = _ReportDoc(buf, footer, title=title, author=body)
-    planned = planned_entries(outline, doc.fonts)
-    story, toc = story_with(planned)
-    assert isinstance(toc, OnePassContents)
-
-    def numbers(canvas: Canvas) -> None:
-        toc.finish(canvas, {key: page for _level, _text, page, key in doc.entries})
-
-    def canvasmaker(*args: Any, **kw: Any) -> Canvas:
-        canvas = _ContentsCanvas(*args, **kw)
-        canvas.before_save = numbers
-        return canvas
-
-    doc.build(story, canvasmaker=canvasmaker)
-    if [(lv, t, k) for lv, t, _p, k in doc.entries] == [(lv, t, k) for lv, t, _p, k in planned]:
-        return buf.getvalue()
-    # a heading the plan did not foresee: ReportLab's passes until the contents are stable
-    buf = io.BytesIO()
-    again = OfficialDoc(buf, footer, title=title, author=body)
-    again.multiBuild(story_with(())[0], maxPasses=6)
+    doc = OfficialDoc(buf, footer, title=title, author=body)
+    # ReportLab's contents: passes until the page numbers are stable (a second layout of the whole report).
+    # Laying it out once needs the position where each contents line's text ends, which ReportLab exposes
+    # only through a private canvas attribute; two passes cost about 1-2 s and rely on nothing private.
+    doc.multiBuild(story, maxPasses=6)
     return buf.getvalue()
