@@ -177,6 +177,41 @@ def _repeat_header(row: object) -> None:
     trpr.append(header)
 
 
+TABLE_PT = 10.5  # table text size
+TEXT_WIDTH_CM = 15.6  # the 版心 (GB/T 9704: 156 mm)
+CELL_PAD_CM = 0.4  # Word's default left + right cell margins and a little air
+
+
+def _ems(text: str) -> float:
+    """Width of ``text`` in ems: a Chinese character or full-width mark one em, anything else about half."""
+    return sum(1.0 if ord(ch) > 0x2E7F else 0.62 for ch in text)
+
+
+def column_widths(block: TableBlock) -> list[Cm]:
+    """Column widths filling the text width: a number column as wide as its longest figure (figures never
+    wrap), a text column as wide as its longest cell up to 8 ems, a header over at most two lines; when the
+    columns do not fit, the text columns give way down to 3 ems (they wrap)."""
+    em_cm = TABLE_PT / 72 * 2.54
+    n = len(block.columns)
+    numeric = [c < len(block.numeric) and block.numeric[c] for c in range(n)]
+    need: list[float] = []
+    for c in range(n):
+        body = max((_ems(chinese_punctuation(r[c])) for r in block.rows if c < len(r)), default=0.0)
+        head = _ems(chinese_punctuation(block.columns[c])) / 2
+        need.append(max(body if numeric[c] else min(body, 8.0), head, 2.0) * em_cm + CELL_PAD_CM)
+    total = sum(need)
+    if total > TEXT_WIDTH_CM:
+        fixed = sum(w for w, num in zip(need, numeric, strict=True) if num)
+        soft = [w if not num else 0.0 for w, num in zip(need, numeric, strict=True)]
+        room = max(TEXT_WIDTH_CM - fixed, 0.0)
+        floor = 3.0 * em_cm + CELL_PAD_CM
+        scale = room / sum(soft) if sum(soft) else 1.0
+        need = [w if num else max(floor, w * scale) for w, num in zip(need, numeric, strict=True)]
+        total = sum(need)
+    spare = max(TEXT_WIDTH_CM - total, 0.0)
+    return [Cm(w + spare * w / total) for w in need]
+
+
 def _table(doc: object, block: TableBlock) -> None:
     caption = doc.add_paragraph(chinese_punctuation(block.title))  # type: ignore[attr-defined]
     caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -190,6 +225,11 @@ def _table(doc: object, block: TableBlock) -> None:
         cell.text = chinese_punctuation(text)
         cell.paragraphs[0].runs[0].bold = True
     _repeat_header(table.rows[0])
+    table.autofit = False
+    for c, width in enumerate(column_widths(block)):
+        table.columns[c].width = width  # the table grid (LibreOffice, WPS) and each cell (Word)
+        for row in table.rows:
+            row.cells[c].width = width
     for r, cells in enumerate(block.rows, start=1):
         for c, text in enumerate(cells):
             cell = table.rows[r].cells[c]

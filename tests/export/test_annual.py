@@ -16,6 +16,7 @@ from export.annual_files import annual_bytes, write_annual
 from forms.park.model import ParkData
 from forms.park.parkfile import park_from_json
 from forms.report.annual import OUTLINE, AnnualResolver, check_chapter, proposed_paragraph, with_text
+from forms.report.markers import TableBlock
 from forms.table.calc import compute_park
 from tests.forms.table.test_eip2026 import _doc
 
@@ -110,6 +111,19 @@ def test_libreoffice_converts_the_docx(tmp_path: Path) -> None:
     park = _park(complete=True)
     shown = AnnualResolver(park, compute_park(park), YEAR).resolve(f"value.emissions.total@{YEAR}")
     assert shown.text.split()[0] in text  # type: ignore[union-attr]
+    # the year-comparison table's figures are never broken over two lines (its columns fit its figures)
+    layout = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    table = resolve_table(park, f"table.year_compare@{YEAR}")
+    for row in table.rows:
+        for cell, numeric in zip(row, table.numeric, strict=False):
+            if numeric and cell not in ("", "—"):
+                assert cell in layout, cell
+
+
+def resolve_table(park: ParkData, ref: str) -> TableBlock:
+    block = AnnualResolver(park, compute_park(park), YEAR).resolve(ref)
+    assert isinstance(block, TableBlock), block
+    return block
 
 
 def test_the_package_carries_the_chapter_and_the_park_file_keeps_it(tmp_path: Path) -> None:
