@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox, QTreeWidgetItem,
 
 from forms.report.annual import OUTLINE, chapter_years
 from forms.report.outline import subsection_label
+from ui.report.sources import annual_state
 from ui.shell.states import FillState, combined
 
 if TYPE_CHECKING:
@@ -33,12 +34,12 @@ def chapter_label(year: int) -> str:
 
 def add_items(window: MainWindow) -> QTreeWidgetItem:
     """The 年度报告 branch: one entry per chapter year, each with its sections, and ＋ 添加年度报告…."""
-    root = window._item(window.nav, "年度报告", ROOT)
+    root = window.nav_item(window.nav, "年度报告", ROOT)
     for year in chapter_years(window.session.park):
-        chapter = window._item(root, chapter_label(year), (CHAPTER, year))
+        chapter = window.nav_item(root, chapter_label(year), (CHAPTER, year))
         for i, section in enumerate(OUTLINE.sections()):
-            window._item(chapter, f"{subsection_label(i)}{section.title}", (SECTION, year, section.key))
-    add = window._item(root, "＋ 添加年度报告…", ADD)
+            window.nav_item(chapter, f"{subsection_label(i)}{section.title}", (SECTION, year, section.key))
+    add = window.nav_item(root, "＋ 添加年度报告…", ADD)
     add.setData(0, Qt.ItemDataRole.ForegroundRole, FillState.IN_PROGRESS.colour)
     window.nav.expandItem(root)
     return root
@@ -49,23 +50,20 @@ def shown_years(window: MainWindow) -> list[int]:
 
 
 def refresh_states(window: MainWindow) -> None:
-    from forms.table.calc import compute_park
-    from ui.report.sources import annual_state
-
     park = window.session.park
     years = chapter_years(park)
     if not years:
-        window._set_state(ROOT, FillState.EMPTY)
+        window.set_nav_state(ROOT, FillState.EMPTY)
         return
-    result = compute_park(park)
+    result = window.session.park_result()  # the one result of this change (no second computation)
     chapters = []
     for year in years:
         states = [annual_state(park, year, s, result) for s in OUTLINE.sections()]
         for s, st in zip(OUTLINE.sections(), states, strict=True):
-            window._set_state((SECTION, year, s.key), st)
+            window.set_nav_state((SECTION, year, s.key), st)
         chapters.append(combined(states))
-        window._set_state((CHAPTER, year), chapters[-1])
-    window._set_state(ROOT, combined(chapters))
+        window.set_nav_state((CHAPTER, year), chapters[-1])
+    window.set_nav_state(ROOT, combined(chapters))
 
 
 def resolve_key(window: MainWindow, key: PageKey) -> PageKey | None:
@@ -111,7 +109,7 @@ def ask_add(window: MainWindow) -> None:
     year, ok = QInputDialog.getInt(window, "添加年度报告", "报告年度(N)：", suggested_year(window), FIRST_YEAR,
                                    LAST_YEAR)  # fmt: skip
     if not ok:
-        window._rebuild_nav()
+        window.rebuild_nav()
         return
     add_chapter(window, year)
 

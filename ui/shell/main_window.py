@@ -160,7 +160,7 @@ class MainWindow(QMainWindow):
         self._save_failure_shown = False
 
         self._build_menus()
-        self._rebuild_nav()
+        self.rebuild_nav()
         self.settings = settings_for(Path(db.path))
         geometry = self.settings.value("window/geometry")
         if isinstance(geometry, QByteArray):
@@ -299,7 +299,7 @@ class MainWindow(QMainWindow):
         self._was_final = False
         self.final_banner.hide()
         self._final_timer.start()
-        self._rebuild_nav()  # on the page shown before, when the park has it
+        self.rebuild_nav()  # on the page shown before, when the park has it
         self.session.revalidate()
         self._save_state(f"已打开园区“{self.session.park.name or '(未命名园区)'}”")
         self.check_locked_factors()
@@ -413,7 +413,7 @@ class MainWindow(QMainWindow):
                 self.stack.removeWidget(page)
                 page.deleteLater()
 
-    def _item(self, parent: QTreeWidget | QTreeWidgetItem, text: str, key: PageKey) -> QTreeWidgetItem:
+    def nav_item(self, parent: QTreeWidget | QTreeWidgetItem, text: str, key: PageKey) -> QTreeWidgetItem:
         item = QTreeWidgetItem([text, ""])
         item.setData(0, PAGE_ROLE, key)
         if isinstance(parent, QTreeWidget):
@@ -423,29 +423,29 @@ class MainWindow(QMainWindow):
         self.nav_items[key] = item
         return item
 
-    def _rebuild_nav(self) -> None:
+    def rebuild_nav(self) -> None:
         current = self.current_page_key()
         self.outline = effective_outline(self.session.park)  # with the park's renamed / added / moved sections
         self._sync_section_pages()
         self.nav.blockSignals(True)
         self.nav.clear()
         self.nav_items.clear()
-        self._item(self.nav, "园区信息", PARK_PAGE)
-        years = self._item(self.nav, "年度数据表", YEARS_NODE)
+        self.nav_item(self.nav, "园区信息", PARK_PAGE)
+        years = self.nav_item(self.nav, "年度数据表", YEARS_NODE)
         for y in self.session.years:
-            self._item(years, f"{y} 年", ("year", y))
-        add = self._item(years, "＋ 添加年份…", ADD_YEAR)
+            self.nav_item(years, f"{y} 年", ("year", y))
+        add = self.nav_item(years, "＋ 添加年份…", ADD_YEAR)
         add.setData(0, Qt.ItemDataRole.ForegroundRole, FillState.IN_PROGRESS.colour)  # a link's blue
-        report = self._item(self.nav, "专项报告", REPORT_NODE)
+        report = self.nav_item(self.nav, "专项报告", REPORT_NODE)
         for chapter in self.outline.chapters:
-            ch = self._item(report, chapter.heading, ("chapter", chapter.key))
+            ch = self.nav_item(report, chapter.heading, ("chapter", chapter.key))
             for i, section in enumerate(chapter.sections):
-                self._item(ch, f"{subsection_label(i)}{section.title}", ("section", section.key))
+                self.nav_item(ch, f"{subsection_label(i)}{section.title}", ("section", section.key))
         annual_nav.add_items(self)
-        cycle = self._item(self.nav, "目标与减污降碳", CYCLE_NODE)
-        self._item(cycle, "碳达峰碳中和目标", TARGETS_PAGE)
-        self._item(cycle, "减污降碳协同", SYNERGY_PAGE)
-        self._item(self.nav, "导出与报送", EXPORT_PAGE)
+        cycle = self.nav_item(self.nav, "目标与减污降碳", CYCLE_NODE)
+        self.nav_item(cycle, "碳达峰碳中和目标", TARGETS_PAGE)
+        self.nav_item(cycle, "减污降碳协同", SYNERGY_PAGE)
+        self.nav_item(self.nav, "导出与报送", EXPORT_PAGE)
         self.nav.expandItem(cycle)
         self.nav.expandItem(years)
         self.nav.expandItem(report)
@@ -511,7 +511,7 @@ class MainWindow(QMainWindow):
         item = self.nav.currentItem()
         return item.data(0, PAGE_ROLE) if item else None
 
-    def _set_state(self, key: PageKey, state: FillState) -> None:
+    def set_nav_state(self, key: PageKey, state: FillState) -> None:
         item = self.nav_items.get(key)
         if item is None or item.text(1) == state.value:  # unchanged: nothing to repaint
             return
@@ -524,11 +524,11 @@ class MainWindow(QMainWindow):
         self.findings_dock.setWindowTitle(f"{FINDINGS_TITLE}　{self.findings.summary.text()}")
         park = self.session.park
         findings = self.session.findings
-        self._set_state(PARK_PAGE, park_state(park, findings))
+        self.set_nav_state(PARK_PAGE, park_state(park, findings))
         year_states = [year_state(park, y, findings) for y in self.session.years]
         for y, s in zip(self.session.years, year_states, strict=True):
-            self._set_state(("year", y), s)
-        self._set_state(YEARS_NODE, combined(year_states))
+            self.set_nav_state(("year", y), s)
+        self.set_nav_state(YEARS_NODE, combined(year_states))
         chapter_states = []
         # one result for every section (the session's, computed once per change), and only when some text
         # is there to check
@@ -537,16 +537,16 @@ class MainWindow(QMainWindow):
         for chapter in self.outline.chapters:
             states = [section_state(park, s, result) for s in chapter.sections]
             for s, st in zip(chapter.sections, states, strict=True):
-                self._set_state(("section", s.key), st)
+                self.set_nav_state(("section", s.key), st)
             chapter_states.append(combined(states))
-            self._set_state(("chapter", chapter.key), chapter_states[-1])
-        self._set_state(REPORT_NODE, combined(chapter_states))
+            self.set_nav_state(("chapter", chapter.key), chapter_states[-1])
+        self.set_nav_state(REPORT_NODE, combined(chapter_states))
         annual_nav.refresh_states(self)
         try:
             events = list(self.db.submission_events(self.session.park_id))
         except AttributeError:
             events = []
-        self._set_state(EXPORT_PAGE, submission_state(events))
+        self.set_nav_state(EXPORT_PAGE, submission_state(events))
 
     def apply_changes(self, changes: Changes) -> None:
         """Refresh what an operation (or its undo / redo) changed: the navigation when years or the outline
@@ -569,7 +569,7 @@ class MainWindow(QMainWindow):
             or changes.outline
             or annual_nav.shown_years(self) != annual_nav.chapter_years(self.session.park)
         ):
-            self._rebuild_nav()
+            self.rebuild_nav()
         elif changes.report or changes.submissions:
             self.refresh_states()
         if (None, self.session.form.name_key) in changes.values:
@@ -683,7 +683,7 @@ class MainWindow(QMainWindow):
         suggestion = (max(years) + 1) if years else 2016
         year, ok = QInputDialog.getInt(self, "添加年份", "年份：", suggestion, 2016, LAST_YEAR)
         if not ok:
-            self._rebuild_nav()
+            self.rebuild_nav()
             return
         if year in years:
             QMessageBox.information(self, "添加年份", f"{year} 年的数据表已经存在。")

@@ -8,8 +8,6 @@ from typing import Any
 
 from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
-from forms.table.calc import compute_park
-
 BLOCKS = ("{{chart.synergy}}", "{{table.pollution}}", "{{table.zero}}")
 
 
@@ -33,4 +31,4 @@ class SynergyPage(QWidget):
         from ui.report.block_view import render_into
 
         park = self.session.park
-        self.html = render_into(self.view, "\n".join(BLOCKS), park, compute_park(park))
+        self.html = render_into(self.view, "\n".join(BLOCKS), park, self.session.park_result())

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from forms.park.model import ParkData
 from forms.report.markers import ChartBlock, Series, TableBlock
 from forms.report.resolve import BlockResolver
-from forms.table.calc import ParkResult, compute_park
+from forms.table.calc import ParkResult
 from forms.table.numbers import parse_number
 from forms.table.registry import form_for
 from forms.table.targets import KINDS, indicator_keys
@@ -165,7 +165,7 @@ class TargetsPage(QWidget):
         self.refresh_evaluation()
 
     def result(self) -> ParkResult:
-        return compute_park(self.park)
+        return self.session.park_result()  # type: ignore[no-any-return]
 
     def refresh_evaluation(self) -> None:
         result = self.result()
