@@ -91,6 +91,7 @@ class Database:
         self.read_only = read_only
         self._forms: dict[int, str] = {}
         self._last_at = ""
+        self._operation_at: str | None = None  # inside :meth:`operation`: the moment all its writes share
         self._changes_at_open = conn.total_changes
         self._closed = False
         self.close_error: StorageError | None = None
@@ -294,6 +295,26 @@ class Database:
         self._conn.execute(
             "INSERT INTO operations (park_id, at, kind, detail) VALUES (?, ?, ?, ?)", (park_id, at, kind, detail)
         )
+
+    @contextlib.contextmanager
+    def operation(self, park_id: int, kind: str, detail: str = "") -> Iterator[None]:
+        """Several saves as ONE named change (定稿 locks the years' factors and records the final mark): one
+        transaction, one moment shared by all their history rows, and the operation noted at that moment so
+        the history lists them as one line.  Nothing is kept if the block fails.  An operation inside another
+        joins the outer one."""
+        if self._operation_at is not None:
+            yield
+            return
+        if kind not in OPERATION_KINDS:
+            raise InvalidDataError(f"未知的操作类型“{kind}”")
+        with translating_errors(self.path), self._transaction():
+            self._park_row(park_id)
+            at = self._operation_at = self._stamp()
+            try:
+                yield
+            finally:
+                self._operation_at = None
+            self._note_operation(park_id, at, kind, detail)
 
     @_guarded
     def operations(self, park_id: int) -> dict[str, Operation]:
@@ -662,7 +683,10 @@ class Database:
             raise
 
     def _stamp(self) -> str:
-        """Now, never earlier than the newest history row (history stays ordered if the clock steps back)."""
+        """Now, never earlier than the newest history row (history stays ordered if the clock steps back);
+        inside :meth:`operation`, the operation's moment."""
+        if self._operation_at is not None:
+            return self._operation_at
         self._last_at = max(now_stamp(), self._last_at)
         return self._last_at
 

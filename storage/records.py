@@ -35,12 +35,13 @@ class HistoryEntry(NamedTuple):
     new_present: bool = True
 
 
-OPERATION_KINDS = ("import", "restore", "remove_year")
+OPERATION_KINDS = ("import", "restore", "remove_year", "final", "unfinal", "lock")
 
 
 class Operation(NamedTuple):
     """A change of many fields at once, as the clerk named it: ``kind`` one of :data:`OPERATION_KINDS`;
-    ``detail`` the file name (import), the moment brought back (restore, ISO time) or the year removed."""
+    ``detail`` the file name (import), the moment brought back (restore, ISO time) or the year removed;
+    for 定稿 (final), its withdrawal (unfinal) and the locking of the years' factors (lock) the reason or ""."""
 
     at: str
     kind: str

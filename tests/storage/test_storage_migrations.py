@@ -11,6 +11,7 @@ from sqlite_utils import Database as SUDatabase
 
 from storage import Database, NotOurDatabaseError, SchemaTooNewError
 from storage.backups import backup_reason
+from storage.errors import InvalidDataError
 from storage.schema import EXPECTED_SCHEMA, actual_schema, apply_pending, migration_names, migrations, schema_drift
 
 
@@ -211,3 +212,25 @@ def test_whole_park_changes_are_named_by_their_history_time(db_path: Path) -> No
         db.create_park({"park.name": "乙园区"})
         db.delete_park(park_id)
         assert db.operations(park_id) == {}
+
+
+def test_an_operation_is_one_named_change_or_nothing(db_path: Path) -> None:
+    """Several saves inside ``Database.operation`` share one moment, named once; a failure keeps none of them."""
+    with Database.open(db_path) as db:
+        park_id = db.create_park({"park.name": "甲园区"}, years=[2016, 2017])
+        with db.operation(park_id, "final"):
+            db.set_factor_lock(park_id, 2016, {"reason": "定稿", "factors": {}})
+            with db.operation(park_id, "lock", "定稿"):  # an inner operation joins the outer one
+                db.set_factor_lock(park_id, 2017, {"reason": "定稿", "factors": {}})
+            db.set_report_extra(park_id, "final", {"at": "2026-12-02"})
+        ops = db.operations(park_id)
+        assert [(o.kind, o.detail) for o in ops.values()] == [("final", "")]
+        rows = db.history(park_id)[:3]
+        assert {e.at for e in rows} == set(ops) and len(rows) == 3
+        before = (db.load_park(park_id), db.history(park_id), db.operations(park_id))
+        with pytest.raises(InvalidDataError), db.operation(park_id, "unfinal"):
+            db.set_report_extra(park_id, "final", None)
+            db.set_value(park_id, 2016, "no.such.key", "1")
+        assert (db.load_park(park_id), db.history(park_id), db.operations(park_id)) == before
+        with pytest.raises(InvalidDataError, match="未知的操作类型"), db.operation(park_id, "no-such-kind"):
+            pass

@@ -65,3 +65,21 @@ def test_history_names_operations_and_shows_labels_and_values(demo_db: Any, open
     assert dialog.grab().save(str(screenshot_dir / "history-dialog.png"))
     dialog.close()
     window.close()
+
+
+def test_final_mark_is_one_named_line_in_the_history(demo_db: Any, open_window: Any) -> None:
+    """定稿 locks every year's factors and writes its record: the history lists it as ONE change, and so its undo."""
+    db, park_id = demo_db
+    window = open_window(db, park_id)
+    years = len(window.session.park.years)
+    window.session.mark_final()
+    items = combo_items(ParkVersionsDialog(db, park_id, lambda _m: True, window))
+    assert items[0].endswith("标记为定稿之前"), items[:3]
+    assert not [t for t in items[1:] if "锁定" in t or "定稿" in t], items[:5]
+    [op_time] = [at for at, op in db.operations(park_id).items() if op.kind == "final"]
+    assert len([e for e in db.history(park_id) if e.at == op_time]) >= years + 1  # every lock and the record
+    window.undo_stack.undo()
+    items = combo_items(ParkVersionsDialog(db, park_id, lambda _m: True, window))
+    assert items[0].endswith("撤销定稿之前") and items[1].endswith("标记为定稿之前"), items[:3]
+    assert all(d.locked_factors is None for d in db.load_park(park_id).years.values())
+    window.close()

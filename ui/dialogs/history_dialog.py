@@ -62,7 +62,7 @@ def raw_text(raw: Raw | Any, present: bool = True) -> str:
 
 
 def operation_text(op: Operation | None) -> str:
-    """How a whole-park change reads in the history: 导入文件“…” / 恢复到 … 的版本 / 删除 2021 年."""
+    """How a whole-park change reads in the history: 导入文件“…” / 恢复到 … 的版本 / 删除 2021 年 / 标记为定稿."""
     if op is None:
         return "修改"
     if op.kind == "import":
@@ -71,6 +71,12 @@ def operation_text(op: Operation | None) -> str:
         return f"恢复到 {local_time(op.detail)} 的版本"
     if op.kind == "remove_year":
         return f"删除 {op.detail} 年"
+    if op.kind == "final":
+        return "标记为定稿"
+    if op.kind == "unfinal":
+        return "撤销定稿"
+    if op.kind == "lock":
+        return f"锁定各年度因子({op.detail})" if op.detail else "锁定各年度因子"
     return "修改"
 
 

@@ -417,19 +417,56 @@ class ParkSession(QObject):
         return self.set_report_extra(FIGURES_KEY, snapshot or None, record=False)
 
     def mark_final(self) -> Changes:
-        """定稿: the figure snapshot and the final record (its fingerprint), as one undo step."""
+        """定稿: the years' factors locked, the figure snapshot and the final record (its fingerprint), saved as
+        one named change (one line “标记为定稿” in the history) and one undo step."""
         from forms.report.check import FIGURES_KEY, FINAL_KEY, final_record, update_figure_snapshot
         from forms.table.calc import compute_park
         from forms.table.locks import REASON_FINAL
 
         self.flush()
-        with self._step("标记为定稿"):
-            changes = self.lock_years(REASON_FINAL, text="标记为定稿")  # a filed year keeps its factors
+        before = self._final_state()
+        with self._operation("final"):
+            changes = self.lock_years(REASON_FINAL, record=False)  # a filed year keeps its factors
             result = compute_park(self.park)
             changes |= self.set_report_extra(FIGURES_KEY, update_figure_snapshot(self.park, result) or None,
-                                            text="标记为定稿")  # fmt: skip
-            changes |= self.set_report_extra(FINAL_KEY, final_record(self.park, result), text="标记为定稿")
+                                            record=False)  # fmt: skip
+            changes |= self.set_report_extra(FINAL_KEY, final_record(self.park, result), record=False)
+        self._record("标记为定稿", self._put_final_state, before, self._final_state())
         return changes | Changes(final=True)
+
+    def _final_state(self) -> dict[str, Any]:
+        """What 定稿 sets, as it is now: the years' locked factors, the figure snapshot, the final record."""
+        from forms.report.check import FIGURES_KEY, FINAL_KEY
+
+        extra = self.park.report.extra
+        return copy.deepcopy({"locks": {y: d.locked_factors for y, d in self.park.years.items()},
+                              "figures": extra.get(FIGURES_KEY), "final": extra.get(FINAL_KEY)})  # fmt: skip
+
+    def _put_final_state(self, state: dict[str, Any]) -> None:
+        """Undo/redo of 定稿: bring back a :meth:`_final_state`, again as one named change."""
+        from forms.report.check import FIGURES_KEY, FINAL_KEY
+
+        with self._operation("final" if state["final"] else "unfinal"):
+            for year, lock in state["locks"].items():
+                if year in self.park.years and self.park.years[year].locked_factors != lock:
+                    self.set_lock(year, lock, record=False)
+            self.set_report_extra(FIGURES_KEY, state["figures"], record=False)
+            self.set_report_extra(FINAL_KEY, state["final"], record=False)
+
+    @contextmanager
+    def _operation(self, kind: str, detail: str = "") -> Iterator[None]:
+        """The database writes inside as one named change; if saving fails, the park is read back from the
+        database so that the window never shows what was not saved."""
+        from storage.errors import StorageError
+
+        try:
+            with self.db.operation(self.park_id, kind, detail):
+                yield
+        except StorageError:
+            self.park = self.db.load_park(self.park_id)
+            self._results.clear()
+            self._done(EVERYTHING)
+            raise
 
     # -- locked factors (issue 13) -----------------------------------------------------------------
     def set_lock(self, year: int, lock: dict[str, Any] | None, *, record: bool = True,
@@ -451,21 +488,28 @@ class ParkSession(QObject):
         return self._done(Changes(factors=factors, results=frozenset({year})))
 
     def lock_years(self, reason: str, *, record: bool = True, text: str = "锁定因子") -> Changes:
-        """Lock the library factors of every year not locked yet (定稿, export for submission)."""
+        """Lock the library factors of every year not locked yet (定稿, export for submission), as one named
+        change in the history."""
         from forms.table.locks import locks_to_add
         from storage.database import now_stamp
 
         self.flush()
         changes = NOTHING
         locks = locks_to_add(self.park, reason, now_stamp())
-        for year, lock in locks.items():
-            changes |= self.set_lock(year, lock, record=record, text=text)
+        if not locks:
+            return changes
+        with self._operation("lock", reason):
+            for year, lock in locks.items():
+                changes |= self.set_lock(year, lock, record=record, text=text)
         return changes
 
     def unmark_final(self) -> Changes:
         from forms.report.check import FINAL_KEY
 
-        return self.set_report_extra(FINAL_KEY, None, text="撤销定稿")
+        if self.park.report.extra.get(FINAL_KEY) is None:
+            return NOTHING
+        with self._operation("unfinal"):
+            return self.set_report_extra(FINAL_KEY, None, text="撤销定稿")
 
     def explain_report_warning(self, ref: str, text: str) -> Changes:
         """The clerk's note on a report warning of the final gate (blank text removes it)."""
