@@ -67,7 +67,7 @@ class ParkActions(QObject):
         window = self.window
         if not self._saved():
             return None
-        dialog = ParkListDialog(window.db.list_parks(), window.session.park_id, window)
+        dialog = ParkListDialog(window.db.list_parks(), window.session.park_id, window, delete=self.delete_other_park)
         if not dialog.exec() or dialog.chosen is None or dialog.chosen == window.session.park_id:
             return None
         return dialog.chosen if window.open_park(dialog.chosen) else None
@@ -144,6 +144,28 @@ class ParkActions(QObject):
             return False
         try:
             backup = db.delete_park(park_id)
+        except StorageError as exc:
+            QMessageBox.critical(window, "删除园区", f"没有删除园区“{name}”：{exc}")
+            return False
+        self._status(f"已删除园区“{name}”；删除前的数据库已备份为“{backup.name}”")
+        return True
+
+    def delete_other_park(self, park_id: int) -> bool:
+        """删除所选园区 (from 切换园区, a park that is not open): asks first; the database is backed up before."""
+        window = self.window
+        if park_id == window.session.park_id:
+            return self.delete_park()
+        summary = next((p for p in window.db.list_parks() if p.id == park_id), None)
+        if summary is None:
+            return False
+        name = summary.name or "(未命名园区)"
+        answer = QMessageBox.question(window, "删除园区",
+                                      f"确定删除园区“{name}”及其全部年度数据、专项报告和修改历史吗？\n\n"
+                                      "删除前会自动备份数据库，需要时可在“文件 → 备份与恢复”中找回。")  # fmt: skip
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        try:
+            backup = window.db.delete_park(park_id)
         except StorageError as exc:
             QMessageBox.critical(window, "删除园区", f"没有删除园区“{name}”：{exc}")
             return False

@@ -102,3 +102,39 @@ def test_delete_park_asks_backs_up_and_opens_another(demo_db: Any, open_window: 
     with sqlite3.connect(made[0]) as conn:  # the deleted park is in the backup
         assert "示例生态工业示范园区" in [r[0] for r in conn.execute("SELECT name FROM parks")]
     window.close()
+
+
+def test_a_park_that_is_not_open_is_deleted_from_the_park_list(demo_db: Any, open_window: Any,
+                                                               monkeypatch: Any) -> None:  # fmt: skip
+    from ui.dialogs.park_list_dialog import ParkListDialog
+
+    db, park_id = demo_db
+    window = open_window(db, park_id)
+    other = db.create_park({"park.name": "乙园区"}, years=[2020])
+    third = db.create_park({"park.name": "丙园区"}, years=[2021])
+    asked: list[str] = []
+
+    def answer(button: Any) -> Any:
+        return lambda _p, _t, text, *a, **k: asked.append(text) or button
+
+    dialog = ParkListDialog(db.list_parks(), park_id, window, delete=window.park_actions.delete_other_park)
+    dialog.select_park(park_id)
+    assert not dialog.delete_button.isEnabled()  # the open park: 文件 → 删除当前园区
+    dialog.select_park(other)
+    assert dialog.delete_button.isEnabled()
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.No))
+    assert not dialog.delete_selected() and "乙园区" in asked[-1]
+    assert {p.id for p in db.list_parks()} == {park_id, other, third} and dialog.table.rowCount() == 3
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Yes))
+    backups_before = set(db.list_backups())
+    assert dialog.delete_selected()
+    assert {p.id for p in db.list_parks()} == {park_id, third}
+    names = [dialog.table.item(r, 0).text() for r in range(dialog.table.rowCount())]
+    assert len(names) == 2 and not [n for n in names if "乙园区" in n]
+    assert window.session.park_id == park_id  # the open park stays open, untouched
+    made = [p for p in db.list_backups() if p not in backups_before]
+    assert made and backup_reason(made[0]) == "before-delete"
+    with sqlite3.connect(made[0]) as conn:
+        assert "乙园区" in [r[0] for r in conn.execute("SELECT name FROM parks")]
+    dialog.close()
+    window.close()
