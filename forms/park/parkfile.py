@@ -24,6 +24,7 @@ from forms.park.text_rules import (
     number_problem,
     printable,
     text_problem,
+    value_problem,
 )
 from forms.table.definition import FormDefinition
 from forms.table.registry import FORM_VERSIONS, form_for
@@ -112,7 +113,7 @@ def _walk(obj: Any, path: tuple[str, ...] = ()) -> None:
         if problem:
             raise ParkFileError(f"{place} 的{problem}", year=year, key=key)
     elif isinstance(obj, str):
-        problem = text_problem(obj)
+        problem = value_problem(obj)
         if problem:
             raise ParkFileError(f"{place} 的文字{problem}", year=year, key=key)
     elif isinstance(obj, dict):

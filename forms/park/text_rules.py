@@ -1,7 +1,11 @@
 """What the door accepts (shared/spec/parkfile.md, issue 19): finite numbers of a sane magnitude, text
-without control characters or lone surrogates, and a park name every output can carry (file names, sheet
-cells, e-mail headers).  One place for these rules: the park file reader, the workbook reader and storage
-use them, so what is accepted can always be exported.
+without lone surrogates and of a bounded length, keys without control characters, and a park name every
+output can carry (file names, sheet cells, e-mail headers).  One place for these rules: the park file
+reader, the workbook reader and storage use them.
+
+A text *value* may hold control characters: the window keeps what a clerk pasted, so the park file it dumps
+must import again.  Every output prints such a character as U+FFFD (:func:`printable`), so what is accepted
+can always be exported.
 """
 
 from __future__ import annotations
@@ -49,6 +53,16 @@ def text_problem(text: str) -> str | None:
     m = _CONTROL.search(text)
     if m:
         return f"含有控制字符(U+{ord(m.group()):04X})"
+    if len(text) > MAX_TEXT_CHARS:
+        return f"文字过长(超过 {MAX_TEXT_CHARS} 个字符)"
+    return None
+
+
+def value_problem(text: str) -> str | None:
+    """Why a text value (a field as typed, a section, an explanation) cannot be accepted (Chinese), or None.
+    Unlike :func:`text_problem` (keys), control characters are accepted: outputs print them as U+FFFD."""
+    if _SURROGATE.search(text):
+        return "含有无效的 Unicode 字符(孤立的代理项)"
     if len(text) > MAX_TEXT_CHARS:
         return f"文字过长(超过 {MAX_TEXT_CHARS} 个字符)"
     return None

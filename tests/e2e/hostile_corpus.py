@@ -123,14 +123,17 @@ def _cases() -> list[Case]:
     for cid, name in names_ok.items():
         add("park-name-valid", cid, _with(_set(("park", "park.name"), name)), None)
     # -- text values -----------------------------------------------------------------------------
+    # a value may hold control characters (the window keeps what was pasted, and its dump must import again;
+    # outputs print them as U+FFFD); a lone surrogate cannot be stored; a key never holds either
     for cid, value in {"surrogate": "\udfff", "nul": "a\x00b", "vt": "a\x0bb", "ff": "a\x0cb", "esc": "\x1b"}.items():
-        add("text", f"value-{cid}", _with(_set(("years", "2016", "values", "energy.raw_coal"), value)), "文字")
-        add("text", f"section-{cid}", _with(_set(("report", "sections"), {"ch2.2": f"正文{value}"})), "文字")
+        expect = "文字" if cid == "surrogate" else None
+        add("text", f"value-{cid}", _with(_set(("years", "2016", "values", "energy.raw_coal"), value)), expect)
+        add("text", f"section-{cid}", _with(_set(("report", "sections"), {"ch2.2": f"正文{value}"})), expect)
         add(
             "text",
             f"explanation-{cid}",
             _with(_set(("years", "2016", "explanations"), {"emissions.total": value})),
-            "文字",
+            expect,
         )
         add("text", f"key-{cid}", _with(_set(("years", "2016", "values"), {f"k{value}": 1})), "键")
     add("text", "newline-in-section-ok", _with(_set(("report", "sections"), {"ch2.2": "第一段\n\n第二段\t缩进"})), None)

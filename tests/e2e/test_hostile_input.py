@@ -212,3 +212,32 @@ def test_calc_into_a_closed_pipe_is_quiet(tmp_path: Path) -> None:
     proc = subprocess.run(f"{sys.executable} {REPO / 'main.py'} calc {DEMO} | head -c 10", shell=True,
                           capture_output=True, text=True, timeout=120, check=False)  # fmt: skip
     assert proc.stdout.startswith("{") and "Traceback" not in proc.stderr and "BrokenPipe" not in proc.stderr
+
+
+def test_what_the_window_keeps_dumps_and_imports_again(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    """Control characters pasted into a field, a section and an explanation are kept by the window (storage);
+    the park file ``dump`` writes then imports again into another database with every character intact."""
+    from export.cli import run_dump
+    from forms.park.parkfile import read_park_file
+
+    source, target = tmp_path / "a.db", tmp_path / "b.db"
+    with Database.open(source) as database:
+        park_id = database.replace_park(read_park_file(DEMO))
+        database.set_value(park_id, None, "park.city", "新\x07城\x1b市")
+        database.set_value(park_id, 2016, "energy.raw_coal", "12\x0b00")
+        database.set_explanation(park_id, 2016, "emissions.total", "说明\x0c有\x00控制符")
+        database.set_section_text(park_id, "ch2.2", "正文\x08有\x85控制符")
+        kept = database.load_park(park_id)
+        name = kept.name
+    capfd.readouterr()
+    assert run_dump(name, source) == 0
+    dumped = capfd.readouterr().out
+    park_file = tmp_path / "dumped.json"
+    park_file.write_text(dumped, encoding="utf-8")
+    assert run_import_json(park_file, target) == 0, capfd.readouterr().err
+    with Database.open(target, read_only=True) as database:
+        again = database.load_park(database.find_park(name) or 0)
+    assert again.park["park.city"] == "新\x07城\x1b市" and again.years[2016].values["energy.raw_coal"] == "12\x0b00"
+    assert again.years[2016].explanations["emissions.total"] == "说明\x0c有\x00控制符"
+    assert again.report.sections["ch2.2"] == "正文\x08有\x85控制符"
+    assert dumps(again) == dumps(kept)
