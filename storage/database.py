@@ -37,7 +37,7 @@ from storage.errors import (
     SchemaTooNewError,
     StorageError,
 )
-from storage.lock import LockFile
+from storage.lock import LockFile, read_record
 from storage.opening import translating_errors
 from storage.paths import lock_path, resolve_db_path
 from storage.records import OPERATION_KINDS, SUBMISSION_KINDS, HistoryEntry, Operation, ParkSummary, SubmissionEvent
@@ -126,7 +126,8 @@ class Database:
             conn: sqlite3.Connection | None = None
             try:
                 backups.remove_partial(db_path)
-                pending = opening.inspect_and_backup(db_path)
+                trusted = opening.unchanged_since_clean_close(db_path, lock.previous_record)
+                pending = opening.inspect_and_backup(db_path, trusted=trusted)
                 conn = sqlite3.connect(db_path)
                 conn.execute("PRAGMA busy_timeout = 5000")
                 conn.execute("PRAGMA journal_mode = WAL")
@@ -150,9 +151,11 @@ class Database:
     def _open_read_only(cls, db_path: Path) -> Database:
         if not db_path.is_file():
             raise StorageError(f"数据库文件“{db_path}”不存在。")
+        trusted = opening.unchanged_since_clean_close(db_path, read_record(lock_path(db_path)))
         conn = sqlite3.connect(db_path.resolve().as_uri() + "?mode=ro", uri=True)
         try:
-            opening.check_integrity(conn, db_path)
+            if not trusted:
+                opening.check_integrity(conn, db_path)
             applied = opening.applied_migrations(conn, db_path)
             if not applied:
                 raise StorageError(f"数据库“{db_path}”是空的，还没有任何园区。")
@@ -187,11 +190,13 @@ class Database:
             self.close_error = exc
             print(f"警告：退出时的自动备份没有完成：{exc}", file=sys.stderr)
         finally:
+            record: str | None = None
             try:
                 self._conn.close()
+                record = opening.file_record(self.path)  # closed cleanly: the next open may skip the check
             finally:
                 if self._lock is not None:
-                    self._lock.release()
+                    self._lock.release(record)
 
     def __enter__(self) -> Database:
         return self

@@ -2,6 +2,10 @@
 
 POSIX uses ``fcntl.flock`` (per open file, so a second open in the same process also conflicts); Windows
 uses ``msvcrt.locking``.  The operating system drops the lock when the process dies, even on SIGKILL.
+
+The file also carries the *clean-close record*: written by :meth:`LockFile.release` after the database was
+closed cleanly, read and erased by the next :meth:`LockFile.acquire` (``previous_record``) before anything
+touches the database.  A process that dies while holding the lock leaves no record (see storage.opening).
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ from pathlib import Path
 from storage.errors import DatabaseLockedError, DiskError, disk_error_message
 
 _PID_OFFSET = 16  # Windows locks byte 0; the PID is written further on so that it stays readable
+_RECORD_OFFSET = 64  # the clean-close record, after the PID
+_RECORD_MARK = "clean "
 
 
 class LockFile:
@@ -20,6 +26,7 @@ class LockFile:
         self.path = path
         self.db_path = db_path
         self._fd: int | None = None
+        self.previous_record: str | None = None  # the clean-close record found by acquire (None: none)
 
     def acquire(self) -> None:
         try:
@@ -37,26 +44,65 @@ class LockFile:
                 f"数据库“{self.db_path}”已被另一个正在运行的园区双碳填报程序打开{who}。"
                 "同一个数据库同时只能由一个程序写入：请切换到已打开的窗口，或先关闭它再试。"
             ) from None
+        self.previous_record = _read_record(fd)
         try:
-            os.ftruncate(fd, 0)
+            os.ftruncate(fd, 0)  # erases the clean-close record too: only a clean close writes one again
             os.lseek(fd, _PID_OFFSET, os.SEEK_SET)
             os.write(fd, f"{os.getpid()}\n".encode())
         except OSError:
             pass  # the PID is only a courtesy for the message
         self._fd = fd
 
-    def release(self) -> None:
+    def release(self, record: str | None = None) -> None:
+        """Unlock; ``record`` (one line) is left in the file for the next :meth:`acquire` to find."""
         fd, self._fd = self._fd, None
         if fd is None:
             return
         try:
-            _unlock(fd)
+            if record is not None:
+                _write_record(fd, record)
         finally:
-            os.close(fd)
+            try:
+                _unlock(fd)
+            finally:
+                os.close(fd)
 
     @property
     def held(self) -> bool:
         return self._fd is not None
+
+
+def read_record(path: Path) -> str | None:
+    """The clean-close record in the lock file at ``path`` without locking it (for a read-only open)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    except OSError:
+        return None
+    try:
+        return _read_record(fd)
+    finally:
+        os.close(fd)
+
+
+def _read_record(fd: int) -> str | None:
+    try:
+        os.lseek(fd, _RECORD_OFFSET, os.SEEK_SET)
+        text = os.read(fd, 512).decode("ascii")
+    except (OSError, UnicodeDecodeError):
+        return None
+    if not text.startswith(_RECORD_MARK) or not text.endswith("\n") or text.count("\n") != 1:
+        return None  # none, or torn: the next open checks the whole file
+    return text[len(_RECORD_MARK) : -1]
+
+
+def _write_record(fd: int, record: str) -> None:
+    if "\n" in record or not record.isascii():
+        raise ValueError(f"bad clean-close record {record!r}")
+    try:
+        os.lseek(fd, _RECORD_OFFSET, os.SEEK_SET)
+        os.write(fd, f"{_RECORD_MARK}{record}\n".encode("ascii"))
+    except OSError:
+        pass  # no record: the next open checks the whole file, nothing is lost
 
 
 def _read_pid(fd: int) -> str:
