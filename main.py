@@ -15,6 +15,7 @@ DEPENDENCIES = {
     "platformdirs": "platformdirs",
     "docx": "python-docx",
     "pypdf": "pypdf",
+    "pypdfium2": "pypdfium2",
 }
 EXIT_NO_ENVIRONMENT = 2  # as for input the program cannot use: nothing was done
 HERE = Path(__file__).resolve().parent

@@ -1,6 +1,6 @@
 """What the frozen bundle leaves out: the trim list of packaging/parkcarbon.spec.
 
-The program uses only QtCore, QtGui and QtWidgets (tests/packaging/test_trim.py checks the sources), draws with
+The program uses only QtCore, QtGui, QtWidgets and QtPrintSupport (打印预览), draws with
 the bundled font, and never opens a network connection, so the Qt modules, plugins and translations it cannot
 use and Python's ``ssl`` are dropped.  Kept free of PyInstaller imports so that the test can read it.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import PurePath
 
-QT_MODULES_USED = ("QtCore", "QtGui", "QtWidgets")
+QT_MODULES_USED = ("QtCore", "QtGui", "QtWidgets", "QtPrintSupport")
 
 EXCLUDED_MODULES = [
     # Qt modules the program never imports (PySide6-Essentials ships them; a hook may pull them in).
@@ -17,7 +17,7 @@ EXCLUDED_MODULES = [
         f"PySide6.{name}"
         for name in (
             "QtNetwork", "QtDBus", "QtOpenGL", "QtOpenGLWidgets", "QtSvg", "QtSvgWidgets", "QtSql", "QtTest",
-            "QtXml", "QtConcurrent", "QtPrintSupport", "QtQml", "QtQuick", "QtQuickWidgets", "QtQuickControls2",
+            "QtXml", "QtConcurrent", "QtQml", "QtQuick", "QtQuickWidgets", "QtQuickControls2",
             "QtQuickTest", "QtDesigner", "QtUiTools", "QtHelp", "QtMultimedia", "QtMultimediaWidgets",
             "QtWebEngineCore", "QtWebEngineWidgets", "QtWebChannel", "QtWebSockets", "QtBluetooth", "QtNfc",
             "QtPositioning", "QtSensors", "QtSerialPort", "QtCharts", "QtDataVisualization", "Qt3DCore",
@@ -38,6 +38,7 @@ _KEPT_PLUGINS = {
     "platforms": ("qwindows", "qxcb", "qoffscreen", "qminimal", "qwayland", "qwayland-generic", "qwayland-egl"),
     "styles": ("qmodernwindowsstyle", "qwindowsvistastyle"),
     "imageformats": ("qico", "qjpeg", "qgif"),
+    "printsupport": ("windowsprintersupport", "cupsprintersupport"),  # the printers 打印预览 prints on
     "platforminputcontexts": ("composeplatforminputcontextplugin", "ibusplatforminputcontextplugin"),
     "xcbglintegrations": ("qxcb-glx-integration", "qxcb-egl-integration"),
     "wayland-shell-integration": ("xdg-shell",),

@@ -87,6 +87,11 @@ def test_the_bundle_has_both_executables_and_the_resources(bundle: Path) -> None
     assert (bundle / "_internal" / "PySide6" / "Qt" / "translations" / "qtbase_zh_CN.qm").is_file()
     assert not (bundle / "_internal" / "PySide6" / "Qt" / "translations" / "qtbase_de.qm").exists()
     assert not list(bundle.rglob("QtNetwork*")), "QtNetwork is on the trim list"
+    # 打印预览: Qt's print support, PDFium (pypdfium2) with its licences
+    assert list(bundle.rglob("QtPrintSupport*")), "QtPrintSupport: the print preview"
+    assert [p for p in bundle.rglob("*pdfium*") if p.suffix in (".so", ".dll", ".dylib")], "PDFium's library"
+    licences = {p.name for p in bundle.rglob("pypdfium2-*.dist-info/licenses/**/*") if p.is_file()}
+    assert {"Apache-2.0.txt", "BSD-3-Clause.txt", "pdfium.txt"} <= licences, sorted(licences)
     assert not list(bundle.rglob("_ssl*")), "ssl is on the trim list"
 
 

@@ -1,5 +1,6 @@
-"""帮助 → 使用说明 shows the shipped manual with the filing steps; after an export, 打开导出文件夹 and 打印预览
-open local files (QDesktopServices.openUrl patched: the test asserts the path, nothing is launched)."""
+"""帮助 → 使用说明 shows the shipped manual with the filing steps; after an export, 打开导出文件夹 opens the local
+folder (QDesktopServices.openUrl patched: the test asserts the path, nothing is launched) and 打印预览 shows the
+exported PDF's pages inside the program."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pypdf import PdfReader
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QApplication
 
 from ui.dialogs.help_dialog import manual_path
 
@@ -33,8 +36,9 @@ def test_help_menu_shows_the_manual_with_the_filing_steps(demo_db: Any, open_win
     window.close()
 
 
-def test_open_export_folder_and_print_preview_open_local_files(demo_db: Any, open_window: Any, tmp_path: Path,
-                                                               monkeypatch: Any) -> None:  # fmt: skip
+def test_open_export_folder_and_print_preview_show_the_exported_files(
+    demo_db: Any, open_window: Any, tmp_path: Path, monkeypatch: Any, qtbot: Any, screenshot_dir: Path
+) -> None:
     pytest.importorskip("export.package")
     from ui.submit import export_page
 
@@ -54,8 +58,17 @@ def test_open_export_folder_and_print_preview_open_local_files(demo_db: Any, ope
     assert folder_url.isLocalFile() and Path(folder_url.toLocalFile()) == zips[0].parent
     names = [a.text() for a in page.preview_menu.actions()]
     assert names and all(n.endswith(".pdf") for n in names)
-    page.preview_menu.actions()[0].trigger()
-    pdf = Path(opened[-1].toLocalFile())
-    assert opened[-1].isLocalFile() and pdf.name == names[0] and pdf.is_file()
-    assert pdf.read_bytes()[:5] == b"%PDF-"
+    report = next(i for i, n in enumerate(names) if "专项报告" in n)
+    page.preview_menu.actions()[report].trigger()  # 打印预览 inside the program, not the system viewer
+    assert len(opened) == 1
+    dialog = page.print_preview
+    assert dialog is not None and dialog.isVisible() and dialog.pdf.name == names[report]
+    pages = len(PdfReader(str(dialog.pdf)).pages)
+    qtbot.waitUntil(lambda: dialog.preview.pageCount() == pages, timeout=20000)
+    assert pages > 10  # the report: cover, contents, chapters, appendices
+    dialog.resize(1366, 768)
+    dialog.preview.setCurrentPage(3)  # the contents
+    QApplication.processEvents()
+    assert dialog.grab().save(str(screenshot_dir / "print_preview_report.png"))
+    dialog.close()
     window.close()

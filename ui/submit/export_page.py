@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pypdfium2 as pdfium
 from PySide6.QtCore import QDate, QEventLoop, QObject, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
@@ -32,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.dialogs.print_preview import PdfPrintPreview
 from ui.shell.session import Changes, ParkSession
 from ui.shell.states import FillState, submission_state
 
@@ -109,7 +111,7 @@ class ExportPage(QWidget):
         self.open_folder_button = QPushButton("打开导出文件夹")
         self.open_folder_button.clicked.connect(self.open_export_folder)
         self.preview_button = QPushButton("打印预览 PDF")
-        self.preview_button.setToolTip("用本机的 PDF 阅读器打开，在其中预览并打印")
+        self.preview_button.setToolTip("在程序内逐页预览导出的 PDF，并从预览中打印")
         self.preview_menu = QMenu(self.preview_button)
         self.preview_button.setMenu(self.preview_menu)
         for b in (self.open_folder_button, self.preview_button):
@@ -119,6 +121,7 @@ class ExportPage(QWidget):
         layout.addLayout(after)
         self.export_folder: Path | None = None
         self.exported_pdfs: list[Path] = []
+        self.print_preview: PdfPrintPreview | None = None
 
         log_box = QGroupBox("报送记录")
         log_layout = QVBoxLayout(log_box)
@@ -154,9 +157,9 @@ class ExportPage(QWidget):
         self.inputs["to"].setText(DEFAULT_MAILBOX)  # type: ignore[attr-defined]
         self.form_rows: dict[str, tuple[QLabel, QWidget]] = {}
         for key, widget in self.inputs.items():
-            label = QLabel(f"{DETAIL_LABELS[key]}：")
-            form.addRow(label, widget)
-            self.form_rows[key] = (label, widget)
+            row_label = QLabel(f"{DETAIL_LABELS[key]}：")
+            form.addRow(row_label, widget)
+            self.form_rows[key] = (row_label, widget)
         self.add_button = QPushButton("登记")
         self.add_button.clicked.connect(self.add_event)
         form.addRow("", self.add_button)
@@ -315,10 +318,20 @@ class ExportPage(QWidget):
         return QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.export_folder)))
 
     def preview_pdf(self, pdf: Path) -> bool:
-        """Print preview: this Qt has no PDF renderer (no QtPdf), so the system's PDF viewer shows the pages."""
-        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(pdf))):
-            QMessageBox.information(self, "打印预览", f"没有找到可以打开 PDF 的程序。文件在：\n{pdf}")
+        """打印预览 inside the program: the PDF's pages (rendered by PDFium) in Qt's print preview, printed from
+        there; a file PDFium cannot read is reported with its path."""
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            dialog = PdfPrintPreview(pdf, self)
+        except (OSError, pdfium.PdfiumError) as exc:
+            QMessageBox.warning(self, "打印预览", f"无法读取这个 PDF：{exc}\n文件在：\n{pdf}")
             return False
+        finally:
+            QApplication.restoreOverrideCursor()
+        if self.print_preview is not None:
+            self.print_preview.close()
+        self.print_preview = dialog
+        dialog.open()  # window-modal; the pages are drawn as it shows them
         return True
 
     def with_progress(self, work: Callable[[Any], str]) -> str:
