@@ -19,15 +19,19 @@ from __future__ import annotations
 
 import datetime as _dt
 import io
+import math
 from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib.colors import HexColor
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import DocIf, Flowable, KeepTogether, NextPageTemplate, PageBreak, Paragraph, Spacer, TableStyle
-from reportlab.platypus.tableofcontents import TableOfContents
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import DocIf, Flowable, KeepTogether, NextPageTemplate, PageBreak, Paragraph, Spacer
 
 from export.pdf.blocks import Resolver, Together, block_flowables, resolver
 from export.pdf.style import (
@@ -134,17 +138,134 @@ def cover_story(park: ParkData, outline: Outline, fp: str, day: _dt.date, styles
     ]
 
 
-def contents_story(styles: Styles) -> tuple[list[Flowable], TableOfContents]:
-    table_style = TableStyle(
-        [
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("LEFTPADDING", (0, 0), (-1, -1), 0),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-            ("FONTNAME", (0, 0), (-1, -1), styles.fonts.body),
+Entry = tuple[int, str, str]  # a contents entry: level (0 chapter or appendix, 1 section), heading text, key
+
+
+def planned_entries(outline: Outline) -> list[Entry]:
+    """The contents entries the report's headings will announce (:func:`body_story`, :func:`appendix_story`)."""
+    out: list[Entry] = []
+    for chapter in outline.chapters:
+        out.append((0, chinese_punctuation(chapter.heading), chapter.key))
+        out += [
+            (1, chinese_punctuation(f"{subsection_label(i)}{s.title}"), s.key) for i, s in enumerate(chapter.sections)
         ]
-    )
-    toc = TableOfContents(levelStyles=[styles.toc0, styles.toc1], dotsMinLevel=0, tableStyle=table_style)
-    return [Paragraph("目　　录", styles.title), toc], toc
+    out += [
+        (0, chinese_punctuation(t), f"appendix{n}")
+        for n, t in enumerate(outline.appendices[: len(APPENDIX_BUILDERS)], start=1)
+    ]
+    return out
+
+
+class ContentsNumbers:
+    """The dot leaders and page numbers of the contents lines: each line draws a PDF form (an XObject) in
+    place while the report is laid out, and the forms are defined by :class:`ContentsFill` at the end of the
+    story, when every heading's page is known — so the report is laid out once."""
+
+    def __init__(self) -> None:
+        self.pages: dict[str, int] = {}  # heading key -> printed page number (OfficialDoc's TOCEntry notices)
+        self.marks: list[tuple[str, str, ParagraphStyle, float, float, float]] = []  # form, key, style, x, y, right
+
+    def place(self, key: str, style: ParagraphStyle, x: float, baseline: float, right: float) -> str:
+        name = f"contents{len(self.marks)}"
+        self.marks.append((name, key, style, x, baseline, right))
+        return name
+
+    def define(self, canvas: Canvas) -> None:
+        """Every line's form: dots from its text's end up to a column shared by all lines, then its number
+        right-aligned; the dots sit on a grid counted from that column, so they line up from line to line."""
+        for name, key, style, x, baseline, right in self.marks:
+            font, size = style.fontName, style.fontSize
+            number = str(self.pages.get(key, ""))
+            column = right - stringWidth(NUMBER_RESERVE, font, size)
+            dot = stringWidth(".", font, size)
+            pitch = DOT_PITCH
+            dots = max(0, int((column - x - pitch) // pitch))
+            canvas.beginForm(
+                name, 0, math.floor(baseline - size), math.ceil(right + size), math.ceil(baseline + 2 * size)
+            )
+            canvas.setFillColor(style.textColor)
+            canvas.setFont(font, size)
+            leader = canvas.beginText(column - dots * pitch + (pitch - dot) / 2, baseline)
+            leader.setFont(font, size)
+            leader.setCharSpace(pitch - dot)  # one dot every ``pitch`` points
+            leader.textOut("." * dots)
+            leader.setCharSpace(0)  # the spacing is graphics state: not for the number
+            canvas.drawText(leader)
+            canvas.drawRightString(right, baseline, number)
+            canvas.endForm()
+
+
+NUMBER_RESERVE = " 999"  # the room kept for a page number on every contents line
+DOT_PITCH = 7.0  # points between the leader's dots
+
+
+class ContentsLine(Flowable):
+    """One contents line: the heading's text (set by :class:`TextBlock`, so its width is known as it is laid
+    out), then a form with the dot leader and the page number (:class:`ContentsNumbers`); a link to the
+    heading over the whole line."""
+
+    def __init__(self, entry: Entry, style: ParagraphStyle, numbers: ContentsNumbers) -> None:
+        super().__init__()
+        self.level, self.text, self.key = entry
+        self.style = style
+        room = stringWidth(NUMBER_RESERVE, style.fontName, style.fontSize) + 2 * DOT_PITCH
+        self.block = TextBlock(self.text, ParagraphStyle(f"{style.name}_line", parent=style, rightIndent=room))
+        self.numbers = numbers
+
+    def __repr__(self) -> str:
+        return f"ContentsLine({self.text!r})"
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self.width, self.height = self.block.wrap(avail_width, avail_height)
+        return self.width, self.height
+
+    def draw(self) -> None:
+        self.block.drawOn(self.canv, 0, 0)
+        s = self.style
+        lines = self.block.lines
+        last = lines[-1] if lines else None
+        indent = s.leftIndent + (s.firstLineIndent if last is not None and last.first else 0.0)
+        end = indent + (last.width if last is not None else 0.0)
+        baseline = 0.5 * s.leading - 0.36 * s.fontSize  # the last line's, as TextBlock draws it
+        self.canv.doForm(self.numbers.place(self.key, s, end, baseline, self.width))
+        self.canv.linkRect("", self.key, (0, 0, self.width, self.height), relative=1)
+
+
+class ContentsFill(Flowable):
+    """Placed after the last heading: defines the contents' forms (their page numbers are known by now)."""
+
+    def __init__(self, numbers: ContentsNumbers) -> None:
+        super().__init__()
+        self.numbers = numbers
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return 0.0, 0.0
+
+    def draw(self) -> None:
+        self.numbers.define(self.canv)
+
+
+def contents_story(styles: Styles, entries: list[Entry], numbers: ContentsNumbers) -> list[Flowable]:
+    """The contents page(s): a line for each planned heading, page numbers filled in at the end."""
+    level_styles = (styles.toc0, styles.toc1)
+    return [Paragraph("目　　录", styles.title), *(ContentsLine(e, level_styles[e[0]], numbers) for e in entries)]
+
+
+class ReportDoc(OfficialDoc):
+    """Records each heading's printed page (for the contents' numbers) and the headings in layout order."""
+
+    def __init__(self, *args: Any, numbers: ContentsNumbers, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self.numbers = numbers
+        self.seen: list[Entry] = []
+
+    def afterFlowable(self, flowable: Flowable) -> None:
+        super().afterFlowable(flowable)
+        if isinstance(flowable, Heading):
+            self.seen.append((flowable.toc_level, flowable.toc_text, flowable.toc_key))
+            number = self.page_label()
+            if number is not None:
+                self.numbers.pages[flowable.toc_key] = number
 
 
 def _is_figure(block_id: str) -> bool:
@@ -289,18 +410,26 @@ def build_report_pdf(
     title = outline.title_for(park.name)
     body = str(park.park.get(result.form.management_body_key) or "")
 
-    story: list[Flowable] = cover_story(park, outline, fp, day, styles)
-    contents, _toc = contents_story(styles)
-    story += [NextPageTemplate(FRONT), PageBreak(), *contents]
-    # double-sided printing: page 1 is a right-hand page, so cover and contents fill an even number of sides
-    story += [DocIf("doc.page % 2 == 1", [PageBreak()]), NextPageTemplate(BODY), PageBreak()]
-    story += body_story(park, outline, resolve, styles, draft=draft)
-    story += appendix_story(park, outline, result, resolve, styles)
-    buf = io.BytesIO()
     footer = Footer(fp, park.name, "碳达峰碳中和实施路径专项报告", draft)
-    doc = OfficialDoc(buf, footer, title=title, author=body)
-    # ReportLab's contents: passes until the page numbers are stable (a second layout of the whole report).
-    # Laying it out once needs the position where each contents line's text ends, which ReportLab exposes
-    # only through a private canvas attribute; two passes cost about 1-2 s and rely on nothing private.
-    doc.multiBuild(story, maxPasses=6)
-    return buf.getvalue()
+
+    def build(entries: list[Entry]) -> tuple[bytes, list[Entry]]:
+        numbers = ContentsNumbers()
+        story: list[Flowable] = cover_story(park, outline, fp, day, styles)
+        story += [NextPageTemplate(FRONT), PageBreak(), *contents_story(styles, entries, numbers)]
+        # double-sided printing: page 1 is a right-hand page, so cover and contents fill an even number of sides
+        story += [DocIf("doc.page % 2 == 1", [PageBreak()]), NextPageTemplate(BODY), PageBreak()]
+        story += body_story(park, outline, resolve, styles, draft=draft)
+        story += appendix_story(park, outline, result, resolve, styles)
+        story.append(ContentsFill(numbers))  # after the last heading: the contents' page numbers
+        buf = io.BytesIO()
+        doc = ReportDoc(buf, footer, title=title, author=body, numbers=numbers)
+        doc.build(story)
+        return buf.getvalue(), doc.seen
+
+    # laid out once: the contents lines are the headings known from the outline (their text does not depend
+    # on the pages), their dots and page numbers are forms defined at the end
+    planned = planned_entries(outline)
+    pdf, seen = build(planned)
+    if seen != planned:  # a heading the plan did not foresee: lay out again with the headings as they came
+        pdf, seen = build(seen)
+    return pdf
