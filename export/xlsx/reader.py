@@ -251,7 +251,7 @@ class _Reader:
             self.add(sheet, ref, key, REJECTED, f"“{value}”是逻辑值，不是{f.label}的有效内容")
             return False, None
         if isinstance(value, (_dt.datetime, _dt.date, _dt.time)):
-            if f.kind == "date" and isinstance(value, (_dt.datetime, _dt.date)):
+            if f.kind_type.calendar_date and isinstance(value, (_dt.datetime, _dt.date)):
                 text = value.date().isoformat() if isinstance(value, _dt.datetime) else value.isoformat()
                 self.add(sheet, ref, key, CONVERTED, f"日期按“{text}”读取")
                 return True, text
@@ -261,7 +261,7 @@ class _Reader:
             raw: Raw = value
             if recorded is not None and recorded[1] == value:
                 raw = recorded[0]  # the text the clerk typed in the app, unchanged in the workbook
-            elif f.kind == "percent" and "%" in (cell.number_format or ""):
+            elif f.kind_type.percent and "%" in (cell.number_format or ""):
                 raw = value * 100
                 self.add(sheet, ref, key, CONVERTED, f"百分比格式的 {value} 按 {raw:g}(%) 读取")
                 return self.checked(sheet, ref, key, raw)

@@ -61,6 +61,9 @@ class Kind:
     grouping: ClassVar[bool] = True  # thousands separators when shown
     multiline: ClassVar[bool] = False
     yes_no: ClassVar[bool] = False  # a computed yes/no, stored as 1 / 0
+    quantity: ClassVar[bool] = False  # an amount that can be compared with a goal (a target's indicator)
+    percent: ClassVar[bool] = False  # typed as a percentage (a spreadsheet's 0.12 shown as 12% is 12)
+    calendar_date: ClassVar[bool] = False  # a day of the calendar (a spreadsheet's date cell is one)
 
     def __init_subclass__(cls) -> None:
         super().__init_subclass__()
@@ -101,7 +104,7 @@ class Kind:
 class Number(Kind):
     name = "number"
     numeric = True
-    percent = False
+    quantity = True
 
     def parse(self, raw: Raw) -> Checked:
         p = parse_number(raw, allow_percent=self.percent)
@@ -122,6 +125,7 @@ class Percent(Number):
 class Integer(Kind):
     name = "integer"
     numeric = True
+    quantity = True
     places = 0
 
     def parse(self, raw: Raw) -> Checked:
@@ -141,6 +145,7 @@ class Integer(Kind):
 
 class Year(Integer):
     name = "year"
+    quantity = False  # a point in time, not an amount
     grouping = False
     first, last = 1949, 2100
 
@@ -228,6 +233,7 @@ class Email(Text):
 
 class Date(Text):
     name = "date"
+    calendar_date = True
     placeholders_are_blank = True
 
     def check_text(self, text: str) -> Checked:

@@ -27,7 +27,7 @@ class TargetError(ValueError):
 def indicator_keys(form: FormDefinition) -> list[str]:
     """The keys a target may name: every numeric per-year input or computed value of the form."""
     return [f.key for f in form.fields
-            if f.group == VALUES and f.role in (INPUT, COMPUTED) and f.kind in ("number", "integer", "percent")]  # fmt: skip
+            if f.group == VALUES and f.role in (INPUT, COMPUTED) and f.kind_type.quantity]  # fmt: skip
 
 
 def _int(value: Any, what: str) -> int:

@@ -30,6 +30,25 @@ def test_kind_objects_are_shared_per_kind_and_options() -> None:
     assert repr(kind_of("number")) == "Number()"
 
 
+def test_kinds_answer_what_readers_used_to_ask_of_the_kind_string() -> None:
+    """Targets, the workbook reader and the window ask the kind object, not its name."""
+    assert {n for n, k in KINDS.items() if k.quantity} == {"number", "integer", "percent"}  # a year is no amount
+    assert {n for n, k in KINDS.items() if k.percent} == {"percent"}
+    assert {n for n, k in KINDS.items() if k.calendar_date} == {"date"}
+
+
+def test_target_indicators_are_the_quantities_of_the_form() -> None:
+    from forms.table.definition import COMPUTED, INPUT, VALUES
+    from forms.table.targets import indicator_keys
+
+    for version in FORM_VERSIONS:
+        form = form_for(version)
+        keys = indicator_keys(form)
+        assert keys and all(form.field(k).kind in ("number", "integer", "percent") for k in keys)
+        assert {f.key for f in form.fields if f.group == VALUES and f.role in (INPUT, COMPUTED)
+                and f.kind in ("number", "integer", "percent")} == set(keys)  # fmt: skip
+
+
 def test_an_unknown_kind_string_is_named_in_chinese() -> None:
     with pytest.raises(ValueError, match="未知的字段类型“money”"):
         kind_of("money")
