@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
+from forms.table.factors import MissingFactorError
 from forms.version import VERSION
 
 if TYPE_CHECKING:
@@ -146,6 +147,9 @@ def main(
     try:
         code = _run(args, db)
         sys.stdout.flush()
+    except MissingFactorError as exc:  # a form version and the factor library disagree: said, no traceback
+        _err(f"错误：{exc}")
+        return EXIT_USAGE
     except BrokenPipeError:
         # the reader went away (``calc … | head``): nothing more to say to it, and no traceback
         devnull = os.open(os.devnull, os.O_WRONLY)

@@ -135,6 +135,37 @@ class FactorValue:
         return self.confidence.split()[0].split(":")[-1][:1] if self.confidence else ""
 
 
+_TABLES = {
+    "energy": "energy_factors.csv",
+    "process": "process_factors.csv",
+    "sink": "sink_factors.csv",
+    "const": "constant_factors.csv",
+}
+
+
+class MissingFactorError(LookupError):
+    """A form field's ``default_ref`` names a row the factor library does not have: a mismatch between a form
+    version and the shipped tables, said in Chinese with the form version, the year and the key."""
+
+    def __init__(self, ref: str, *, key: str = "", year: int | None = None, form: str = "") -> None:
+        self.ref, self.key, self.year, self.form = ref, key, year, form
+        kind, _, rest = ref.partition(":")
+        row = rest.partition(":")[0] if kind == "energy" else rest
+        where = "，".join(part for part in (
+            f"表格版本 {form}" if form else "", f"{year} 年" if year is not None else "", f"键 {key}" if key else ""
+        ) if part)  # fmt: skip
+        super().__init__(
+            f"{where}：默认因子“{ref}”在排放因子库中不存在({_TABLES.get(kind, '因子表')} 中没有“{row}”)。"
+            "请在因子库中补充这一行，或改正表格定义中的因子引用。"
+        )
+
+    def __str__(self) -> str:  # LookupError would quote the message like a key
+        return str(self.args[0])
+
+    def in_form(self, form: FormDefinition) -> MissingFactorError:
+        return MissingFactorError(self.ref, key=self.key, year=self.year, form=f"{form.version}({form.edition})")
+
+
 @dataclass(frozen=True)
 class _Entry:
     value: float | None
@@ -144,6 +175,13 @@ class _Entry:
     notes: str
     citation: str = ""
     basis: str = ""
+
+
+def _row(table: Mapping[str, dict[str, str]], key: str, ref: str) -> dict[str, str]:
+    try:
+        return table[key]
+    except KeyError:
+        raise MissingFactorError(ref) from None
 
 
 def _citation_part(citation: str, which: str) -> str:
@@ -197,7 +235,7 @@ class FactorLibrary:
         kind, _, rest = ref.partition(":")
         if kind == "energy":
             fuel, _, which = rest.partition(":")
-            r = self.energy[fuel]
+            r = _row(self.energy, fuel, ref)
             if which == "tce":
                 unit = "tce/t" if r["tce_unit"] == "kgce/kg" else "tce/万Nm³"
                 scale = 10.0 if r["tce_unit"] == "kgce/m3" else 1.0
@@ -209,15 +247,15 @@ class FactorLibrary:
             return _Entry(_num(r["co2_per_unit"]), r["co2_unit"].replace("10^4Nm3", "万Nm³"), src,
                           r["confidence"], r["notes"], _citation_part(r.get("citation", ""), "排放因子"))  # fmt: skip
         if kind == "process":
-            r = self.process[rest]
+            r = _row(self.process, rest, ref)
             return _Entry(_num(r["factor_value"]), r["factor_unit"], r["source"], r["confidence"], r["notes"],
                           r.get("citation", ""))  # fmt: skip
         if kind == "sink":
-            r = self.sink[rest]
+            r = _row(self.sink, rest, ref)
             return _Entry(_num(r["factor_tCO2_per_ha_per_yr"]), "tCO2/(公顷·年)", r["source"],
                           r["confidence"], "示意值：" + r["notes"], r.get("citation", ""))  # fmt: skip
         if kind == "const":
-            r = self.constants[rest]
+            r = _row(self.constants, rest, ref)
             return _Entry(_num(r["value"]), r["unit"], r["source"], r["confidence"], r["notes"],
                           r.get("citation", ""))  # fmt: skip
         if kind == "grid":
@@ -314,7 +352,11 @@ class FactorLibrary:
         return options, notes
 
     def default(self, field: Field, province: str | None, year: int) -> FactorValue:
-        entry = self._entry(field.default_ref or "none", province, year)
+        ref = field.default_ref or "none"
+        try:
+            entry = self._entry(ref, province, year)
+        except MissingFactorError:
+            raise MissingFactorError(ref, key=field.key, year=year) from None
         return FactorValue(field.key, entry.value, field.unit or entry.unit, entry.source, entry.confidence,
                            "default" if entry.value is not None else "none", notes=entry.notes,
                            indicative=field.indicative, citation=entry.citation, basis=entry.basis)  # fmt: skip
@@ -357,7 +399,10 @@ class FactorLibrary:
         out: dict[str, FactorValue] = {}
         for key in form.factor_keys:
             field = form.field(key)
-            default = self.default(field, province, year)
+            try:
+                default = self.default(field, province, year)
+            except MissingFactorError as exc:
+                raise exc.in_form(form) from None
             if key in locked:
                 default = from_lock(field, locked[key], default)
             ov = overrides.get(key)

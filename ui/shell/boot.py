@@ -31,6 +31,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 import storage
+from forms.table.factors import MissingFactorError
 from ui.shell.fonts import register_cjk_font
 from ui.shell.main_window import MainWindow
 from ui.shell.translations import install_qt_chinese
@@ -131,7 +132,11 @@ def _first_findings(window: MainWindow, on_shown: WindowCallback | None, on_read
         on_shown(window)
     if not window.isVisible():  # on_shown closed it
         return
-    window.session.revalidate()  # fills the findings panel and the navigation states (findings_changed)
+    try:
+        window.session.revalidate()  # fills the findings panel and the navigation states (findings_changed)
+    except MissingFactorError as exc:  # a form version and the factor library disagree: said, then stop
+        QApplication.exit(_fail(f"无法计算园区数据。\n\n{exc}"))
+        return
     if on_ready is not None:
         QTimer.singleShot(0, lambda: on_ready(window))  # after the panel's repaint
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from forms.park.model import FactorOverride, ParkData, YearData
 from forms.table.calc import compute_year
-from forms.table.factors import library
+from forms.table.definition import FACTOR, Field, FormDefinition
+from forms.table.factors import MissingFactorError, library
 from forms.table.registry import form_for
 from forms.table.validate import validate_park
 
@@ -143,3 +146,26 @@ def test_library_version_is_shipped_with_a_date() -> None:
     v = library_version()
     assert v.version == "2026.12.1" and v.date == "2026-12-01"
     assert v.label == "2026.12.1(2026-12-01)"
+
+
+def _form_with_a_fuel_the_library_lacks() -> FormDefinition:
+    """A scratch form version: one more fuel row whose factors the library does not ship."""
+    base = form_for("eip-2021")
+    extra = Field("energy.biogas.tce_factor", "沼气折标系数", "tce/万Nm³", role=FACTOR, default_ref="energy:biogas:tce")
+    return base.extended(version="eip-scratch", edition="试验版", fields=(*base.fields, extra))
+
+
+def test_a_fuel_missing_from_the_library_is_named_in_chinese_with_version_year_and_key() -> None:
+    form = _form_with_a_fuel_the_library_lacks()
+    with pytest.raises(MissingFactorError) as caught:
+        library().resolve(form, park("江苏省", 2021), 2021)
+    message = str(caught.value)
+    for part in ("表格版本 eip-scratch(试验版)", "2021 年", "键 energy.biogas.tce_factor", "energy:biogas:tce",
+                 "energy_factors.csv 中没有“biogas”"):  # fmt: skip
+        assert part in message, message
+    assert (caught.value.form, caught.value.year, caught.value.key) == (
+        "eip-scratch(试验版)",
+        2021,
+        form.fields[-1].key,
+    )
+    assert not isinstance(caught.value, KeyError)  # no bare KeyError traceback
