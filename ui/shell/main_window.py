@@ -308,7 +308,8 @@ class MainWindow(QMainWindow):
     def _save_state(self, text: str) -> None:
         self.save_label.setText(text)
         if text.startswith("已保存"):
-            self.save_label.setStyleSheet("")
+            if self.save_label.styleSheet():  # (setting a style sheet, even an empty one, re-polishes the label)
+                self.save_label.setStyleSheet("")
             self._save_failure_shown = False
 
     def _title(self) -> str:

@@ -45,9 +45,13 @@ class ExplainBar(QFrame):
         errors = [f for f in findings if f.level == ERROR]
         warnings = [f for f in findings if f.level == WARNING]
         lines = [f"【错误】{f.message}" for f in errors] + [f"【警告】{f.message}" for f in warnings]
-        self.message.setText("\n".join(lines))
+        text = "\n".join(lines)
+        if self.message.text() != text:  # (a word-wrapped label lays itself out again on every setText)
+            self.message.setText(text)
         colour = ERROR_BG if errors else WARNING_BG
-        self.setStyleSheet(f"#explain_bar {{ background-color: {colour.name()}; border-radius: 3px; }}")
+        style = f"#explain_bar {{ background-color: {colour.name()}; border-radius: 3px; }}"
+        if self.styleSheet() != style:  # a style sheet set again re-polishes the bar and its children
+            self.setStyleSheet(style)
         can_explain = bool(warnings)
         self.prompt.setVisible(can_explain)
         self.explanation.setVisible(can_explain)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 
 from forms.table.definition import Field
@@ -60,8 +61,22 @@ class FieldsForm(QWidget):
                 row, col = row + 1, 0
         for c in range(columns):
             grid.setColumnStretch(c * 2 + 1, 1)
+        self._stale = False  # findings changed while the form was off screen: shown when it is shown again
         session.changed.connect(self._changed)
-        session.findings_changed.connect(self.show_findings)
+        session.findings_changed.connect(self._findings_changed)
+
+    def _findings_changed(self) -> None:
+        """A form of a page that is not on screen (another year's) shows the findings when shown again: the
+        check after typing stays as cheap as the page on screen."""
+        if not self.isVisible() and self.window().isVisible():
+            self._stale = True
+        else:
+            self.show_findings()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if self._stale:
+            self.show_findings()
+        super().showEvent(event)
 
     def _make_editor(self, f: Field) -> FieldEditor:
         editor = make_editor(f.kind_type.editor(), text_from_raw(self.session.raw(self.year, f.key)), f.help)
@@ -90,6 +105,7 @@ class FieldsForm(QWidget):
         set_editor_text(self.editors[key], text)
 
     def show_findings(self) -> None:
+        self._stale = False
         for key, editor in self.editors.items():
             findings = self.session.findings_for(self.year, key)
             style = style_for(finding_colour(findings))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QAbstractItemModel, QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QGuiApplication, QKeyEvent, QKeySequence
@@ -27,6 +28,9 @@ from ui.dialogs.history_dialog import add_history_action
 from ui.shell.session import ParkSession, raw_from_text, text_from_raw
 from ui.shell.undo import EditTracker
 from ui.table.factor_dialog import describe_factor
+
+if TYPE_CHECKING:
+    from forms.table.validate import Finding
 
 KEY_ROLE = Qt.ItemDataRole.UserRole
 UNVERIFIED = "未核实"
@@ -124,6 +128,7 @@ class YearTable(QTableWidget):
         self.section_rows: dict[str, int] = {}
         self._widen: set[int] = set(range(2, len(self.columns)))  # columns to fit at the next refresh
         self._shown: dict[int, tuple[str, int, str]] = {}  # id(item) -> colours and tooltip last given to it
+        self._sources: dict[str, tuple[object, ...]] = {}  # key -> what its cells were last shown from
         self._build()
         self.setItemDelegate(CellDelegate(self))
         self.setEditTriggers(
@@ -237,9 +242,19 @@ class YearTable(QTableWidget):
         return self.form.field(key)
 
     def refresh(self) -> None:
+        """Show the year's current values, factors and findings.  A cell is given to Qt again only when
+        what it shows comes from something different (its raw value, result, factor or findings): a key
+        typed changes a handful of cells, not the whole table."""
         result = self.session.result(self.year)
+        findings: dict[str, list[Finding]] = {}
+        for f in self.session.findings:
+            if f.year == self.year:
+                findings.setdefault(f.key, []).append(f)
         for key in self.pos:
-            self._show(key, result)
+            shown_from = self._source(key, result, findings.get(key, []))
+            if self._sources.get(key) != shown_from:
+                self._sources[key] = shown_from
+                self._show(key, result)
         declared = {s.id: s for _, s in self.form.subtotals()}
         for sub in self.subtotals:  # the decimals of the fields a 小计 adds up (the form's precision table)
             decimals = self.form.subtotal_decimals(declared[sub.subtotal_id], sub.column_id)
@@ -272,7 +287,20 @@ class YearTable(QTableWidget):
 
     def refresh_cell(self, key: str | None) -> None:
         if key in self.pos:
+            self._sources.pop(key, None)  # shown again whatever the next refresh finds
             self._show(key, self.session.result(self.year))
+
+    def _source(self, key: str, result: YearResult, findings: list[Finding]) -> tuple[object, ...]:
+        """Everything :meth:`_show_item` reads for ``key``'s cells (equal sources show equal cells)."""
+        f = self.field(key)
+        if f.is_input:
+            raw = self.session.raw(self.year, key)
+            shown: object = (type(raw), raw, key == self.editing_key, result.input_errors.get(key))
+        elif f.is_factor:
+            shown = result.factors[key]
+        else:
+            shown = result.computed.get(key) if f.role == COMPUTED else result.value(key)
+        return (shown, tuple(findings))
 
     def _show(self, key: str, result: YearResult) -> None:
         for r, c in self.places[key]:

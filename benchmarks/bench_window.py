@@ -1,0 +1,301 @@
+"""Window speed (issue 17 item 3): page switches on the demo park, keystroke-to-totals on a big database.
+
+Run from the repository root:
+    .venv/bin/python benchmarks/bench_window.py [--parks 600] [--years 10] [--keys 150] [--ref /work/ref]
+    .venv/bin/python benchmarks/bench_window.py --parks 20 --keys 60        # a quick run
+
+Prints, for this checkout and (side by side) for an older checkout given by ``--ref`` (default /work/ref,
+skipped if missing; ``--ref ''`` to skip), each in its own process with only that checkout on ``sys.path``:
+
+- report section switches and every other page switch (park, each year, targets, synergy, export) on the demo
+  park: p50/p99 over every page shown ``--rounds`` times after each was built once; a switch is the
+  navigation click up to the end of the layout and paint of the page shown (offscreen Qt);
+- keystroke-to-totals on a ``--years``-year park of a database of ``--parks`` parks: ``--keys`` digits typed
+  into a year-table cell at random gaps (three in four 60-250 ms, one in four a pause of 250-1200 ms, so the
+  after-typing check and the autosave run between keys as they do for a clerk, same seed for both checkouts);
+  a key's latency runs from the moment it was due (a busy event loop delays its timer) to the end of the
+  refresh of the year's totals;
+- the after-typing check itself (``ParkSession.revalidate`` as the timer calls it): p50/max of its longest
+  stretch on the window's thread.
+
+The big database: park 1 imported through the CLI path, the other parks copied from it with SQL in one
+transaction (as ``bench_scale.py`` does).  Asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO = ROOT / "resources" / "demo" / "demo-park.json"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_scale import copy_parks, park_json, park_name  # noqa: E402  (the same database as bench_scale)
+
+
+def percentile(samples: list[float], q: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def ms(start: float) -> float:
+    return (time.perf_counter() - start) * 1000
+
+
+def build_db(tmp: Path, parks: int, years: int) -> Path:
+    try:
+        from export.cli import run_import_json
+    except ImportError:  # an older layout
+        from storage.commands import run_import_json  # type: ignore[import-not-found,no-redef]
+    from storage import Database
+
+    demo = json.loads(DEMO.read_text(encoding="utf-8"))
+    path = tmp / "big.db"
+    Database.open(path).close()
+    for n in (1, parks):
+        source = tmp / f"{n}.json"
+        source.write_text(park_json(demo, n, years), encoding="utf-8")
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            if run_import_json(source, path) != 0:
+                raise SystemExit(f"import of park {n} failed")
+        if n == 1:
+            copy_parks(path, range(2, parks))
+    return path
+
+
+def worker(args: argparse.Namespace) -> dict[str, Any]:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    import random
+
+    from PySide6.QtCore import QEventLoop, Qt, QTimer
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication, QLineEdit
+
+    import ui  # noqa: F401  (the project's guard before any Qt call)
+    from forms.park.parkfile import read_park_file
+    from storage import Database
+    from ui.shell.fonts import register_cjk_font
+    from ui.shell.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication([])
+    register_cjk_font(app)
+    out: dict[str, Any] = {}
+    tmp = Path(tempfile.mkdtemp(prefix="parkcarbon-window-"))
+
+    def settle() -> None:
+        for _ in range(30):
+            app.processEvents()
+            time.sleep(0.01)
+
+    # -- switches on the demo park
+    demo_db = Database.open(tmp / "demo.db")
+    window = MainWindow(demo_db, demo_db.replace_park(read_park_file(DEMO)))
+    window.resize(1366, 768)
+    window.show()
+    settle()
+    window.session.revalidate()
+    settle()
+
+    def switch(key: Any) -> float:
+        start = time.perf_counter()
+        window.nav.setCurrentItem(window.nav_items[key])
+        app.processEvents()  # layout and paint of the page shown
+        return ms(start)
+
+    sections = [k for k in window.nav_items if k[0] == "section"]
+    pages = [k for k in window.nav_items if k[0] in ("park", "year", "targets", "synergy", "export")]
+    for key in sections + pages:
+        switch(key)  # every page built once (its first show is not a switch)
+    settle()
+    times: dict[Any, list[float]] = {k: [] for k in sections + pages}
+    for _ in range(args.rounds):
+        for k in sections + pages:
+            times[k].append(switch(k))
+    section_times = [t for k in sections for t in times[k]]
+    page_times = [t for k in pages for t in times[k]]
+    out["section_p50"], out["section_p99"] = statistics.median(section_times), percentile(section_times, 0.99)
+    out["page_p50"], out["page_p99"] = statistics.median(page_times), percentile(page_times, 0.99)
+    for kind in ("park", "year", "targets", "synergy", "export"):
+        got = [t for k in pages if k[0] == kind for t in times[k]]
+        out[f"page_{kind}_p99"] = percentile(got, 0.99)
+    window.close()
+    demo_db.close()
+
+    # -- typing into a many-year park of a big database
+    path = build_db(tmp, args.parks, args.years)
+    db = Database.open(path)
+    window = MainWindow(db, db.find_park(park_name(args.parks)) or 0)
+    window.resize(1366, 768)
+    window.show()
+    settle()
+    window.session.revalidate()
+    session = window.session
+    checks: list[float] = []
+    revalidate = session.revalidate
+
+    def timed_revalidate() -> None:
+        start = time.perf_counter()
+        revalidate()
+        checks.append(ms(start))
+
+    # the timer's connection was made to the bound method at construction: reconnect to the timed one
+    session._validate_timer.timeout.disconnect()
+    session._validate_timer.timeout.connect(timed_revalidate)
+    years = session.years
+    for y in years:  # every year page built, as after a clerk's tour of the years
+        window.show_page(("year", y))
+        app.processEvents()
+    page: Any = window.show_page(("year", years[-1]))
+    settle()
+    table, form = page.table, page.form
+    key = next(k for k in table.pos if form.field(k).is_input and form.field(k).kind == "number")
+    r, c = table.pos[key]
+    table.setCurrentCell(r, c)
+    table.editItem(table.item(r, c))
+    app.processEvents()
+    editor = table.indexWidget(table.model().index(r, c))
+    assert isinstance(editor, QLineEdit)
+    editor.setFocus()
+    latencies: list[float] = []
+    delays: list[float] = []  # due -> the key handled (the event loop busy with something else)
+    state: dict[str, Any] = {"n": 0, "due": None}
+    refresh = page.summary.refresh
+
+    def timed_refresh() -> None:  # the totals shown: the end of a key's latency
+        refresh()
+        if state["due"] is not None:
+            latencies.append(ms(state.pop("due")))
+            state["due"] = None
+
+    page.summary.refresh = timed_refresh
+    rng = random.Random(17)
+    loop = QEventLoop()
+
+    def gap() -> float:
+        return rng.uniform(60, 250) if rng.random() < 0.75 else rng.uniform(250, 1200)
+
+    def plan() -> None:
+        wait = gap()
+        state["next"] = time.perf_counter() + wait / 1000
+        QTimer.singleShot(round(wait), press)
+
+    def press() -> None:
+        state["due"] = state["next"]
+        delays.append(ms(state["next"]))
+        n = state["n"]
+        QTest.keyClick(editor, Qt.Key.Key_Backspace if n % 7 == 6 else "1234567890"[n % 10])
+        state["n"] = n + 1
+        if state["n"] < args.keys:
+            plan()
+        else:
+            QTimer.singleShot(1500, loop.quit)  # the last check and save run
+
+    plan()
+    loop.exec()
+    out["keys_n"] = len(latencies)
+    out["key_p50"], out["key_p99"], out["key_max"] = (
+        statistics.median(latencies),
+        percentile(latencies, 0.99),
+        max(latencies),
+    )
+    out["delay_p50"], out["delay_p99"] = statistics.median(delays), percentile(delays, 0.99)
+    out["checks_n"] = len(checks)
+    out["check_p50"] = statistics.median(checks) if checks else None
+    out["check_max"] = max(checks) if checks else None
+    out["findings"] = len(session.findings)
+    table.setCurrentCell(0, 0)  # the edit committed
+    window.close()
+    db.close()
+    for p in sorted(tmp.rglob("*"), reverse=True):
+        p.unlink() if p.is_file() else p.rmdir()
+    tmp.rmdir()
+    return out
+
+
+ROWS = [
+    ("section_p50", "report section switch p50 (demo park)", "ms"),
+    ("section_p99", "report section switch p99 (target 16)", "ms"),
+    ("page_p50", "other page switch p50 (demo park)", "ms"),
+    ("page_p99", "other page switch p99 (target 16)", "ms"),
+    ("page_park_p99", "  park page p99", "ms"),
+    ("page_year_p99", "  year pages p99", "ms"),
+    ("page_targets_p99", "  targets page p99", "ms"),
+    ("page_synergy_p99", "  synergy page p99", "ms"),
+    ("page_export_p99", "  export page p99", "ms"),
+    ("keys_n", "keys typed", ""),
+    ("key_p50", "keystroke-to-totals p50", "ms"),
+    ("key_p99", "keystroke-to-totals p99 (target 16)", "ms"),
+    ("key_max", "keystroke-to-totals max", "ms"),
+    ("delay_p50", "  of which the key waited p50", "ms"),
+    ("delay_p99", "  of which the key waited p99", "ms"),
+    ("checks_n", "after-typing checks run", ""),
+    ("check_p50", "  one check on the window's thread p50", "ms"),
+    ("check_max", "  one check on the window's thread max", "ms"),
+    ("findings", "findings at the end", ""),
+]
+
+
+def fmt(value: Any, unit: str) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return f"{value:,.1f} {unit}".strip()
+
+
+def run_tree(tree: Path, args: argparse.Namespace) -> dict[str, Any]:
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", "--parks", str(args.parks),
+           "--years", str(args.years), "--keys", str(args.keys), "--rounds", str(args.rounds)]  # fmt: skip
+    env = {**os.environ, "PYTHONPATH": str(tree), "PARKCARBON_BENCH_TREE": str(tree)}
+    env.pop("PARKCARBON_DB", None)
+    done = subprocess.run(cmd, cwd=tree, env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"worker in {tree} failed:\n{done.stderr[-3000:]}")
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--parks", type=int, default=600)
+    parser.add_argument("--years", type=int, default=10)
+    parser.add_argument("--keys", type=int, default=150)
+    parser.add_argument("--rounds", type=int, default=5, help="times each page is switched to")
+    parser.add_argument("--ref", default="/work/ref", help="an older checkout to compare with ('' to skip)")
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.parks < 2:
+        parser.error("--parks must be at least 2")
+    if args.worker:
+        tree = Path(os.environ.get("PARKCARBON_BENCH_TREE", ROOT))
+        sys.path.insert(0, str(tree))
+        print(json.dumps(worker(args)))
+        return
+    trees = [("this checkout", ROOT)]
+    if args.ref and Path(args.ref, "storage").is_dir():
+        trees.insert(0, (f"before ({args.ref})", Path(args.ref)))
+    with open("/proc/loadavg", encoding="ascii") as f:
+        load = f.read().split()[:3]
+    print(f"{args.parks} parks x {args.years} years, {args.keys} keys; load average {' '.join(load)}")
+    results = [(label, run_tree(tree, args)) for label, tree in trees]
+    width = 42
+    print(f"{'':<{width}}" + "".join(f"{label:>24}" for label, _ in results) + ("   ratio" if len(results) > 1 else ""))
+    for key, label, unit in ROWS:
+        cells = [r.get(key) for _, r in results]
+        line = f"{label:<{width}}" + "".join(f"{fmt(v, unit):>24}" for v in cells)
+        if len(cells) > 1 and unit == "ms" and cells[0] and cells[-1] is not None:
+            line += f"   {cells[-1] / cells[0]:.2f}x"
+        print(line)
+
+
+if __name__ == "__main__":
+    main()
