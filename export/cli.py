@@ -15,7 +15,9 @@ import argparse
 import json
 import os
 import re
+import shutil
 import sys
+import unicodedata
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
@@ -47,8 +49,89 @@ _ARGUMENT = re.compile(r"^argument (\S+(?:/\S+)?): ")  # argparse: "argument --a
 
 
 class _ChineseHelpFormatter(argparse.HelpFormatter):
+    """Chinese usage prefix; nothing wrapped or aligned here (argparse counts characters, not the columns a
+    Chinese character takes): :func:`align_help` lays the finished text out by display width."""
+
+    def __init__(self, prog: str) -> None:
+        super().__init__(prog, max_help_position=_UNWRAPPED, width=_UNWRAPPED)
+
     def add_usage(self, usage: str | None, actions: object, groups: object, prefix: str | None = None) -> None:
         super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)  # type: ignore[arg-type]
+
+
+_UNWRAPPED = 100_000  # argparse's width and help position: one line per entry, help after two spaces
+HELP_COLUMN_MAX = 30  # an entry wider than this puts its help on the next line, as argparse does at 24
+_ENTRY = re.compile(r"^( +)(\S.*?)(?: {2,}(\S.*))?$")
+_CLOSING = set("，。、；：？！）》」』”’)]}.,;:?!")
+
+
+def display_width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: two for a wide (Chinese) character, one otherwise."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def wrap_display(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` columns: breaks between Chinese characters or at spaces, never
+    inside a Latin word or number, never before a closing mark (避头尾)."""
+    pieces = re.findall(r"[A-Za-z0-9_\-./@%+=~:'\"<>|]+|\s+|.", text)
+    glued: list[str] = []
+    for piece in pieces:
+        if glued and (piece[0] in _CLOSING) and not glued[-1].isspace():
+            glued[-1] += piece
+        else:
+            glued.append(piece)
+    lines: list[str] = []
+    line = ""
+    for piece in glued:
+        if line and display_width(line + piece) > width and not piece.isspace():
+            lines.append(line.rstrip())
+            line = ""
+        if line or not piece.isspace():
+            line += piece
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines or [""]
+
+
+def align_help(text: str, width: int) -> str:
+    """argparse's help text (one line per entry) with every section's help column lined up by display width
+    and the help, the description and long lines wrapped to ``width`` columns; headings end in "："."""
+    blocks = text.split("\n\n")
+    sections: dict[int, list[re.Match[str]]] = {}
+    for i, block in enumerate(blocks):
+        lines = block.split("\n")
+        if len(lines) > 1 and lines[0].endswith(":") and not lines[0].startswith(" "):
+            entries = [_ENTRY.match(line) for line in lines[1:]]
+            if all(entries):
+                sections[i] = [m for m in entries if m]
+    # one help column for the whole text, as argparse has one help position for all its sections
+    heads = [display_width(m[1] + m[2]) for found in sections.values() for m in found]
+    column = min(max(heads, default=0) + 2, HELP_COLUMN_MAX)
+    out: list[str] = []
+    for i, block in enumerate(blocks):
+        if i in sections:
+            out.append(block.split("\n", 1)[0][:-1] + "：\n" + _aligned(sections[i], column, width))
+        elif block.startswith("用法："):
+            out.append(block)
+        else:
+            out.append("\n".join(w for line in block.split("\n") for w in wrap_display(line, width)))
+    return "\n\n".join(out)
+
+
+def _aligned(entries: list[re.Match[str]], column: int, width: int) -> str:
+    rows: list[str] = []
+    for m in entries:
+        head = m[1] + m[2]
+        if not m[3]:
+            rows.append(head)
+            continue
+        help_lines = wrap_display(m[3], max(width - column, 20))
+        if display_width(head) + 2 > column:
+            rows += [head, *(" " * column + h for h in help_lines)]
+        else:
+            pad = column - display_width(head)
+            rows += [head + " " * pad + help_lines[0], *(" " * column + h for h in help_lines[1:])]
+    return "\n".join(rows)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -62,6 +145,10 @@ class _Parser(argparse.ArgumentParser):
         self.arguments = self.add_argument_group("参数")
         self.options = self.add_argument_group("选项")
         self.options.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
+
+    def format_help(self) -> str:
+        width = max(shutil.get_terminal_size().columns - 2, 40)  # as argparse takes it
+        return align_help(super().format_help().rstrip("\n"), width) + "\n"
 
     def error(self, message: str) -> NoReturn:
         for english, chinese in _ARGPARSE_ZH:

@@ -38,6 +38,45 @@ def test_help_is_chinese_throughout(capsys: pytest.CaptureFixture[str], command:
         assert "--db 路径" in text
 
 
+@pytest.mark.parametrize("columns", [60, 80, 120])
+@pytest.mark.parametrize("command", [(), ("import",), ("export",), ("review",)])
+def test_help_columns_line_up_by_display_width(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, command: tuple[str, ...], columns: int
+) -> None:
+    """A Chinese character takes two terminal columns: every help text starts in the same column, wrapped
+    lines continue in it, and no line (but the usage line) is wider than the terminal."""
+    monkeypatch.setenv("COLUMNS", str(columns))
+    text = _help(capsys, *command)
+    starts: set[int] = set()
+    entries = 0
+    for block in text.rstrip("\n").split("\n\n")[1:]:
+        lines = block.split("\n")
+        assert all(cli.display_width(line) <= columns - 2 for line in lines), block
+        if lines[0] not in ("参数：", "选项：", "命令："):
+            continue
+        for line in lines[1:]:
+            m = re.match(r"^( +\S.*?) {2,}(\S.*)$", line)
+            if m:
+                starts.add(cli.display_width(line[: m.start(2)]))
+                entries += 1
+            elif line.strip() and not re.match(r"^ +\S+( \S+)*$", line):
+                raise AssertionError(line)
+    assert entries >= 3 and len(starts) == 1, (starts, text)
+    (column,) = starts
+    for line in text.splitlines():  # a continuation line begins exactly in the help column
+        if line.startswith(" " * (column - 1)):
+            assert line[:column].strip() == "" and line[column] != " ", line
+
+
+def test_help_wraps_between_chinese_characters_never_before_a_closing_mark() -> None:
+    text = "审核收到的材料包、邮件或其文件夹，写出汇总；有错误时退出码为 1"
+    for width in range(8, 40):
+        lines = cli.wrap_display(text, width)
+        assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+        assert all(cli.display_width(line) <= width + 2 for line in lines)  # a mark may hang past the edge
+        assert not any(line[0] in "，。、；：）" for line in lines), lines
+
+
 def test_every_subcommand_is_listed_in_the_main_help(capsys: pytest.CaptureFixture[str]) -> None:
     text = _help(capsys)
     for name in ("calc", "check", "import", "dump", "export", "review", "desk"):
