@@ -19,7 +19,8 @@ skipped if missing; ``--ref ''`` to skip):
   10-year park of the big database: ``--keys`` digits typed into a year table cell at random gaps (three in
   four 60-250 ms, one in four a pause of 250-1200 ms, so the after-typing check and the autosave run between
   keys as they do for a clerk); a key's latency runs from the moment it was due (a busy event loop delays its
-  timer) to the end of the refresh of the year's totals;
+  timer) to the end of the refresh of the year's totals; beside it, the time the autosaves during that typing
+  held the window's thread (``ParkSession.flush`` / ``save_in_background``, whichever the checkout has);
 - the full export package of the demo park (median of 3) beside LibreOffice converting the same workbook
   alone to PDF (its second run, the profile made), and their ratio (target <= 0.6).
 
@@ -268,7 +269,25 @@ def window_figures(path: Path, typed_park: str, tmp: Path, keys: int) -> dict[st
     window.close()
     demo_db.close()
 
-    # -- typing into a 10-year park of the big database
+    # -- typing into a 10-year park of the big database; the autosaves' time on the window's thread
+    from ui.shell.session import ParkSession
+
+    held: list[float] = []
+    originals = {name: ParkSession.__dict__[name] for name in ("flush", "save_in_background")
+                 if name in ParkSession.__dict__}  # fmt: skip
+
+    def timing(method: Any) -> Any:
+        def timed_save(self: Any) -> Any:
+            start = time.perf_counter()
+            try:
+                return method(self)
+            finally:
+                held.append(ms(start))
+
+        return timed_save
+
+    for name, method in originals.items():
+        setattr(ParkSession, name, timing(method))
     db = Database.open(path)
     window = MainWindow(db, db.find_park(typed_park) or 0)
     window.show()
@@ -328,6 +347,10 @@ def window_figures(path: Path, typed_park: str, tmp: Path, keys: int) -> dict[st
         percentile(latencies, 0.99),
         max(latencies),
     )
+    for name, method in originals.items():
+        setattr(ParkSession, name, method)
+    out["autosave_n"] = len(held)
+    out["autosave_held_p50"], out["autosave_held_max"] = (statistics.median(held), max(held)) if held else (0, 0)
     table.setCurrentCell(0, 0)  # the edit committed
     window.close()
     db.close()
@@ -439,6 +462,9 @@ ROWS = [
     ("key_p50", "keystroke-to-totals p50", "ms"),
     ("key_p99", "keystroke-to-totals p99 (target 16)", "ms"),
     ("key_max", "keystroke-to-totals max", "ms"),
+    ("autosave_n", "autosaves while typing", ""),
+    ("autosave_held_p50", "  window thread held by one, p50", "ms"),
+    ("autosave_held_max", "  window thread held by one, max", "ms"),
     ("export_s", "full export package, demo (median 3)", "s"),
     ("lo_s", "LibreOffice: workbook to PDF alone", "s"),
     ("export_ratio", "  ratio package / LibreOffice (<= 0.6)", "x"),

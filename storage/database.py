@@ -1,7 +1,9 @@
 """The drafts database: one SQLite file in WAL mode, one writer process, every change in the history.
 
 Saving one field is one small transaction that also writes its history row; reading a park is one call
-returning :class:`forms.park.model.ParkData`.  Raw values are stored as JSON text so their type survives (a
+returning :class:`forms.park.model.ParkData`.  A :class:`Database` may be used from more than one thread (the
+window and its autosave thread): every call holds the database's lock for its whole length, and so does an
+:meth:`Database.operation` block, so calls and their transactions never interleave.  Raw values are stored as JSON text so their type survives (a
 number stays a number, text stays exactly as typed); the parsed number and any parse error sit beside.
 """
 
@@ -15,6 +17,7 @@ import shutil
 import sqlite3
 import sys
 import tempfile
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
@@ -52,11 +55,12 @@ DAILY_INTERVAL = dt.timedelta(hours=24)
 
 
 def _guarded(method: Callable[Concatenate[Database, P], T]) -> Callable[Concatenate[Database, P], T]:
-    """Environmental failures become Chinese :class:`StorageError`; bugs pass unchanged."""
+    """One call at a time (see the module docstring); environmental failures become Chinese
+    :class:`StorageError`; bugs pass unchanged."""
 
     @functools.wraps(method)
     def wrapper(self: Database, *args: P.args, **kwargs: P.kwargs) -> T:
-        with translating_errors(self.path):
+        with self._calls, translating_errors(self.path):
             return method(self, *args, **kwargs)
 
     return wrapper
@@ -94,6 +98,7 @@ class Database:
         self._operation_at: str | None = None  # inside :meth:`operation`: the moment all its writes share
         self._changes_at_open = conn.total_changes
         self._closed = False
+        self._calls = threading.RLock()  # held by every call (and operation block): one thread at a time
         self.close_error: StorageError | None = None
 
     # ------------------------------------------------------------------ opening and closing
@@ -128,7 +133,7 @@ class Database:
                 backups.remove_partial(db_path)
                 trusted = opening.unchanged_since_clean_close(db_path, lock.previous_record)
                 pending = opening.inspect_and_backup(db_path, trusted=trusted)
-                conn = sqlite3.connect(db_path)
+                conn = sqlite3.connect(db_path, check_same_thread=False)  # calls serialised by _calls
                 conn.execute("PRAGMA busy_timeout = 5000")
                 conn.execute("PRAGMA journal_mode = WAL")
                 conn.execute(f"PRAGMA synchronous = {synchronous}")
@@ -152,7 +157,7 @@ class Database:
         if not db_path.is_file():
             raise StorageError(f"数据库文件“{db_path}”不存在。")
         trusted = opening.unchanged_since_clean_close(db_path, read_record(lock_path(db_path)))
-        conn = sqlite3.connect(db_path.resolve().as_uri() + "?mode=ro", uri=True)
+        conn = sqlite3.connect(db_path.resolve().as_uri() + "?mode=ro", uri=True, check_same_thread=False)
         try:
             if not trusted:
                 opening.check_integrity(conn, db_path)
@@ -173,7 +178,12 @@ class Database:
         automatic backup is over ``backups.EXIT_INTERVAL`` old (not a full copy on every close).
 
         Never raises for a failed backup: the error is printed to stderr and kept in ``close_error``.
+        A call running on another thread finishes first.
         """
+        with self._calls:
+            self._close()
+
+    def _close(self) -> None:
         if self._closed:
             return
         self._closed = True
@@ -306,20 +316,21 @@ class Database:
         """Several saves as ONE named change (定稿 locks the years' factors and records the final mark): one
         transaction, one moment shared by all their history rows, and the operation noted at that moment so
         the history lists them as one line.  Nothing is kept if the block fails.  An operation inside another
-        joins the outer one."""
-        if self._operation_at is not None:
-            yield
-            return
-        if kind not in OPERATION_KINDS:
-            raise InvalidDataError(f"未知的操作类型“{kind}”")
-        with translating_errors(self.path), self._transaction():
-            self._park_row(park_id)
-            at = self._operation_at = self._stamp()
-            try:
+        joins the outer one; another thread's calls wait until the block ends."""
+        with self._calls:
+            if self._operation_at is not None:
                 yield
-            finally:
-                self._operation_at = None
-            self._note_operation(park_id, at, kind, detail)
+                return
+            if kind not in OPERATION_KINDS:
+                raise InvalidDataError(f"未知的操作类型“{kind}”")
+            with translating_errors(self.path), self._transaction():
+                self._park_row(park_id)
+                at = self._operation_at = self._stamp()
+                try:
+                    yield
+                finally:
+                    self._operation_at = None
+                self._note_operation(park_id, at, kind, detail)
 
     @_guarded
     def operations(self, park_id: int) -> dict[str, Operation]:

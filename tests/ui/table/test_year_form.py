@@ -73,7 +73,8 @@ def test_edit_is_autosaved_within_a_second_without_closing(demo_db: Any, open_wi
     editor.clear()
     qtbot.keyClicks(editor, "4321")  # still typing: the editor stays open
     qtbot.waitUntil(lambda: db.load_park(park_id).years[YEAR].values.get(COAL) == "4321", timeout=1500)
-    assert window.save_label.text().startswith("已保存 ")
+    # said once the window's thread has taken in the autosave thread's write (its next event-loop turn)
+    qtbot.waitUntil(lambda: window.save_label.text().startswith("已保存 "), timeout=1000)
 
 
 def test_negative_value_is_shown_at_the_field_and_in_the_panel(demo_db: Any, open_window: Any, qtbot: Any) -> None:
