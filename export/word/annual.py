@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from typing import Any
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -93,9 +94,21 @@ _AFTER_SNAP = ("spacing", "ind", "contextualSpacing", "mirrorIndents", "suppress
                "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange")  # fmt: skip
 
 
-def _off_grid(paragraph: object) -> None:
-    """Not on the 22 × 28 grid (tables, captions, notes, the title: other sizes than 3号 would be spread out)."""
-    ppr = paragraph._p.get_or_add_pPr()  # type: ignore[attr-defined]
+def _properties(element: Any, tag: str, before: tuple[str, ...] = ()) -> Any:
+    """The properties child ``w:<tag>`` of ``element`` (added first, after any of ``before``, if missing)."""
+    found = element.find(qn(f"w:{tag}"))
+    if found is None:
+        found = OxmlElement(f"w:{tag}")
+        at = sum(1 for child in element if child.tag in {qn(f"w:{b}") for b in before})
+        element.insert(at, found)
+    return found
+
+
+def _off_grid(paragraph: Any) -> None:
+    """Not on the 22 × 28 grid (tables, captions, notes, the title: other sizes than 3号 would be spread out).
+    python-docx has no snap-to-grid setting: the w:pPr of the paragraph's element (ParagraphFormat.element,
+    public) gets one."""
+    ppr = _properties(paragraph.paragraph_format.element, "pPr")
     snap = OxmlElement("w:snapToGrid")
     snap.set(qn("w:val"), "0")
     for child in ppr:
@@ -105,16 +118,18 @@ def _off_grid(paragraph: object) -> None:
     ppr.append(snap)
 
 
-def _doc_grid(section: object) -> None:
-    """22 lines × 28 characters (Word's 文档网格, as the 公文 templates set it)."""
-    sect_pr = section._sectPr  # type: ignore[attr-defined]
-    grid = sect_pr.find(qn("w:docGrid"))
-    if grid is None:
-        grid = OxmlElement("w:docGrid")
-        sect_pr.append(grid)
-    grid.set(qn("w:type"), "linesAndChars")
-    grid.set(qn("w:linePitch"), str(LINE_PITCH))
-    grid.set(qn("w:charSpace"), str(CHAR_SPACE))
+def _doc_grid(doc: Any) -> None:
+    """22 lines × 28 characters (Word's 文档网格, as the 公文 templates set it) in every section.  python-docx
+    has no document grid setting and no public element of a section: the w:sectPr elements are found in the
+    document's element (Document.element, public)."""
+    for sect_pr in doc.element.iter(qn("w:sectPr")):
+        grid = sect_pr.find(qn("w:docGrid"))
+        if grid is None:
+            grid = OxmlElement("w:docGrid")
+            sect_pr.append(grid)
+        grid.set(qn("w:type"), "linesAndChars")
+        grid.set(qn("w:linePitch"), str(LINE_PITCH))
+        grid.set(qn("w:charSpace"), str(CHAR_SPACE))
 
 
 def _page_number(paragraph: object, odd: bool) -> None:
@@ -131,12 +146,12 @@ def _page_number(paragraph: object, odd: bool) -> None:
         if tag:
             fld = OxmlElement("w:fldChar")
             fld.set(qn("w:fldCharType"), tag)
-            runs[1]._r.append(fld)
+            runs[1].element.append(fld)  # a field: python-docx has none; Run.element is public
         else:
             instr = OxmlElement("w:instrText")
             instr.set(qn("xml:space"), "preserve")
             instr.text = text
-            runs[1]._r.append(instr)
+            runs[1].element.append(instr)
     _off_grid(paragraph)
     for run in runs:
         run.font.size = Pt(14)
@@ -170,8 +185,12 @@ def _alt_names(docx: bytes) -> bytes:
     return out.getvalue()
 
 
-def _repeat_header(row: object) -> None:
-    trpr = row._tr.get_or_add_trPr()  # type: ignore[attr-defined]
+def _repeat_header(row: Any) -> None:
+    """The row repeats at the top of every page the table runs over.  python-docx has no such setting and no
+    public element of a row: its w:tr is the parent of its first cell (w:tc), the parent of that cell's first
+    paragraph (ParagraphFormat.element, public)."""
+    tr = row.cells[0].paragraphs[0].paragraph_format.element.getparent().getparent()
+    trpr = _properties(tr, "trPr", before=("tblPrEx",))
     header = OxmlElement("w:tblHeader")
     header.set(qn("w:val"), "true")
     trpr.append(header)
@@ -321,7 +340,7 @@ def build_annual_docx(park: ParkData, year: int, *, draft: bool, result: ParkRes
     section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
     section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
     _page_number_footer(doc)
-    _doc_grid(section)
+    _doc_grid(doc)
     title = doc.add_paragraph(chinese_punctuation(annual_title(park.name, year) + ("(草稿)" if draft else "")))
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     title.paragraph_format.first_line_indent = Pt(0)

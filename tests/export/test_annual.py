@@ -63,12 +63,11 @@ def test_docx_structure_and_figures_equal_the_pdf(tmp_path: Path) -> None:
     assert [t for s, t in headings if s == "Heading 2"] == [f"（{n}）{s.title}" for n, s in
                                                             zip("一二三四五六", OUTLINE.sections(), strict=True)]  # fmt: skip
     assert len(doc.tables) >= 6
-    first_row = doc.tables[0].rows[0]._tr
-    assert (
-        first_row.trPr is not None
-        and first_row.trPr.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tblHeader") is not None
-    )
-    footer_xml = doc.sections[0].footer.paragraphs[0]._p.xml
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    first_row = doc.tables[0].rows[0].cells[0].paragraphs[0].paragraph_format.element.getparent().getparent()
+    assert first_row.tag == f"{w}tr" and first_row.find(f"{w}trPr/{w}tblHeader") is not None
+    assert all(r.find(f"{w}trPr/{w}tblHeader") is None for r in list(first_row.getparent().iterchildren(f"{w}tr"))[1:])
+    footer_xml = doc.sections[0].footer.paragraphs[0].paragraph_format.element.xml
     assert "PAGE" in footer_xml and "— " in doc.sections[0].footer.paragraphs[0].text
     assert doc.inline_shapes, "the synergy chart is embedded as an image"
     resolver = AnnualResolver(park, result, YEAR)

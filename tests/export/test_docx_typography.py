@@ -47,7 +47,8 @@ def test_styles_fonts_grid_and_font_table() -> None:
         assert fonts["eastAsia"] == face and not any(k.endswith("Theme") or k == "cstheme" for k in fonts), name
         assert styles[name].font.size.pt == 16 and bool(styles[name].font.bold) == bold
     assert styles["Normal"].font.size.pt == 16
-    grid = doc.sections[0]._sectPr.find(qn("w:docGrid"))
+    [sect_pr] = doc.element.iter(qn("w:sectPr"))
+    grid = sect_pr.find(qn("w:docGrid"))
     assert {k: grid.get(qn(f"w:{k}")) for k in ("type", "linePitch", "charSpace")} == {
         "type": "linesAndChars",
         "linePitch": "579",
@@ -68,7 +69,7 @@ def test_page_numbers_on_the_outer_side() -> None:
     assert odd.alignment == WD_ALIGN_PARAGRAPH.RIGHT and even.alignment == WD_ALIGN_PARAGRAPH.LEFT
     for p in (odd, even):
         assert p.text.startswith("— ") and p.text.endswith(" —")
-        assert "PAGE" in p._p.xml
+        assert "PAGE" in p.paragraph_format.element.xml
 
 
 def test_numbered_paragraphs_are_bold_headings_and_punctuation_is_full_width() -> None:
