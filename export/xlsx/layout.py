@@ -218,7 +218,7 @@ def plan_year_sheet(form: FormDefinition) -> YearPlan:
     extra = [f for f in form.fields if f.group != PARK and f.key not in plan.cell_of and f.key not in long_keys]
     extra = [f for f in extra if f.key in needed or f.role in (INPUT, FACTOR, COMPUTED)]
     if extra:
-        plan.lines.append(PlanLine(r, "section", text="其他项目(表中未列示的系数与数据)"))
+        plan.lines.append(PlanLine(r, "section", text="其他项目（表中未列示的系数与数据）"))
         r += 1
         for f in extra:
             number += 1

@@ -37,6 +37,7 @@ from export.xlsx.layout import (
 from export.xlsx.targets_sheet import read_target_sheet, target_forms
 from forms.park.model import FactorOverride, ParkData, Raw, YearData
 from forms.park.text_rules import name_problem, normalize_name, number_problem
+from forms.report.typography import chinese_punctuation
 from forms.table.definition import FACTOR, INPUT, PARK, FormDefinition
 from forms.table.factors import library
 from forms.table.numbers import is_blank, parse_number
@@ -306,12 +307,21 @@ class _Reader:
         return True, text
 
 
+def _same_text(a: object, b: object) -> bool:
+    """Equal texts, whichever brackets and marks a Chinese text was written with: a workbook exported before
+    the definition's labels took full-width punctuation (“折标准煤(tce)”) still matches (“折标准煤（tce）”)."""
+    if a == b:
+        return True
+    return isinstance(a, str) and isinstance(b, str) and chinese_punctuation(a) == chinese_punctuation(b)
+
+
 def _check_columns(ws: Any, cols: TableColumns) -> int | None:
     """The header row of a year sheet when the columns are where the export put them."""
     for row in ws.iter_rows(min_row=1, max_row=min(ws.max_row, 60), max_col=len(cols.labels)):
         if row[0].value == cols.labels[0]:
             labels = tuple(c.value for c in row)
-            return row[0].row if labels == cols.labels else None
+            same = len(labels) == len(cols.labels) and all(map(_same_text, labels, cols.labels))
+            return row[0].row if same else None
     return None
 
 
@@ -479,7 +489,7 @@ def _override(
         printed.add(fv.printed_source)  # the workbook prints the citation as the default's source
     default_value, default_source, was_override = recorded
     source = source or ""
-    if source == default_source or source in printed:
+    if any(_same_text(source, p) for p in (default_source, *printed)):
         source = ""
     if raw is None or is_blank(raw):
         return None

@@ -81,12 +81,12 @@ def write_summary_sheet(
     for i, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = w
     ws.merge_cells(f"A1:{last}1")
-    ws["A1"] = printable(f"{park.name or '(园区名称)'}　{years[0]}—{years[-1]} 年碳排放汇总")
+    ws["A1"] = printable(f"{park.name or '（园区名称）'}　{years[0]}—{years[-1]} 年碳排放汇总")
     ws["A1"].data_type = "s"  # the park name is user text: never a formula
     ws["A1"].font, ws["A1"].alignment = st.TITLE_FONT, st.CENTER
     ws.row_dimensions[1].height = 30
     ws.merge_cells(f"A2:{last}2")
-    ws["A2"] = "本表各数值均为公式，取自各年度表；修改年度表中的数据后自动更新。“—”表示无法计算(缺少数据或分母为 0)。"
+    ws["A2"] = "本表各数值均为公式，取自各年度表；修改年度表中的数据后自动更新。“—”表示无法计算（缺少数据或分母为 0）。"
     ws["A2"].font, ws["A2"].alignment = st.SUBTITLE_FONT, st.LEFT_WRAP
     header: list[str | int] = ["指标", "单位", *years, "说明"]
     for i, text in enumerate(header, start=1):
@@ -140,7 +140,7 @@ def write_summary_sheet(
         return year_ref(key, year)
 
     metric_row: dict[str, int] = {}
-    for title, metrics in (("同比变化(%)", form.yoy_metrics), ("趋势指标", form.trend_metrics)):
+    for title, metrics in (("同比变化（%）", form.yoy_metrics), ("趋势指标", form.trend_metrics)):
         group_row(r, title)
         r += 1
         for metric in metrics:

@@ -87,14 +87,14 @@ def write_target_sheet(ws: Worksheet, park: ParkData, result: ParkResult, *, tem
     ws.column_dimensions[KEY_COL].hidden = True
     ws.column_dimensions[LIST_COL].hidden = True
     ws.merge_cells(f"A1:{last}1")
-    set_text(ws["A1"], f"{park.name or '(园区名称)'}　碳达峰碳中和目标")
+    set_text(ws["A1"], f"{park.name or '（园区名称）'}　碳达峰碳中和目标")
     ws["A1"].font, ws["A1"].alignment = st.TITLE_FONT, st.CENTER
     ws.row_dimensions[1].height = 30
     ws.merge_cells(f"A2:{last}2")
-    kinds = "；".join(f"{word}({_kind_rule(code)})" for code, word in KINDS.items())
+    kinds = "；".join(f"{word}（{_kind_rule(code)}）" for code, word in KINDS.items())
     ws["A2"] = (
-        f"黄色单元格填写目标(指标从下拉列表选择；目标类型：{kinds})。"
-        "“评估”“实际值”“差距”是导出时本程序按各年度数据计算的结果(不是公式)，修改数据或目标后请导入本程序查看新的评估；"
+        f"黄色单元格填写目标（指标从下拉列表选择；目标类型：{kinds}）。"
+        "“评估”“实际值”“差距”是导出时本程序按各年度数据计算的结果（不是公式），修改数据或目标后请导入本程序查看新的评估；"
         "目标年份已填报而未达成的目标，须在“未达成的说明”栏说明原因。"
     )
     ws["A2"].font, ws["A2"].alignment = st.SUBTITLE_FONT, st.LEFT_WRAP
@@ -213,7 +213,7 @@ def _number(value: Any) -> int | float:
     else:
         parsed = parse_number(str(value))
         if parsed.value is None:
-            raise TargetError(f"目标值应为数字，而不是“{printable(str(value))}”({parsed.error or '无法识别'})")
+            raise TargetError(f"目标值应为数字，而不是“{printable(str(value))}”（{parsed.error or '无法识别'}）")
         number = int(parsed.value) if parsed.value.is_integer() else parsed.value
     if problem := number_problem(number):
         raise TargetError(f"目标值{problem}")

@@ -47,6 +47,7 @@ from export.xlsx.text import set_text as _set_text
 from forms.park.atomic import atomic_write_bytes
 from forms.park.model import ParkData, Raw, YearData
 from forms.park.text_rules import printable
+from forms.report.typography import chinese_punctuation
 from forms.table.calc import ParkResult, compute_park
 from forms.table.definition import PARK, Field, FormDefinition
 from forms.table.expr import to_excel_guarded
@@ -252,15 +253,15 @@ class _Writer:
             r = line.row
             if line.kind == "title":
                 ws.merge_cells(f"A{r}:{last}{r}")
-                name = self.park.name or "(园区名称)"
-                _set_text(ws[f"A{r}"], f"{name}　{year} 年　{form.title}" + ("(空白模板)" if self.template else ""))
+                name = self.park.name or "（园区名称）"
+                _set_text(ws[f"A{r}"], f"{name}　{year} 年　{form.title}" + ("（空白模板）" if self.template else ""))
                 self.sty(ws[f"A{r}"], font=st.TITLE_FONT, alignment=st.CENTER)
                 ws.row_dimensions[r].height = 30
             elif line.kind == "subtitle":
                 ws.merge_cells(f"A{r}:{last}{r}")
                 ws[f"A{r}"] = (
-                    f"表格：{form.edition}　黄色单元格填写数据；绿色单元格为折标系数、排放因子(可改为实际采用值，"
-                    f"并在“{FACTOR_SHEET}”表注明来源)；灰色单元格为公式，自动计算。"
+                    f"表格：{form.edition}　黄色单元格填写数据；绿色单元格为折标系数、排放因子（可改为实际采用值，"
+                    f"并在“{FACTOR_SHEET}”表注明来源）；灰色单元格为公式，自动计算。"
                 )
                 self.sty(ws[f"A{r}"], font=st.SUBTITLE_FONT, alignment=st.LEFT_WRAP)
                 ws.row_dimensions[r].height = 28
@@ -404,10 +405,11 @@ class _Writer:
             fv = yres.factors[key]
             what = "系数" if form.is_coefficient(key) else "因子"
             if fv.origin == "override":
-                out.append(f"{what}：用户填写({short_source(fv.source) or '未注明来源'})")
+                out.append(f"{what}：用户填写（{short_source(fv.source) or '未注明来源'}）")
             elif fv.printed_source:
                 grade = printed_grade(fv, self.form.is_coefficient(key))
-                out.append(f"{what}：{short_source(fv.printed_source)}" + (f"，{grade}" if grade else ""))
+                cited = chinese_punctuation(short_source(fv.printed_source))
+                out.append(f"{what}：{cited}" + (f"，{grade}" if grade else ""))
         return out
 
     def write_factor_cell(self, ws: Worksheet, ref: str, year: int, f: Field, fv: FactorValue) -> None:
@@ -432,10 +434,10 @@ class _Writer:
         r = start
         ws.merge_cells(f"A{r}:{last}{r}")
         head = ws[f"A{r}"]
-        head.value = "检查提示(警告须在右侧填写说明；错误须改正数据)"
+        head.value = "检查提示（警告须在右侧填写说明；错误须改正数据）"
         self.sty(head, font=st.SECTION_FONT, fill=st.SECTION_FILL)
         r += 1
-        for i, text in ((1, "类别"), (2, "提示"), (7, "说明(填写)")):
+        for i, text in ((1, "类别"), (2, "提示"), (7, "说明（填写）")):
             c = ws.cell(r, i, text)
             self.sty(c, font=st.HEADER_FONT, fill=st.HEADER_FILL, alignment=st.CENTER)
         ws.merge_cells(f"B{r}:F{r}")
@@ -454,7 +456,7 @@ class _Writer:
                 rows.append(("错误", finding.message, None))
         for key in orphans:
             label = form.field(key).label if key in form else key
-            rows.append(("说明", f"{label}(当前没有对应的警告)", key))
+            rows.append(("说明", f"{label}（当前没有对应的警告）", key))
         widths = _column_widths(len(cols.ids))
         for level, message, about in rows:
             self.sty(ws.cell(r, 1, level), alignment=st.CENTER)
@@ -493,7 +495,18 @@ class _Writer:
     # -- factor sheet -----------------------------------------------------------------------------
     def write_factor_sheet(self, years: list[int]) -> None:
         ws = self.wb.create_sheet(FACTOR_SHEET)
-        headers = ("年份", "序号", "名称", "单位", "采用值", "默认值", "来源(可修改)", "可信度", "与默认值不同", "说明")
+        headers = (
+            "年份",
+            "序号",
+            "名称",
+            "单位",
+            "采用值",
+            "默认值",
+            "来源（可修改）",
+            "可信度",
+            "与默认值不同",
+            "说明",
+        )
         widths = (8, 6, 30, 16, 14, 14, 44, 18, 12, 50)
         for i, w in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(i)].width = w
@@ -501,12 +514,12 @@ class _Writer:
         ws.column_dimensions[key_col].hidden = True
         last = get_column_letter(len(headers))
         ws.merge_cells(f"A1:{last}1")
-        _set_text(ws["A1"], f"{self.park.name or '(园区名称)'}　折标系数与排放因子")
+        _set_text(ws["A1"], f"{self.park.name or '（园区名称）'}　折标系数与排放因子")
         self.sty(ws["A1"], font=st.TITLE_FONT, alignment=st.CENTER)
         ws.row_dimensions[1].height = 30
         ws.merge_cells(f"A2:{last}2")
         ws["A2"] = (
-            "“采用值”取自各年度表(在年度表的绿色单元格中修改)；改用非默认值时，请在“来源”栏注明依据。"
+            "“采用值”取自各年度表（在年度表的绿色单元格中修改）；改用非默认值时，请在“来源”栏注明依据。"
             "“未核实”的因子须在报送前核对；示意值仅供参考。"
         )
         self.sty(ws["A2"], font=st.SUBTITLE_FONT, alignment=st.LEFT_WRAP)
@@ -535,7 +548,8 @@ class _Writer:
                 _style(self.sty, ws[f"E{r}"], st.COMPUTED_FILL, st.number_format(f, fv.value), locked=True)
                 if default.value is not None:
                     self.sty(ws.cell(r, 6, default.value), number_format=st.number_format(f, default.value))
-                source = fv.source if fv.origin == "override" else default.printed_source
+                # the clerk's own source as typed; the library's citation with full-width marks in Chinese text
+                source = fv.source if fv.origin == "override" else chinese_punctuation(default.printed_source)
                 src = ws.cell(r, 7)
                 if source:
                     self.user_text(src, key, source)
@@ -549,7 +563,7 @@ class _Writer:
                 if default.basis:  # which year's publication is used and why
                     notes = f"{default.basis}。" + notes
                 if default.locked:
-                    notes = "已锁定(定稿/报送时的因子)。" + notes
+                    notes = "已锁定（定稿/报送时的因子）。" + notes
                 if fv.origin == "override" and fv.error:
                     notes = f"填写的数值无法识别：{fv.error}。" + notes
                 ws.cell(r, 10, printable(notes))

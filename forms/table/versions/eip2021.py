@@ -65,11 +65,11 @@ PROCESSES = (
     ("cement_clinker", "水泥熟料产量", "t", "cement_clinker"),
     ("lime", "石灰产量", "t", "lime"),
     ("calcium_carbide", "电石产量", "t", "calcium_carbide"),
-    ("caco3", "石灰石(碳酸钙)用作原料、熔剂", "t", "caco3"),
+    ("caco3", "石灰石（碳酸钙）用作原料、熔剂", "t", "caco3"),
     ("camg_co3_2", "白云石用作原料、熔剂", "t", "camg_co3_2"),
     ("na2co3", "纯碱使用量", "t", "na2co3"),
     ("steel_electrode", "炼钢电极消耗量", "t", "steel_electrode"),
-    ("ammonia_ng_process", "合成氨(天然气转化)产量", "t", "ammonia_ng_process"),
+    ("ammonia_ng_process", "合成氨（天然气转化）产量", "t", "ammonia_ng_process"),
 )
 
 # (type, label, area key, sink_factors.csv key or None)
@@ -108,9 +108,9 @@ COLUMNS = (
     Column("value", "数值"),
     Column("feedstock", "其中：用作原料、材料"),
     Column("tce_factor", "折标系数"),
-    Column("tce", "折标准煤(tce)"),
+    Column("tce", "折标准煤（tce）"),
     Column("co2_factor", "排放因子"),
-    Column("co2", "CO2排放量(tCO2)"),
+    Column("co2", "CO2排放量（tCO2）"),
 )
 
 
@@ -126,7 +126,7 @@ def _profile() -> tuple[list[Field], Section]:
         Field("park.status", "示范园区状态", kind="enum", group=PARK, options=("已命名", "批准建设"),
               rules=(Rule("required"),)),
         Field("park.type", "园区类型", kind="enum", group=PARK, options=("综合类", "行业类", "静脉产业类")),
-        Field("park.province", "所在省(区、市)", kind="enum", group=PARK, options=PROVINCES,
+        Field("park.province", "所在省（区、市）", kind="enum", group=PARK, options=PROVINCES,
               rules=(Rule("required"),), help="决定电网排放因子的默认值"),
         Field("park.city", "所在地市", kind="text", group=PARK),
         Field("park.management_body", "园区管理机构", kind="text", group=PARK,
@@ -194,7 +194,7 @@ def _energy() -> tuple[list[Field], Section]:
             warn_q = (NONNEG, Rule("unit_suspect", WARNING, _p(above=1e5, hint="是否误按 m³ 填报？本行单位为万Nm³")))
         fields += [
             Field(q, label, unit, rules=warn_q),
-            Field(fs, f"{label}(其中：用作原料、材料)", unit, rules=(NONNEG, Rule("le_field", params=_p(other=q)))),
+            Field(fs, f"{label}（其中：用作原料、材料）", unit, rules=(NONNEG, Rule("le_field", params=_p(other=q)))),
             Field(ftce, f"{label}折标系数", f"tce/{unit}", role=FACTOR,
                   default_ref=f"energy:{key}:tce", rules=(NONNEG,)),
             Field(tce, f"{label}折标准煤", "tce", role=COMPUTED, formula=f"{q} * {ftce}"),
@@ -207,11 +207,11 @@ def _energy() -> tuple[list[Field], Section]:
     key, label, unit = OTHER_ENERGY
     fields += [
         Field("energy.other_energy", label, unit, rules=(NONNEG,), help="直接以吨标准煤填报"),
-        Field("energy.other_energy.feedstock", f"{label}(其中：用作原料、材料)", unit,
+        Field("energy.other_energy.feedstock", f"{label}（其中：用作原料、材料）", unit,
               rules=(NONNEG, Rule("le_field", params=_p(other="energy.other_energy")))),
         Field("energy.other_energy.tce", f"{label}折标准煤", "tce", role=COMPUTED, formula="energy.other_energy"),
         Field("emissions.other_energy", f"{label}CO2排放量", "tCO2", rules=(NONNEG,),
-              help="其他能源的 CO2 排放量直接填报(tCO2)"),
+              help="其他能源的 CO2 排放量直接填报（tCO2）"),
     ]  # fmt: skip
     rows.append(Row(label, unit, {"value": "energy.other_energy", "feedstock": "energy.other_energy.feedstock",
                                   "tce": "energy.other_energy.tce", "co2": "emissions.other_energy"}))  # fmt: skip
@@ -223,8 +223,8 @@ def _energy() -> tuple[list[Field], Section]:
 def _power() -> tuple[list[Field], Section]:
     nonneg = (NONNEG,)
     fields = [
-        Field("power.purchased", "外购(调入)电力", "万kWh", rules=nonneg),
-        Field("power.exported", "外供(调出)电力", "万kWh", rules=nonneg),
+        Field("power.purchased", "外购（调入）电力", "万kWh", rules=nonneg),
+        Field("power.exported", "外供（调出）电力", "万kWh", rules=nonneg),
         Field("power.net", "净调入电力", "万kWh", role=COMPUTED, formula="power.purchased - power.exported",
               rules=(Rule("negative", WARNING),)),
         Field("factor.grid", "电网排放因子", "tCO2/MWh", role=FACTOR, default_ref="grid",
@@ -257,12 +257,12 @@ def _power() -> tuple[list[Field], Section]:
         Field("emissions.heat", "净调入热力间接排放", "tCO2", role=COMPUTED, formula="heat.net * factor.heat"),
     ]  # fmt: skip
     rows = (
-        Row("外购(调入)电力", "万kWh", {"value": "power.purchased"}),
+        Row("外购（调入）电力", "万kWh", {"value": "power.purchased"}),
         Row("其中：外购绿电", "万kWh", {"value": "power.green_purchased"}, indent=1),
-        Row("外供(调出)电力", "万kWh", {"value": "power.exported"}),
+        Row("外供（调出）电力", "万kWh", {"value": "power.exported"}),
         Row("净调入电力", "万kWh", {"value": "power.net", "tce_factor": "factor.tce.power",
             "tce": "energy.power.tce", "co2_factor": "factor.grid", "co2": "emissions.power"}),
-        Row("自备火电发电量(备忘)", "万kWh", {"value": "power.self_thermal"}),
+        Row("自备火电发电量（备忘）", "万kWh", {"value": "power.self_thermal"}),
         Row("光伏发电量", "万kWh", {"value": "power.self_pv"}),
         Row("风电发电量", "万kWh", {"value": "power.self_wind"}),
         Row("其他可再生能源发电量", "万kWh", {"value": "power.self_other_renewable"}),
@@ -290,14 +290,14 @@ def _process() -> tuple[list[Field], Section]:
         ]  # fmt: skip
         rows.append(Row(label, unit, {"value": a, "co2_factor": f, "co2": e}))
     fields += [
-        Field("process.direct", "其他工业过程排放(直接填报)", "tCO2", rules=(NONNEG,),
+        Field("process.direct", "其他工业过程排放（直接填报）", "tCO2", rules=(NONNEG,),
               help="如重点企业温室气体排放核查报告中的过程排放"),
-        Field("memo.waste", "废弃物处理排放(备忘项)", "tCO2e", rules=(NONNEG,), help="不计入二氧化碳排放总量"),
-        Field("memo.other_ghg", "其他温室气体排放(备忘项)", "tCO2e", rules=(NONNEG,),
+        Field("memo.waste", "废弃物处理排放（备忘项）", "tCO2e", rules=(NONNEG,), help="不计入二氧化碳排放总量"),
+        Field("memo.other_ghg", "其他温室气体排放（备忘项）", "tCO2e", rules=(NONNEG,),
               help="不计入二氧化碳排放总量；请在文字说明中注明 GWP 取值依据"),
     ]  # fmt: skip
     rows += [
-        Row("其他工业过程排放(直接填报，如重点企业核查报告)", "tCO2", {"co2": "process.direct"}),
+        Row("其他工业过程排放（直接填报，如重点企业核查报告）", "tCO2", {"co2": "process.direct"}),
         Row("备忘项：废弃物处理排放", "tCO2e", {"value": "memo.waste"}),
         Row("备忘项：其他温室气体排放", "tCO2e", {"value": "memo.other_ghg"}),
     ]
@@ -320,7 +320,7 @@ def _summary() -> tuple[list[Field], Section]:
         Field("emissions.indirect", "间接排放", "tCO2", role=COMPUTED, formula="emissions.power + emissions.heat"),
         Field("emissions.total", "二氧化碳排放总量", "tCO2", role=COMPUTED,
               formula="emissions.direct + emissions.indirect"),
-        Field("emissions.total_10k", "二氧化碳排放总量(万吨)", "万tCO2", role=COMPUTED,
+        Field("emissions.total_10k", "二氧化碳排放总量（万吨）", "万tCO2", role=COMPUTED,
               formula="emissions.total / 10000"),
         Field("energy.total_tce", "综合能源消费量", "tce", role=COMPUTED,
               formula="sum(" + ", ".join(fuel_tce) + ") + energy.power.tce + energy.heat.tce + energy.renewable.tce"),
@@ -335,7 +335,7 @@ def _summary() -> tuple[list[Field], Section]:
         Row("直接排放", "tCO2", {"co2": "emissions.direct"}),
         Row("间接排放", "tCO2", {"co2": "emissions.indirect"}),
         Row("二氧化碳排放总量", "tCO2", {"co2": "emissions.total"}),
-        Row("二氧化碳排放总量(万吨)", "万tCO2", {"value": "emissions.total_10k"}),
+        Row("二氧化碳排放总量（万吨）", "万tCO2", {"value": "emissions.total_10k"}),
         Row("综合能源消费量", "tce", {"tce": "energy.total_tce"}),
         Row("其中：原料用能", "tce", {"tce": "energy.feedstock_tce"}, indent=1),
     )
@@ -361,13 +361,13 @@ def _sink() -> tuple[list[Field], Section]:
         Field("sink.green_coverage", "绿化覆盖率", "%", kind="percent", rules=(PERCENT,)),
         Field("sink.ccus", "CO2 捕集利用与封存量", "tCO2", rules=(NONNEG,)),
         Field("sink.total", "碳汇量", "tCO2", role=COMPUTED, formula=" + ".join(uptakes) + " + sink.ccus"),
-        Field("emissions.net", "净排放量(分析值)", "tCO2", role=COMPUTED, formula="emissions.total - sink.total"),
+        Field("emissions.net", "净排放量（分析值）", "tCO2", role=COMPUTED, formula="emissions.total - sink.total"),
     ]  # fmt: skip
     rows += [
         Row("绿化覆盖率", "%", {"value": "sink.green_coverage"}),
         Row("CO2 捕集利用与封存量", "tCO2", {"co2": "sink.ccus"}),
         Row("碳汇量", "tCO2", {"co2": "sink.total"}),
-        Row("净排放量(分析值)", "tCO2", {"co2": "emissions.net"}),
+        Row("净排放量（分析值）", "tCO2", {"co2": "emissions.net"}),
     ]
     note = "碳汇单独列示，不从二氧化碳排放总量中扣减；单位面积固碳量为示意值。"
     return fields, Section("F", "六、碳汇", VALUES, tuple(rows), note)
@@ -378,7 +378,7 @@ def _intensity() -> tuple[list[Field], Section]:
     fields = [
         Field("intensity.co2_per_iva", "单位工业增加值二氧化碳排放量", "tCO2/万元", role=COMPUTED,
               formula=f"ratio(emissions.total, {iva})",
-              rules=(Rule("range", WARNING, _p(lo=0.05, hi=20, hint="请核对单位(亿元、吨)")),)),
+              rules=(Rule("range", WARNING, _p(lo=0.05, hi=20, hint="请核对单位（亿元、吨）")),)),
         Field("intensity.co2_per_gdp", "单位地区生产总值二氧化碳排放量", "tCO2/万元", role=COMPUTED,
               formula="ratio(emissions.total, basic.gdp * 10000)"),
         Field("intensity.energy_per_iva", "单位工业增加值综合能耗", "tce/万元", role=COMPUTED,
@@ -420,7 +420,7 @@ def build() -> FormDefinition:
                 "%",
                 f"growth({k}@year, {k}@prev)",
                 each_year=True,
-                note="(本年 / 上年 − 1) × 100",
+                note="（本年 / 上年 − 1）× 100",
             )
             for k in yoy_keys
         ),

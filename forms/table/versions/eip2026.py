@@ -36,7 +36,7 @@ def _pollution() -> tuple[list[Field], Section]:
     rows: list[Row] = []
     for key, name in POLLUTANTS:
         fields.append(Field(f"pollutant.{key}", f"{name}排放量", "t", rules=(NONNEG,), blank_is_missing=True,
-                            help="来自排污许可执行报告、环境统计或监测；未掌握的留空(不按 0 计)"))  # fmt: skip
+                            help="来自排污许可执行报告、环境统计或监测；未掌握的留空（不按 0 计）"))  # fmt: skip
         rows.append(Row(f"{name}排放量", "t", {"value": f"pollutant.{key}"}))
     fields.append(Field("pollutant.source", "污染物数据来源", kind="text"))
     rows.append(Row("污染物数据来源", "", {"value": "pollutant.source"}))
@@ -49,7 +49,7 @@ def _pollution() -> tuple[list[Field], Section]:
 
 
 def _zero_carbon() -> tuple[list[Field], Section]:
-    guide = "引导性指标参考水平：{}(二手资料，C 级，仅供参考，不作校验)"
+    guide = "引导性指标参考水平：{}（二手资料，C 级，仅供参考，不作校验）"
     fields = [
         Field("zero.energy_co2", "能源活动二氧化碳排放量", "tCO2", role=COMPUTED,
               formula="emissions.combustion + emissions.power + emissions.heat - power.green_purchased * 10 * factor.grid"),
@@ -87,7 +87,7 @@ def build() -> FormDefinition:
         sections=tuple(sections),
         fields=tuple(fields),
         pollutant_keys=pollutant_keys,
-        edition="2026 年版(增加减污降碳、零碳园区指标)",
+        edition="2026 年版（增加减污降碳、零碳园区指标）",
         summary_keys=("zero.co2_per_energy", "zero.threshold", "zero.meets"),
         carbon_per_energy_key="zero.co2_per_energy",
         year_rules=(*base.year_rules,

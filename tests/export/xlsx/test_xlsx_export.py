@@ -22,6 +22,7 @@ from export.xlsx.layout import (
 )
 from export.xlsx.workbook import template_park, write_workbook
 from forms.park.model import ParkData
+from forms.report.typography import chinese_punctuation
 from forms.table.calc import compute_park
 from forms.table.definition import FormDefinition
 from forms.table.factors import USER_VALUE, printed_grade
@@ -198,7 +199,7 @@ def test_factor_sheet_lists_every_factor_of_every_year(rich_book: Path) -> None:
                 assert row[7].value == USER_VALUE
             elif fv.value is not None and fv.confidence:
                 assert row[7].value == printed_grade(fv, FORM.is_coefficient(key))
-                assert row[6].value == fv.printed_source  # the citation, never the library's research notes
+                assert row[6].value == chinese_punctuation(fv.printed_source)  # the citation, never the research notes
     grid = rows[(2018, FORM.field("factor.grid").label)]
     assert values.cell(grid[8].row, 9).value == "是"
     unverified = [r for r in rows.values() if r[7].value == "未核实"]
