@@ -468,9 +468,11 @@ class ParkSession(QObject):
     @contextmanager
     def _operation(self, kind: str, detail: str = "") -> Iterator[None]:
         """The database writes inside as one named change; if saving fails, the park is read back from the
-        database so that the window never shows what was not saved."""
+        database so that the window never shows what was not saved.  Queued edits and the autosave thread's
+        write are finished first: the block holds the database, so it must never wait for that thread."""
         from storage.errors import StorageError
 
+        self.flush()
         try:
             with self.db.operation(self.park_id, kind, detail):
                 yield
