@@ -96,7 +96,12 @@ class ParkSession(QObject):
         self._save_timer.timeout.connect(self.save_in_background)
         self._saved_in_background.connect(self._background_done)
         self._validate_timer = QTimer(self, singleShot=True, interval=VALIDATE_MS)
-        self._validate_timer.timeout.connect(self.revalidate)
+        self._validate_timer.timeout.connect(self._start_check)
+        # the check after typing runs in short steps between the window's events (a key pressed meanwhile is
+        # handled after one step, not after the whole check); an edit abandons a check under way
+        self._check_steps: Iterator[None] | None = None
+        self._step_timer = QTimer(self, singleShot=True, interval=0)
+        self._step_timer.timeout.connect(self._next_check_step)
         self._closed = False
 
     # -- reading ----------------------------------------------------------------------------------
@@ -122,11 +127,7 @@ class ParkSession(QObject):
         """The whole park's result for the park as it is now: the one the last check computed while no year
         changed since, else computed again reusing the years that did not change."""
         last = self._park_result
-        if (
-            last is not None
-            and last.years.keys() == self.park.years.keys()
-            and all(self._results.get(y) is r for y, r in last.years.items())
-        ):
+        if last is not None and self._is_current(last):
             return last
         from forms.table.calc import compute_park
 
@@ -134,6 +135,12 @@ class ParkSession(QObject):
         self._results.update(result.years)
         self._park_result = result
         return result
+
+    def _is_current(self, result: ParkResult) -> bool:
+        """Whether ``result`` is of the park as it is now (no year changed since it was computed)."""
+        return result.years.keys() == self.park.years.keys() and all(
+            self._results.get(y) is r for y, r in result.years.items()
+        )
 
     def result(self, year: int) -> YearResult:
         if year not in self._results:
@@ -709,6 +716,9 @@ class ParkSession(QObject):
 
     # -- validation -------------------------------------------------------------------------------
     def schedule_validation(self) -> None:
+        """The check after typing, once the clerk pauses (:data:`VALIDATE_MS`); a check under way is of the
+        park as it was and is abandoned."""
+        self._stop_check()
         self._validate_timer.start()
 
     def close(self) -> None:
@@ -716,20 +726,63 @@ class ParkSession(QObject):
         database any more (they may be closed before this object is deleted)."""
         self._save_timer.stop()
         self._validate_timer.stop()
+        self._stop_check()
         self.blockSignals(True)
         self._closed = True
         if self._saver is not None:
             self._saver.shutdown(wait=True)  # a write still running finishes before the database closes
 
     def revalidate(self) -> None:
+        """Check the park now (all steps at once); the findings are there when this returns."""
         self._validate_timer.stop()
+        self._stop_check()
         if self._closed:
             return
+        for _ in self._check():
+            pass
+
+    @property
+    def checking(self) -> bool:
+        """A check after typing is due or under way (its findings are not shown yet)."""
+        return self._validate_timer.isActive() or self._check_steps is not None
+
+    def _check(self) -> Iterator[None]:
+        """The check in steps: the results of the years changed since the last check, then the findings of
+        those years (the others' are reused), then the findings shown (the panel, the states, the page)."""
         from forms.table.validate import validate_park
 
-        result = self.park_result()  # only the years changed since the last check are computed
-        self.findings = validate_park(self.park, result, self._year_findings)  # and checked
+        result = self.park_result()
+        yield
+        if not self._is_current(result):  # changed without a new check being asked for: start again
+            result = self.park_result()
+        findings = validate_park(self.park, result, self._year_findings)
+        yield
+        if not self._is_current(result):
+            result = self.park_result()
+            findings = validate_park(self.park, result, self._year_findings)
+        self.findings = findings
         self.findings_changed.emit()
+
+    def _start_check(self) -> None:
+        if self._closed:
+            return
+        self._check_steps = self._check()
+        self._next_check_step()
+
+    def _next_check_step(self) -> None:
+        steps = self._check_steps
+        if steps is None or self._closed:
+            return
+        try:
+            next(steps)
+        except StopIteration:
+            self._check_steps = None
+            return
+        self._step_timer.start()  # the next step after the events waiting (a key pressed meanwhile)
+
+    def _stop_check(self) -> None:
+        self._step_timer.stop()
+        self._check_steps = None
 
 
 __all__ = ["PARK", "Changes", "ParkSession", "raw_from_text", "text_from_raw"]
