@@ -102,6 +102,7 @@ class MainWindow(QMainWindow):
         self.tracker = EditTracker(self.session)
         self.outline: Outline = effective_outline(self.session.park)
         self.pages: dict[PageKey, QWidget] = {}
+        self._stale_pages: set[PageKey] = set()  # pages that missed a change while off screen
         self.nav_items: dict[PageKey, QTreeWidgetItem] = {}
         self.setWindowTitle(self._title())
         self.resize(1360, 860)
@@ -285,6 +286,7 @@ class MainWindow(QMainWindow):
             self.stack.removeWidget(page)
             page.deleteLater()
         self.pages.clear()
+        self._stale_pages.clear()
         self.session = new_session
         self.tracker = EditTracker(self.session)
         self.outline = effective_outline(self.session.park)
@@ -562,7 +564,10 @@ class MainWindow(QMainWindow):
         for key in (TARGETS_PAGE, SYNERGY_PAGE):
             page = self.pages.get(key)
             if page is not None and (changes.targets or changes.data or changes.projects):
-                page.refresh()  # type: ignore[attr-defined]
+                if page.isVisible() or not self.isVisible():
+                    page.refresh()  # type: ignore[attr-defined]
+                else:  # not on screen (a key typed in a year's table): refreshed when shown
+                    self._stale_pages.add(key)
         if changes.annual:
             annual_nav.drop_pages(self)
         if (
@@ -663,6 +668,9 @@ class MainWindow(QMainWindow):
         self.commit_editing()
         self.session.flush()
         page = self.page(key)
+        if key in self._stale_pages:
+            self._stale_pages.discard(key)
+            page.refresh()  # type: ignore[attr-defined]
         self.stack.setCurrentWidget(page)
         item = self.nav_items.get(key)
         if item is not None and self.nav.currentItem() is not item:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
@@ -19,8 +20,8 @@ from forms.report.check import Blocker, GateResult, final_gate, final_label, fin
 from ui.shell.session import Changes, ParkSession
 
 BLOCKER_ROLE = Qt.ItemDataRole.UserRole
-KIND_ZH = {"data_error": "数据错误", "data_warning": "数据警告", "missing_element": "缺少内容",
-           "report_error": "报告错误", "report_warning": "报告警告"}  # fmt: skip
+KIND_ZH = {"data_error": "数据错误", "data_warning": "数据警告", "empty_section": "空白小节",
+           "missing_element": "缺少内容", "report_error": "报告错误", "report_warning": "报告警告"}  # fmt: skip
 
 
 class FinalGatePanel(QGroupBox):
@@ -57,11 +58,26 @@ class FinalGatePanel(QGroupBox):
             buttons.addWidget(b)
         buttons.addStretch(1)
         layout.addLayout(buttons)
-        session.findings_changed.connect(self.refresh)
+        self._stale = False  # the findings changed while the panel was off screen: refreshed when shown
+        session.findings_changed.connect(self._findings_changed)
         session.changed.connect(self._changed)
         self.refresh()
 
+    def _findings_changed(self) -> None:
+        """Off screen (another page shown), the gate is checked again only when the panel is shown: the check
+        after typing stays as cheap as the page on screen."""
+        if not self.isVisible() and self.window().isVisible():
+            self._stale = True
+        else:
+            self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if self._stale:
+            self.refresh()
+        super().showEvent(event)
+
     def refresh(self) -> None:
+        self._stale = False
         park = self.session.park
         result = self.session.park_result()  # computed once per change
         self.gate = final_gate(park, result, self.session.findings)

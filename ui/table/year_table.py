@@ -44,6 +44,7 @@ class SubtotalCell:
     column: int
     subtotal_id: str
     column_id: str
+    decimals: int  # those of the fields it adds up (the form's precision table)
 
 
 def wrap_header(text: str) -> str:
@@ -234,7 +235,8 @@ class YearTable(QTableWidget):
                 for column in range(1, n):
                     self.setItem(r, column, self._static("", bg=COMPUTED_BG, align=right))
                 for column_id in sub.cells:
-                    self.subtotals.append(SubtotalCell(r, self.col_of[column_id], sub.id, column_id))
+                    decimals = self.form.subtotal_decimals(sub, column_id)
+                    self.subtotals.append(SubtotalCell(r, self.col_of[column_id], sub.id, column_id, decimals))
                     self.item(r, self.col_of[column_id]).setFont(bold)
 
     # -- showing ----------------------------------------------------------------------------------
@@ -255,10 +257,8 @@ class YearTable(QTableWidget):
             if self._sources.get(key) != shown_from:
                 self._sources[key] = shown_from
                 self._show(key, result)
-        declared = {s.id: s for _, s in self.form.subtotals()}
         for sub in self.subtotals:  # the decimals of the fields a 小计 adds up (the form's precision table)
-            decimals = self.form.subtotal_decimals(declared[sub.subtotal_id], sub.column_id)
-            text = kind_of("number").format(result.subtotal(sub.subtotal_id, sub.column_id), decimals)
+            text = kind_of("number").format(result.subtotal(sub.subtotal_id, sub.column_id), sub.decimals)
             item = self.item(sub.row, sub.column)
             if item.text() != text:
                 item.setText(text)

@@ -95,3 +95,72 @@ def test_a_header_field_of_a_year_not_on_screen_shows_its_finding_when_shown(dem
     window.session.revalidate()
     qtbot.waitUntil(lambda: editor.styleSheet() == "", timeout=3000)  # on screen: at once
     window.close()
+
+
+def test_the_final_gate_of_the_export_page_follows_a_change_made_while_it_was_not_shown(
+    demo_db: Any, open_window: Any, qtbot: Any
+) -> None:
+    db, park_id = demo_db
+    window = open_window(db, park_id)
+    panel = window.show_page(("export",)).final_panel
+    before = [panel.blockers.item(i).text() for i in range(panel.blockers.count())]
+    assert not any("原煤不能为负数" in t for t in before)
+    window.show_page(("year", YEAR))
+    assert not panel.isVisible()
+    window.session.set_raw(YEAR, COAL, "-5")
+    window.session.revalidate()
+    window.show_page(("export",))
+    texts = [panel.blockers.item(i).text() for i in range(panel.blockers.count())]
+    assert any("原煤不能为负数" in t for t in texts)
+    window.close()
+
+
+def test_every_blocker_of_the_final_gate_is_named_in_chinese(demo_db: Any, open_window: Any) -> None:
+    from ui.submit.final_gate_panel import KIND_ZH
+
+    db, park_id = demo_db
+    window = open_window(db, park_id)
+    panel = window.show_page(("export",)).final_panel
+    assert panel.gate is not None
+    kinds = {b.kind for b in panel.gate.items}
+    assert "empty_section" in kinds and kinds <= KIND_ZH.keys()
+    texts = [panel.blockers.item(i).text() for i in range(panel.blockers.count())]
+    assert all(t.startswith("【") and t[1 : t.index("】")] in KIND_ZH.values() for t in texts if "】" in t)
+    window.close()
+
+
+def test_a_report_page_not_on_screen_shows_its_current_state_when_shown(demo_db: Any, open_window: Any) -> None:
+    db, park_id = demo_db
+    window = open_window(db, park_id)
+    page = window.show_page(("section", "ch6.9"))  # 重点项目清单: its state follows the project list
+    assert "空" in page.state_label.text()
+    window.show_page(("year", YEAR))
+    assert not page.isVisible()
+    window.session.set_projects([{"name": "屋顶光伏", "investment": 3800, "reduction": 8500}])
+    window.show_page(("section", "ch6.9"))
+    assert "已完成" in page.state_label.text() and page.state.value == "已完成"
+    assert window.nav_items[("section", "ch6.9")].text(1) == "已完成"  # the same as its navigation entry
+    window.close()
+
+
+def test_the_synergy_page_follows_a_change_made_while_it_was_not_shown(demo_db: Any, open_window: Any) -> None:
+    from ui.report.block_view import render_into
+    from ui.table.synergy_page import BLOCKS
+
+    db, park_id = demo_db
+    window = open_window(db, park_id)
+    page = window.show_page(("synergy",))
+    renders: list[str] = []
+    refresh = page.refresh
+    page.refresh = lambda: renders.append("r") or refresh()
+    window.show_page(("year", YEAR))
+    for raw in ("2500000", "2600000"):
+        window.session.set_raw(YEAR, COAL, raw)
+    assert not page.isVisible() and renders == []  # not rendered for each key while off screen
+    window.show_page(("synergy",))
+    assert renders == ["r"]  # once, when shown, from the park as it is now
+    session = window.session
+    assert page.html == render_into(page.view, "\n".join(BLOCKS), session.park, session.park_result())
+    window.session.set_raw(YEAR, COAL, "2700000")  # on screen: at once
+    assert renders == ["r", "r"]
+    window.close()
