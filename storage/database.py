@@ -115,7 +115,8 @@ class Database:
         """Open (creating if needed) the database at ``path`` (None: ``$PARKCARBON_DB`` or the user data
         folder).  Takes the single-writer lock, refuses a newer schema without touching the file, backs the
         file up before applying pending migrations, switches to WAL and makes the daily backup (none if an
-        automatic backup is under 24 hours old).
+        automatic backup is under 24 hours old).  The whole file is checked first (``PRAGMA quick_check``)
+        unless it is unchanged since this program closed it cleanly and no daily backup is due.
 
         ``read_only=True`` takes no lock and never writes (for ``dump`` while the window is open).
         """
@@ -131,7 +132,9 @@ class Database:
             conn: sqlite3.Connection | None = None
             try:
                 backups.remove_partial(db_path)
-                trusted = opening.unchanged_since_clean_close(db_path, lock.previous_record)
+                daily_due = daily_backup and not backups.has_recent(db_path, backups.AUTOMATIC, DAILY_INTERVAL)
+                # the whole-file check runs with the daily backup at least, whatever the clean-close record says
+                trusted = not daily_due and opening.unchanged_since_clean_close(db_path, lock.previous_record)
                 pending = opening.inspect_and_backup(db_path, trusted=trusted)
                 conn = sqlite3.connect(db_path, check_same_thread=False)  # calls serialised by _calls
                 conn.execute("PRAGMA busy_timeout = 5000")
@@ -143,7 +146,7 @@ class Database:
                 opening.check_drift(conn, db_path)
                 self = cls(db_path, conn, lock, read_only=False)
                 self._last_at = conn.execute("SELECT coalesce(max(at), '') FROM history").fetchone()[0]
-                if daily_backup and not backups.has_recent(db_path, backups.AUTOMATIC, DAILY_INTERVAL):
+                if daily_due:
                     backups.make_backup(conn, db_path, backups.DAILY)
                 return self
             except BaseException:

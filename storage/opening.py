@@ -6,7 +6,7 @@ file may have changed since this program last closed it cleanly: :func:`file_rec
 file (size, modification and change times, file identity, the SQLite header), the lock file keeps that
 record from a clean close to the next open (storage.lock), and an open whose file no longer matches it
 (edited, damaged, copied, restored, left with a write-ahead log, or after a crash: no record) checks it
-whole.  Damage that reaches the disk without passing through the file system is still found by SQLite when
+whole, and so does the first open of a day, which makes the daily backup (storage.database).  Damage that reaches the disk without passing through the file system is still found by SQLite when
 the page is read and reported as damaged (:func:`translating_errors`).
 
 Also the translation of environmental SQLite and OS failures into :class:`StorageError` subclasses

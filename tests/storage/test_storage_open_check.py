@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 import shutil
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from forms.park.model import ParkData
-from storage import Database, DatabaseDamagedError, opening
+from storage import Database, DatabaseDamagedError, backups, opening
 from storage.paths import lock_path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -65,6 +66,25 @@ def test_a_file_unchanged_since_a_clean_close_is_not_checked_again(
     with Database.open(db_path, read_only=True) as db:
         assert db.load_park(park_id).years[2016].values["energy.coke"] == 6
     assert checks == []
+
+
+def test_the_first_open_of_a_day_checks_the_whole_file_and_makes_the_daily_backup(
+    db_path: Path, demo_park: ParkData, checks: list[Path]
+) -> None:
+    closed_database(db_path, demo_park)
+    for path in backups.list_backups(db_path):  # the automatic backups are two days old
+        if backups.is_automatic(path):
+            when = backups.backup_time(path)
+            assert when is not None
+            old = (when - dt.timedelta(days=2)).strftime("%Y%m%dT%H%M%S.%fZ")
+            path.rename(path.with_name(path.name.replace(when.strftime("%Y%m%dT%H%M%S.%fZ"), old)))
+    with Database.open(db_path):
+        pass
+    assert checks == [db_path]
+    assert backups.has_recent(db_path, (backups.DAILY,), dt.timedelta(hours=1))
+    with Database.open(db_path):
+        pass
+    assert checks == [db_path]  # the daily backup is there now
 
 
 def test_a_file_damaged_after_a_clean_close_is_refused_untouched(
