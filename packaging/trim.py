@@ -28,7 +28,7 @@ EXCLUDED_MODULES = [
     "ssl", "_ssl", "tkinter", "_tkinter", "unittest", "pydoc_data", "lib2to3", "xmlrpc", "ftplib",
     "smtplib", "imaplib", "poplib", "http.server",
     # Test and development tools that may be installed beside the program.
-    "pytest", "_pytest", "hypothesis", "pypdf", "numpy", "IPython",  # (PIL stays: reportlab needs it)
+    "pytest", "_pytest", "hypothesis", "numpy", "IPython",  # (PIL stays: reportlab needs it; pypdf: review)
 ]  # fmt: skip
 
 # Qt plugin folders kept, and which plugins in them: the platform the window runs on (xcb/wayland on Linux,

@@ -127,6 +127,12 @@ def test_import_and_export_write_only_to_the_data_folder_with_the_source_fingerp
     source = _run([sys.executable, str(REPO / "main.py"), "export", DEMO_PARK, "--out", str(source_out)], env, REPO)
     assert source.returncode == 0, source.stderr.decode()
     assert _fingerprint(frozen_out) == _fingerprint(source_out)
+    # the reviewer's command reads the received package's PDFs (pypdf) in the bundle as from source
+    [package] = list(frozen_out.glob("*/*.zip"))
+    review = _run([str(bundle / "parkcarbon-cli"), "review", str(package), "--out", str(tmp_path / "review")], env,
+                  tmp_path)  # fmt: skip
+    assert review.returncode == 0, review.stdout.decode() + review.stderr.decode()  # as from source: no error
+    assert list((tmp_path / "review").glob("*.xlsx")), review.stdout.decode()
     assert _listing(bundle) == before  # nothing written into the program folder
 
 
