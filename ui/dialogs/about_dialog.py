@@ -7,6 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
+from forms.table.factors import library_version
 from forms.version import PROGRAM, VERSION
 
 NO_FACTOR_VERSION = "出厂默认因子表(未标注版本)"
@@ -14,7 +15,6 @@ NO_FACTOR_VERSION = "出厂默认因子表(未标注版本)"
 
 def factor_library_version() -> str:
     """The factor library's version and date (resources/factors/VERSION, or an imported table's)."""
-    from forms.table.factors import library_version
 
     return library_version().label or NO_FACTOR_VERSION
 

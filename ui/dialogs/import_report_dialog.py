@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from export.xlsx.reader import IGNORED, REJECTED, STATUS_ZH
 from forms.table.registry import form_for
 from ui.common.widgets import read_only_table
 
@@ -25,7 +26,6 @@ class ImportReportDialog(QDialog):
     """Shows ``result.report``; with no refused cell the clerk can import (accept), otherwise only close."""
 
     def __init__(self, source_name: str, result: Any, parent: QWidget | None = None) -> None:
-        from export.xlsx.reader import IGNORED, REJECTED, STATUS_ZH
 
         super().__init__(parent)
         self.setWindowTitle(f"导入工作簿 — {source_name}")

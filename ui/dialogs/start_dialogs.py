@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from forms.park.parkfile import read_park_file
 from forms.report.outline import NEWEST_OUTLINE, OUTLINE_VERSIONS, outline_choice_label, outline_for
 from forms.resources import resources_dir
 from forms.table.definition import PARK
@@ -133,8 +134,6 @@ def choose_or_create_park(db: Any, parent: QWidget | None = None) -> int | None:
     if not start.exec() or start.choice is None:
         return None
     if start.choice == DEMO:
-        from forms.park.parkfile import read_park_file
-
         try:
             park = read_park_file(demo_park_path())
         except Exception as exc:

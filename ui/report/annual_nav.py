@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox, QTreeWidgetItem,
 
 from forms.report.annual import OUTLINE, chapter_years
 from forms.report.outline import subsection_label
-from ui.report.sources import annual_state
+from ui.report.sources import AnnualChapter, annual_state
 from ui.shell.states import FillState, combined
 
 if TYPE_CHECKING:
@@ -80,7 +80,6 @@ def resolve_key(window: MainWindow, key: PageKey) -> PageKey | None:
 
 def build_page(window: MainWindow, key: PageKey) -> QWidget:
     from ui.report.report_page import ReportSectionPage
-    from ui.report.sources import AnnualChapter
 
     _kind, year, section = key
     return ReportSectionPage(window.session, OUTLINE, OUTLINE.section(section),

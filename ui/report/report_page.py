@@ -30,8 +30,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from forms.report.annual import is_chapter_final
 from forms.report.check import not_applicable_text
 from forms.report.outline import Outline, OutlineSection
+from forms.table.calc import compute_park
 from ui.common.widgets import ElidedLabel
 from ui.dialogs.history_dialog import install_section_history
 from ui.report.blocks_panel import BLOCK_ROLE, BlockTools
@@ -242,8 +244,6 @@ class ReportSectionPage(QWidget):
         self.state_label.setToolTip(status.text)
         self.count_label.setText(f"字数：{chinese_count(self.editor.toPlainText())} 字(汉字)")
         if isinstance(self.source, AnnualChapter) and self.final_label is not None and self.final_button is not None:
-            from forms.report.annual import is_chapter_final
-
             final = is_chapter_final(self.session.park, self.source.year)
             self.final_label.setText("<b style='color:#2e7d32'>已定稿</b>" if final else "草稿")
             self.final_button.setText("撤销定稿" if final else "定稿…")
@@ -269,7 +269,6 @@ class ReportSectionPage(QWidget):
     # -- the annual chapter's 定稿 and removal ------------------------------------------------------
     def final_gaps(self) -> list[str]:
         """What keeps the annual chapter from 定稿 (forms.report.annual.check_chapter), each named."""
-        from forms.table.calc import compute_park
 
         assert isinstance(self.source, AnnualChapter)
         self.session.flush()
@@ -285,7 +284,6 @@ class ReportSectionPage(QWidget):
         return gaps
 
     def ask_final(self) -> None:
-        from forms.report.annual import is_chapter_final
 
         assert isinstance(self.source, AnnualChapter)
         year = self.source.year

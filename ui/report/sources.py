@@ -8,11 +8,21 @@ blocks fit, how they resolve, what can be drafted, what the section checks say a
 from __future__ import annotations
 
 from forms.park.model import ParkData
+from forms.report.annual import (
+    OUTLINE,
+    AnnualResolver,
+    chapter_blocks,
+    chapter_texts,
+    check_chapter,
+    figure_mismatches,
+    proposed_paragraph,
+)
 from forms.report.check import check_report, check_requirements
 from forms.report.drafting import Draft, can_draft, draft_paragraph
+from forms.report.markers import BlockRef, split_markers
 from forms.report.outline import Outline, OutlineSection, subsection_label
 from forms.report.resolve import BlockResolver, available_blocks, inline_text
-from forms.table.calc import ParkResult
+from forms.table.calc import ParkResult, compute_park
 from ui.shell.changes import Changes
 from ui.shell.session import ParkSession
 from ui.shell.states import COMPLETE_CHARS, FillState, chinese_count, section_state
@@ -83,7 +93,6 @@ class AnnualChapter(SpecialReport):
     has_history = False
 
     def __init__(self, session: ParkSession, year: int) -> None:
-        from forms.report.annual import OUTLINE
 
         super().__init__(session, OUTLINE)
         self.annual_year = self.year = year
@@ -94,7 +103,6 @@ class AnnualChapter(SpecialReport):
         return f"{self.year}年度报告 · {subsection_label(index)}{self.outline.section(key).title}"
 
     def text(self, key: str) -> str:
-        from forms.report.annual import chapter_texts
 
         return chapter_texts(self.park, self.year).get(key, "")
 
@@ -108,12 +116,10 @@ class AnnualChapter(SpecialReport):
         return bool(changes.data or changes.projects or changes.targets or changes.annual or changes.final)
 
     def blocks(self, section: OutlineSection) -> list[tuple[str, str]]:
-        from forms.report.annual import chapter_blocks
 
         return chapter_blocks(section, self.year, self.session.form_of(self.year))
 
     def resolver(self, park: ParkData, result: ParkResult) -> BlockResolver:
-        from forms.report.annual import AnnualResolver
 
         return AnnualResolver(park, result, self.year)
 
@@ -121,7 +127,6 @@ class AnnualChapter(SpecialReport):
         return key in ("a2", "a3")
 
     def draft(self, key: str, park: ParkData, result: ParkResult) -> Draft:
-        from forms.report.annual import proposed_paragraph
 
         if self.year not in result.years:
             return Draft(key, "", "", f"尚未填报 {self.year} 年的年度数据，无法生成段落")
@@ -132,12 +137,10 @@ class AnnualChapter(SpecialReport):
 
     def gaps(self, result: ParkResult) -> list[tuple[str, str]]:
         """(section key, message) of what keeps the chapter from 定稿."""
-        from forms.report.annual import check_chapter
 
         return [(g.section, g.message) for g in check_chapter(self.park, result, self.year)]
 
     def checks(self, park: ParkData, result: ParkResult, key: str, resolver: BlockResolver) -> list[tuple[str, str]]:
-        from forms.report.annual import figure_mismatches
 
         out = [("warning", m) for m in figure_mismatches(park, result, self.year, key)]
         out += [("missing", m) for s, m in self.gaps(result) if s == key]
@@ -163,9 +166,6 @@ def section_checks(park: ParkData, result: ParkResult, section_key: str,
 
 def annual_state(park: ParkData, year: int, section: OutlineSection, result: ParkResult | None = None) -> FillState:
     """空 without text; 已完成 with enough text (or a data block) and none of the chapter's gaps in this section."""
-    from forms.report.annual import chapter_texts, check_chapter
-    from forms.report.markers import BlockRef, split_markers
-    from forms.table.calc import compute_park
 
     text = chapter_texts(park, year).get(section.key, "")
     if not text.strip():

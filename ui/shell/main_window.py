@@ -26,8 +26,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from forms.report.check import FINAL_KEY, final_state
 from forms.report.customisation import effective_outline
 from forms.report.outline import Outline, subsection_label
+from forms.table import factors
+from forms.table.factor_import import FactorTableError, install_grid_table, installed_grid_table, read_grid_table
+from forms.table.locks import lock_differences
+from forms.table.registry import FORM_VERSIONS, form_for
+from storage import StorageError
+from storage.database import now_stamp
 from ui.report import annual_nav
 from ui.report.outline_menu import OutlineMenu
 from ui.shell.changes import Changes
@@ -37,6 +44,7 @@ from ui.shell.session import ParkSession
 from ui.shell.settings import settings_for
 from ui.shell.states import FillState, combined, park_state, section_state, state_icon, submission_state, year_state
 from ui.shell.undo import EditTracker
+from ui.table.park_page import ParkPage
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent
@@ -182,8 +190,6 @@ class MainWindow(QMainWindow):
         """A locked year whose factors the current library would change: offer the change, never apply it."""
         if not any(y.locked_factors for y in self.session.park.years.values()):
             return []
-        from forms.table.locks import lock_differences
-        from storage.database import now_stamp
         from ui.table.factor_update_dialog import FactorUpdateDialog
 
         diffs = lock_differences(self.session.park, now_stamp())
@@ -209,8 +215,6 @@ class MainWindow(QMainWindow):
             if loaded is not None:
                 loaded.use_grid_table(None)
             return
-        from forms.table import factors
-        from forms.table.factor_import import installed_grid_table
 
         installed = installed_grid_table(folder, factors.library(factors.resources_dir() / "factors"))
         if installed is None:
@@ -228,9 +232,6 @@ class MainWindow(QMainWindow):
             if not path:
                 return ""
         import datetime as _dt
-
-        from forms.table import factors
-        from forms.table.factor_import import FactorTableError, install_grid_table, read_grid_table
 
         try:
             text, rows = read_grid_table(path)
@@ -270,7 +271,6 @@ class MainWindow(QMainWindow):
 
             QMessageBox.critical(self, "无法切换", "有修改未能保存到数据库，请先处理保存问题再切换园区。")
             return False
-        from storage import StorageError
 
         try:
             new_session = ParkSession(self.db, park_id, self, self.undo_stack)
@@ -461,8 +461,6 @@ class MainWindow(QMainWindow):
         """Move the shown year to the newest form version (more sections; nothing typed is lost)."""
         from PySide6.QtWidgets import QMessageBox
 
-        from forms.table.registry import FORM_VERSIONS, form_for
-
         key = self.current_page_key()
         if not key or key[0] != "year":
             QMessageBox.information(self, "改按新版表格填写", "请先在左侧选择要改按新版表格填写的年度。")
@@ -586,7 +584,6 @@ class MainWindow(QMainWindow):
     def check_final(self) -> str:
         """After an edit: if the park was 定稿 and no longer is, the banner and the status bar say so (no
         modal box); when an undo makes it final again, the banner goes.  Returns the final state."""
-        from forms.report.check import FINAL_KEY, final_state
 
         self._final_timer.stop()
         park = self.session.park
@@ -637,8 +634,6 @@ class MainWindow(QMainWindow):
 
     def _build_page(self, key: PageKey) -> QWidget:
         if key == PARK_PAGE:
-            from ui.table.park_page import ParkPage
-
             return ParkPage(self.session, self.tracker)
         if key == EXPORT_PAGE:
             from ui.submit.export_page import ExportPage

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from forms.park.model import ParkData
 from forms.park.parkfile import ParkFileError, read_park_file, write_park_file
+from forms.park.text_rules import normalize_name
 from storage import StorageError
 
 if TYPE_CHECKING:
@@ -93,8 +94,6 @@ class ParkActions(QObject):
     def rename_park(self, name: str | None = None) -> bool:
         """重命名园区: the park name (园区名称) changed as one undo step; a name another park has is refused."""
         from PySide6.QtWidgets import QInputDialog
-
-        from forms.park.text_rules import normalize_name
 
         window = self.window
         session = window.session

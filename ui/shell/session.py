@@ -16,23 +16,26 @@ import datetime as _dt
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 
 from forms.park.model import FactorOverride, ParkData, Raw, YearData
+from forms.report.annual import ANNUAL_KEY, chapter_texts, final_marks, is_chapter_final, with_chapter, with_text
+from forms.report.annual import FINAL_KEY as ANNUAL_FINAL_KEY
+from forms.report.check import FIGURES_KEY, FINAL_KEY, NOTES_KEY, final_record, update_figure_snapshot
 from forms.report.outline import CUSTOM_KEY
+from forms.table.calc import ParkResult, YearResult, compute_park, compute_year
 from forms.table.definition import META, PARK, FormDefinition
+from forms.table.locks import REASON_FINAL, locks_to_add
 from forms.table.registry import form_for
+from forms.table.validate import Finding, YearCache, validate_park
+from storage.database import now_stamp
+from storage.errors import StorageError
 from ui.shell.changes import EVERYTHING, NOTHING, Changes, OperationCommand
 
-_ANNUAL_KEYS = ("annual", "annual_final")  # forms.report.annual.ANNUAL_KEY, FINAL_KEY (loaded when first used)
-
-if TYPE_CHECKING:  # calculation, validation and the report checks are imported when first needed (after the
-    # window shows)
-    from forms.table.calc import ParkResult, YearResult
-    from forms.table.validate import Finding, YearCache
+_ANNUAL_KEYS = (ANNUAL_KEY, ANNUAL_FINAL_KEY)
 
 AUTOSAVE_MS = 800
 VALIDATE_MS = 300
@@ -129,7 +132,6 @@ class ParkSession(QObject):
         last = self._park_result
         if last is not None and self._is_current(last):
             return last
-        from forms.table.calc import compute_park
 
         result = compute_park(self.park, known={y: r for y, r in self._results.items() if y in self.park.years})
         self._results.update(result.years)
@@ -144,8 +146,6 @@ class ParkSession(QObject):
 
     def result(self, year: int) -> YearResult:
         if year not in self._results:
-            from forms.table.calc import compute_year
-
             self._results[year] = compute_year(self.park, year)
         return self._results[year]
 
@@ -427,8 +427,6 @@ class ParkSession(QObject):
     def refresh_figure_snapshot(self) -> Changes:
         """Record which prose figures match the data now (so a later data change shows them as stale).
         Bookkeeping done on the clerk's behalf: not an undo step of its own."""
-        from forms.report.check import FIGURES_KEY, update_figure_snapshot
-        from forms.table.calc import compute_park
 
         snapshot = update_figure_snapshot(self.park, compute_park(self.park))
         if snapshot == (self.park.report.extra.get(FIGURES_KEY) or {}):
@@ -438,9 +436,6 @@ class ParkSession(QObject):
     def mark_final(self) -> Changes:
         """定稿: the years' factors locked, the figure snapshot and the final record (its fingerprint), saved as
         one named change (one line “标记为定稿” in the history) and one undo step."""
-        from forms.report.check import FIGURES_KEY, FINAL_KEY, final_record, update_figure_snapshot
-        from forms.table.calc import compute_park
-        from forms.table.locks import REASON_FINAL
 
         self.flush()
         before = self._final_state()
@@ -455,7 +450,6 @@ class ParkSession(QObject):
 
     def _final_state(self) -> dict[str, Any]:
         """What 定稿 sets, as it is now: the years' locked factors, the figure snapshot, the final record."""
-        from forms.report.check import FIGURES_KEY, FINAL_KEY
 
         extra = self.park.report.extra
         return copy.deepcopy({"locks": {y: d.locked_factors for y, d in self.park.years.items()},
@@ -463,7 +457,6 @@ class ParkSession(QObject):
 
     def _put_final_state(self, state: dict[str, Any]) -> None:
         """Undo/redo of 定稿: bring back a :meth:`_final_state`, again as one named change."""
-        from forms.report.check import FIGURES_KEY, FINAL_KEY
 
         with self._operation("final" if state["final"] else "unfinal"):
             for year, lock in state["locks"].items():
@@ -477,7 +470,6 @@ class ParkSession(QObject):
         """The database writes inside as one named change; if saving fails, the park is read back from the
         database so that the window never shows what was not saved.  Queued edits and the autosave thread's
         write are finished first: the block holds the database, so it must never wait for that thread."""
-        from storage.errors import StorageError
 
         self.flush()
         try:
@@ -511,8 +503,6 @@ class ParkSession(QObject):
     def lock_years(self, reason: str, *, record: bool = True, text: str = "锁定因子") -> Changes:
         """Lock the library factors of every year not locked yet (定稿, export for submission), as one named
         change in the history."""
-        from forms.table.locks import locks_to_add
-        from storage.database import now_stamp
 
         self.flush()
         changes = NOTHING
@@ -525,7 +515,6 @@ class ParkSession(QObject):
         return changes
 
     def unmark_final(self) -> Changes:
-        from forms.report.check import FINAL_KEY
 
         if self.park.report.extra.get(FINAL_KEY) is None:
             return NOTHING
@@ -534,7 +523,6 @@ class ParkSession(QObject):
 
     def explain_report_warning(self, ref: str, text: str) -> Changes:
         """The clerk's note on a report warning of the final gate (blank text removes it)."""
-        from forms.report.check import NOTES_KEY
 
         notes = dict(self.park.report.extra.get(NOTES_KEY) or {})
         if text.strip():
@@ -547,7 +535,6 @@ class ParkSession(QObject):
     def set_annual_text(self, year: int, section: str, text: str, *, record: bool = True) -> Changes:
         """A section's text in the annual chapter of ``year`` (as typed: consecutive edits make one undo step).
         Editing a chapter marked 定稿 takes the mark away (in the same undo step)."""
-        from forms.report.annual import ANNUAL_KEY, chapter_texts, is_chapter_final, with_text
 
         old = chapter_texts(self.park, year).get(section, "")
         if old == text:
@@ -566,38 +553,33 @@ class ParkSession(QObject):
 
     def add_annual_chapter(self, year: int) -> Changes:
         """A chapter for report year ``year`` (empty sections); one undo step."""
-        from forms.report.annual import ANNUAL_KEY, with_chapter
 
         return self.set_annual_extra(ANNUAL_KEY, with_chapter(self.park, year, True), f"添加{year}年度报告")
 
     def remove_annual_chapter(self, year: int) -> Changes:
         """The chapter of ``year`` with its texts and 定稿 mark; one undo step brings everything back."""
-        from forms.report.annual import ANNUAL_KEY, FINAL_KEY, final_marks, with_chapter
 
         text = f"删除{year}年度报告"
         with self._step(text):
             marks = final_marks(self.park)
             marks.pop(str(year), None)
-            changes = self.set_annual_extra(FINAL_KEY, marks or None, text)
+            changes = self.set_annual_extra(ANNUAL_FINAL_KEY, marks or None, text)
             changes |= self.set_annual_extra(ANNUAL_KEY, with_chapter(self.park, year, False), text)
         return changes
 
     def mark_annual_final(self, year: int) -> Changes:
         """定稿 of the chapter of ``year`` (the caller has run forms.report.annual.check_chapter)."""
-        from forms.report.annual import FINAL_KEY, final_marks
-        from storage.database import now_stamp
 
         marks = final_marks(self.park)
         marks[str(year)] = {"at": now_stamp()}
-        return self.set_annual_extra(FINAL_KEY, marks, f"{year}年度报告定稿")
+        return self.set_annual_extra(ANNUAL_FINAL_KEY, marks, f"{year}年度报告定稿")
 
     def unmark_annual_final(self, year: int) -> Changes:
-        from forms.report.annual import FINAL_KEY, final_marks
 
         marks = final_marks(self.park)
         if marks.pop(str(year), None) is None:
             return NOTHING
-        return self.set_annual_extra(FINAL_KEY, marks or None, f"撤销{year}年度报告定稿")
+        return self.set_annual_extra(ANNUAL_FINAL_KEY, marks or None, f"撤销{year}年度报告定稿")
 
     def set_annual_extra(self, key: str, value: Any, text: str) -> Changes:
         """``report.extra[key]`` of the annual chapters, written at once (pending texts first)."""
@@ -699,8 +681,6 @@ class ParkSession(QObject):
             if not self._pending and self._in_flight is None:
                 self._mark_saved()
             return True
-        from storage.errors import StorageError
-
         unsaved = dict(items[written:])
         unsaved.update(self._pending)
         self._pending = unsaved
@@ -749,8 +729,6 @@ class ParkSession(QObject):
     def _check(self) -> Iterator[None]:
         """The check in steps: the results of the years changed since the last check, then the findings of
         those years (the others' are reused), then the findings shown (the panel, the states, the page)."""
-        from forms.table.validate import validate_park
-
         result = self.park_result()
         yield
         if not self._is_current(result):  # changed without a new check being asked for: start again

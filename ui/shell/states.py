@@ -11,10 +11,12 @@ from typing import TYPE_CHECKING, NamedTuple
 from PySide6.QtGui import QColor, QImage, QPixmap
 
 from forms.park.model import ParkData
-from forms.report.check import not_applicable_reason
+from forms.report.check import check_requirements, not_applicable_reason
 from forms.report.outline import Chapter, Outline, OutlineSection
+from forms.table.calc import compute_park
 from forms.table.definition import ERROR, INPUT, VALUES
 from forms.table.numbers import is_blank
+from forms.table.registry import form_for
 
 if TYPE_CHECKING:
     from forms.table.calc import ParkResult
@@ -95,7 +97,6 @@ def empty_sections(park: ParkData, year: int) -> list[str]:
     """Titles of the year's data sections (the definition's sections of inputs) with nothing typed in them.
 
     A year is 已完成 only when every one of them has a figure (0 where the park has none of it)."""
-    from forms.table.registry import form_for
 
     ydata = park.years.get(year)
     if ydata is None:
@@ -159,8 +160,6 @@ def missing_elements(park: ParkData, section: OutlineSection, result: ParkResult
     """The section's required elements that are not there yet (forms.report.check), as Chinese messages."""
     if not section.requirements:
         return []
-    from forms.report.check import check_requirements
-    from forms.table.calc import compute_park
 
     # an outline of just this section: only its requirements are checked
     alone = Outline(park.report.outline, "", (Chapter("", "", "", (section,)),), ())

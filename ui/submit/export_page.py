@@ -33,9 +33,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from forms.table.locks import REASON_EXPORT
 from ui.dialogs.print_preview import PdfPrintPreview
 from ui.shell.session import Changes, ParkSession
 from ui.shell.states import FillState, submission_state
+from ui.submit.final_gate_panel import FinalGatePanel
 
 EVENT_KINDS = {
     "printed": "打印",
@@ -82,7 +84,6 @@ class ExportPage(QWidget):
         title = QLabel("导出与报送")
         title.setStyleSheet("font-size: 15pt; font-weight: bold;")
         layout.addWidget(title)
-        from ui.submit.final_gate_panel import FinalGatePanel  # 定稿 gate (issue 7)
 
         self.final_panel = FinalGatePanel(session)
         self.final_panel.navigate.connect(
@@ -416,7 +417,6 @@ def export_park(session: ParkSession, what: str) -> Any:
     """The park as exported (a copy): a package for submission first locks the years' factors."""
     if what == "package":
         from export.package import is_final
-        from forms.table.locks import REASON_EXPORT
 
         if not is_final(session.park):  # a 定稿 park was locked when it was marked
             session.lock_years(REASON_EXPORT, record=False)  # exported for submission: the years keep their factors

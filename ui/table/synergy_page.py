@@ -8,6 +8,8 @@ from typing import Any
 
 from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
+from ui.report.block_view import render_into
+
 BLOCKS = ("{{chart.synergy}}", "{{table.pollution}}", "{{table.zero}}")
 
 
@@ -28,7 +30,6 @@ class SynergyPage(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        from ui.report.block_view import render_into
 
         park = self.session.park
         self.html = render_into(self.view, "\n".join(BLOCKS), park, self.session.park_result())

@@ -34,6 +34,7 @@ from forms.table.calc import ParkResult
 from forms.table.numbers import parse_number
 from forms.table.registry import form_for
 from forms.table.targets import KINDS, indicator_keys
+from ui.report.block_view import chart_image
 
 COLUMNS = ("指标", "类型", "目标年份", "基准年", "目标值", "提出年份", "来源", "未达成说明")
 STATUS_COLOURS = {"达成": "#E2EFDA", "未达成": "#F8CBAD", "待评估": "#EDEDED"}
@@ -213,7 +214,6 @@ class TargetsPage(QWidget):
         return out
 
     def _refresh_charts(self, result: ParkResult) -> None:
-        from ui.report.block_view import chart_image
 
         while self.charts_box.count():
             item = self.charts_box.takeAt(0)

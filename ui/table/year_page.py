@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from forms.table.definition import META, Field, FormDefinition
+from forms.table.factors import library
 from ui.shell.session import Changes, ParkSession
 from ui.shell.settings import settings_for
 from ui.shell.states import year_status
@@ -247,7 +248,6 @@ class YearPage(QWidget):
         form = self.session.form_of(self.year)
         f = form.field(key)
         result = self.session.result(self.year)
-        from forms.table.factors import library
 
         province = self.session.park.park.get(form.province_key)
         province = province if isinstance(province, str) else None
