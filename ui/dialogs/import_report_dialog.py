@@ -29,7 +29,7 @@ class ImportReportDialog(QDialog):
 
         super().__init__(parent)
         self.setWindowTitle(f"导入工作簿 — {source_name}")
-        self.result = result
+        self.import_result = result
         form = form_for(result.park.form)
         report = sorted(result.report, key=lambda r: (r.status != REJECTED, r.status != IGNORED))
         layout = QVBoxLayout(self)

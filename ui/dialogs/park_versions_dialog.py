@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QDateTime
+from PySide6.QtCore import QDate, QDateTime, QTime
 from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
@@ -212,7 +212,9 @@ class ParkVersionsDialog(QDialog):
         self.moment = moment if moment.tzinfo is not None else moment.astimezone()
         if not from_editor:
             self.when.blockSignals(True)
-            self.when.setDateTime(QDateTime(self.moment.astimezone().replace(tzinfo=None, microsecond=0)))
+            local = self.moment.astimezone()
+            self.when.setDateTime(QDateTime(QDate(local.year, local.month, local.day),
+                                            QTime(local.hour, local.minute, local.second)))  # fmt: skip
             self.when.blockSignals(False)
         self.preview()
 

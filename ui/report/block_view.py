@@ -209,8 +209,7 @@ def _xy(p: QPainter, block: ChartBlock, area: QRectF, fm: QFontMetricsF) -> None
         p.drawText(QPointF(area.left() + 4, area.top() + 14), f"单位：{block.unit}")
     grid = QPen(QColor("#dddddd"))
     for k, text in enumerate(labels):
-        v = lo + k * step
-        y = y_of(v)
+        y = y_of(lo + k * step)
         p.setPen(grid)
         p.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
         p.setPen(QColor("#333"))

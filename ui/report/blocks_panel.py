@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QListWidget,
     QListWidgetItem,
     QMessageBox,
@@ -44,6 +45,10 @@ if TYPE_CHECKING:
 
 PREVIEW_DELAY_MS = 150
 BLOCK_ROLE = Qt.ItemDataRole.UserRole
+
+
+def _layout_of(widget: QWidget | None) -> QLayout | None:
+    return widget.layout() if widget is not None else None
 
 
 class SectionPage(Protocol):
@@ -116,6 +121,7 @@ class BlockTools(QObject):
         self.projects_editor = None
         if page.projects_host is not None:
             host_layout = page.projects_host.layout()
+            assert host_layout is not None  # the report page gives the host its layout
             placeholder = page.projects_host.findChild(QLabel, "projects_placeholder")
             if placeholder is not None:
                 placeholder.hide()
@@ -126,7 +132,7 @@ class BlockTools(QObject):
             self.progress_editor = ProgressEditor(self.session)
             progress_layout.addWidget(self.progress_editor)
             host_layout.addWidget(progress)
-            outer = page.projects_host.parentWidget().layout()
+            outer = _layout_of(page.projects_host.parentWidget())
             if isinstance(outer, QVBoxLayout):
                 outer.setStretchFactor(page.projects_host, 3)
         self.scenario_editor = None
@@ -136,7 +142,7 @@ class BlockTools(QObject):
             box_layout = QVBoxLayout(box)
             self.scenario_editor = ScenarioEditor(self.session)
             box_layout.addWidget(self.scenario_editor)
-            parent_layout = page.editor.parentWidget().layout()
+            parent_layout = _layout_of(page.editor.parentWidget())
             if isinstance(parent_layout, QVBoxLayout):
                 parent_layout.insertWidget(0, box, 2)
         self.check_label = QLabel("")

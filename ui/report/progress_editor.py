@@ -64,7 +64,7 @@ class ProgressEditor(QWidget):
         self.load()
 
     def _progress_years(self) -> list[str]:
-        out = set()
+        out: set[str] = set()
         for p in self.session.park.report.projects:
             if isinstance(p.get("progress"), dict):
                 out.update(str(y) for y in p["progress"] if str(y).isdigit())

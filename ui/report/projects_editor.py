@@ -145,7 +145,9 @@ class ProjectsEditor(QWidget):
             self.table.setItem(row, c, QTableWidgetItem(""))
         self._loading = False
         self.table.setCurrentCell(row, 0)
-        self.table.editItem(self.table.item(row, 0))
+        item = self.table.item(row, 0)
+        if item is not None:
+            self.table.editItem(item)
 
     def remove_selected(self) -> None:
         rows = sorted({i.row() for i in self.table.selectedIndexes()}, reverse=True)

@@ -104,13 +104,17 @@ class FindingsPanel(QWidget):
         self.summary.setText(f"错误 {errors} 条 · 警告 {warnings} 条(未说明 {unexplained} 条)")
 
     def items(self) -> list[Finding]:
-        return [self.tree.topLevelItem(i).data(0, FINDING_ROLE) for i in range(self.tree.topLevelItemCount())]
+        return [item.data(0, FINDING_ROLE) for item in self._top_items()]
+
+    def _top_items(self) -> list[QTreeWidgetItem]:
+        tree = self.tree
+        return [item for i in range(tree.topLevelItemCount()) if (item := tree.topLevelItem(i)) is not None]
 
     def item_for(self, year: int | None, key: str) -> QTreeWidgetItem | None:
-        for i in range(self.tree.topLevelItemCount()):
-            f = self.tree.topLevelItem(i).data(0, FINDING_ROLE)
+        for item in self._top_items():
+            f = item.data(0, FINDING_ROLE)
             if f.year == year and f.key == key:
-                return self.tree.topLevelItem(i)
+                return item
         return None
 
     def _clicked(self, item: QTreeWidgetItem) -> None:

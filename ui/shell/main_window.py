@@ -279,7 +279,8 @@ class MainWindow(QMainWindow):
 
             QMessageBox.critical(self, "无法打开园区", str(exc))
             return False
-        self.findings.tree.setCurrentItem(None)  # leaves the explanation box of the old park
+        # leaves the explanation box of the old park (Qt takes a null item; the stubs do not say so)
+        self.findings.tree.setCurrentItem(None)  # type: ignore[call-overload]
         old_session = self.session
         self.undo_stack.clear()
         for page in self.pages.values():
@@ -537,8 +538,8 @@ class MainWindow(QMainWindow):
         result = self.session.park_result() if written else None
         for chapter in self.outline.chapters:
             states = [section_state(park, s, result) for s in chapter.sections]
-            for s, st in zip(chapter.sections, states, strict=True):
-                self.set_nav_state(("section", s.key), st)
+            for section, state in zip(chapter.sections, states, strict=True):
+                self.set_nav_state(("section", section.key), state)
             chapter_states.append(combined(states))
             self.set_nav_state(("chapter", chapter.key), chapter_states[-1])
         self.set_nav_state(REPORT_NODE, combined(chapter_states))

@@ -34,7 +34,7 @@ def ask_choice(parent: QWidget, title: str, text: str, options: list[str]) -> in
     box.setDefaultButton(cancel)
     box.exec()
     clicked = box.clickedButton()
-    return buttons.index(clicked) if clicked in buttons else None  # type: ignore[arg-type]
+    return buttons.index(clicked) if clicked in buttons else None
 
 
 def file_error_text(source: Path, exc: ParkFileError) -> str:

@@ -19,7 +19,7 @@ def _text_widget(widget: QWidget) -> QLineEdit | QPlainTextEdit | QTextEdit | No
     return widget if isinstance(widget, QLineEdit | QPlainTextEdit | QTextEdit) else None
 
 
-def history_menu(widget: QWidget, extra: Callable[[QMenu], None]) -> QMenu:
+def history_menu(widget: QWidget, extra: Callable[[QMenu], object]) -> QMenu:
     """The widget's usual edit menu (撤销/复制/粘贴 …) with ``extra`` actions below it."""
     target = _text_widget(widget)
     menu = target.createStandardContextMenu() if target is not None else QMenu(widget)
@@ -34,7 +34,7 @@ def context_menu_of(widget: QWidget) -> QMenu:
     return history_menu(widget, getattr(widget, EXTRA_ATTRIBUTE))
 
 
-def install_context_menu(widget: QWidget, extra: Callable[[QMenu], None]) -> None:
+def install_context_menu(widget: QWidget, extra: Callable[[QMenu], object]) -> None:
     target = _text_widget(widget) or widget
     target.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
     setattr(widget, EXTRA_ATTRIBUTE, extra)

@@ -166,7 +166,7 @@ class TargetsPage(QWidget):
         self.refresh_evaluation()
 
     def result(self) -> ParkResult:
-        return self.session.park_result()  # type: ignore[no-any-return]
+        return self.session.park_result()
 
     def refresh_evaluation(self) -> None:
         result = self.result()
@@ -217,8 +217,9 @@ class TargetsPage(QWidget):
 
         while self.charts_box.count():
             item = self.charts_box.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
         for block in self.chart_blocks(result):
             holder = QVBoxLayout()
             holder.setContentsMargins(4, 2, 4, 2)

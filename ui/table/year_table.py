@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QAbstractItemModel, QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractItemModel, QEvent, QModelIndex, QObject, QPersistentModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
@@ -123,7 +123,8 @@ class YearTable(QTableWidget):
         self.year = year
         self.editing_key: str | None = None
         self.col_of = {c.id: i + 2 for i, c in enumerate(self.form.columns)}
-        self.pos: dict[str, tuple[int, int]] = {}  # first cell of a key (where the clerk edits it)
+        # first cell of a key (where the clerk edits it); the name hides QWidget.pos(), a rename left to the table
+        self.pos: dict[str, tuple[int, int]] = {}  # type: ignore[assignment]
         self.places: dict[str, list[tuple[int, int]]] = {}  # every cell showing a key (totals repeat)
         self.subtotals: list[SubtotalCell] = []
         self.section_rows: dict[str, int] = {}
@@ -155,8 +156,8 @@ class YearTable(QTableWidget):
         for c in range(2, len(self.columns)):
             self.setColumnWidth(c, 102)
         metrics = self.fontMetrics()
-        widest = max((metrics.horizontalAdvance(self.item(r, 0).text()) for r in range(self.rowCount())
-                      if self.columnSpan(r, 0) == 1 and self.item(r, 0) is not None), default=160)  # fmt: skip
+        widest = max((metrics.horizontalAdvance(item.text()) for r in range(self.rowCount())
+                      if self.columnSpan(r, 0) == 1 and (item := self.item(r, 0)) is not None), default=160)  # fmt: skip
         self.setColumnWidth(0, min(max(widest + 16, 200), 290))
         self.itemDoubleClicked.connect(self._double_clicked)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -237,7 +238,13 @@ class YearTable(QTableWidget):
                 for column_id in sub.cells:
                     decimals = self.form.subtotal_decimals(sub, column_id)
                     self.subtotals.append(SubtotalCell(r, self.col_of[column_id], sub.id, column_id, decimals))
-                    self.item(r, self.col_of[column_id]).setFont(bold)
+                    self.cell(r, self.col_of[column_id]).setFont(bold)
+
+    def cell(self, row: int, column: int) -> QTableWidgetItem:
+        """The item of a cell the layout filled (every cell of a laid-out row has one)."""
+        item = self.item(row, column)
+        assert item is not None, (row, column)
+        return item
 
     # -- showing ----------------------------------------------------------------------------------
     def field(self, key: str) -> Field:
@@ -259,7 +266,7 @@ class YearTable(QTableWidget):
                 self._show(key, result)
         for sub in self.subtotals:  # the decimals of the fields a 小计 adds up (the form's precision table)
             text = kind_of("number").format(result.subtotal(sub.subtotal_id, sub.column_id), sub.decimals)
-            item = self.item(sub.row, sub.column)
+            item = self.cell(sub.row, sub.column)
             if item.text() != text:
                 item.setText(text)
                 self._widen.add(sub.column)
@@ -304,7 +311,7 @@ class YearTable(QTableWidget):
 
     def _show(self, key: str, result: YearResult) -> None:
         for r, c in self.places[key]:
-            self._show_item(self.item(r, c), key, result, c)
+            self._show_item(self.cell(r, c), key, result, c)
 
     def _show_item(self, item: QTableWidgetItem, key: str, result: YearResult, column: int = -1) -> None:
         f = self.field(key)
@@ -360,7 +367,7 @@ class YearTable(QTableWidget):
 
     def text_at(self, key: str) -> str:
         r, c = self.pos[key]
-        return self.item(r, c).text()
+        return self.cell(r, c).text()
 
     # -- editing ----------------------------------------------------------------------------------
     def live_edit(self, key: str, text: str) -> None:
@@ -429,7 +436,7 @@ class YearTable(QTableWidget):
             for offset, cell in enumerate(line.split("\t")):
                 c = column + offset
                 if c < self.columnCount() and self.is_editable(row, c):
-                    changes.append((self.item(row, c).data(KEY_ROLE), cell))
+                    changes.append((self.cell(row, c).data(KEY_ROLE), cell))
             row = self.next_editable(row, column, 1)
         if not changes:
             return 0
@@ -446,7 +453,7 @@ class YearTable(QTableWidget):
             return False
         r, c = self.pos[key]
         self.setCurrentCell(r, c)
-        self.scrollToItem(self.item(r, c), QAbstractItemView.ScrollHint.PositionAtCenter)
+        self.scrollToItem(self.cell(r, c), QAbstractItemView.ScrollHint.PositionAtCenter)
         self.setFocus(Qt.FocusReason.OtherFocusReason)
         return True
 
@@ -465,9 +472,9 @@ class YearTable(QTableWidget):
         add_history_action(menu, self, self.session, self.tracker, self.year, key)
         return menu
 
-    def _context_menu(self, point: object) -> None:
-        item = self.itemAt(point)  # type: ignore[arg-type]
+    def _context_menu(self, point: QPoint) -> None:
+        item = self.itemAt(point)
         menu = self.context_menu_for(item.data(KEY_ROLE) if item else None)
         if menu is not None:
-            menu.exec(self.viewport().mapToGlobal(point))  # type: ignore[arg-type]
+            menu.exec(self.viewport().mapToGlobal(point))
             menu.deleteLater()
