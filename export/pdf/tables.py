@@ -207,7 +207,7 @@ def year_story(
     story: list[Flowable] = []
     width = text_width(LANDSCAPE)
     for i, year in enumerate(sorted(result.years)):
-        form = result.form
+        form = result.form_of(year)  # a year filed on another form version prints its own rows
         if i:
             story.append(PageBreak())
         title = year_heading(form, park, year)
