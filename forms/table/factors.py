@@ -163,7 +163,7 @@ class MissingFactorError(LookupError):
         return str(self.args[0])
 
     def in_form(self, form: FormDefinition) -> MissingFactorError:
-        return MissingFactorError(self.ref, key=self.key, year=self.year, form=f"{form.version}({form.edition})")
+        return MissingFactorError(self.ref, key=self.key, year=self.year, form=f"{form.version}“{form.edition}”")
 
 
 @dataclass(frozen=True)

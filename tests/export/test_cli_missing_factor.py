@@ -18,6 +18,6 @@ def test_calc_says_which_factor_is_missing_instead_of_a_traceback(
     out, err = capsys.readouterr()
     assert code == 2 and out == ""
     assert err.startswith(
-        "错误：表格版本 eip-scratch(试验版)，2016 年，键 energy.biogas.tce_factor：默认因子“energy:biogas:tce”"
+        "错误：表格版本 eip-scratch“试验版”，2016 年，键 energy.biogas.tce_factor：默认因子“energy:biogas:tce”"
     )
     assert "Traceback" not in err

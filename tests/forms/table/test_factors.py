@@ -160,11 +160,11 @@ def test_a_fuel_missing_from_the_library_is_named_in_chinese_with_version_year_a
     with pytest.raises(MissingFactorError) as caught:
         library().resolve(form, park("江苏省", 2021), 2021)
     message = str(caught.value)
-    for part in ("表格版本 eip-scratch(试验版)", "2021 年", "键 energy.biogas.tce_factor", "energy:biogas:tce",
+    for part in ("表格版本 eip-scratch“试验版”", "2021 年", "键 energy.biogas.tce_factor", "energy:biogas:tce",
                  "energy_factors.csv 中没有“biogas”"):  # fmt: skip
         assert part in message, message
     assert (caught.value.form, caught.value.year, caught.value.key) == (
-        "eip-scratch(试验版)",
+        "eip-scratch“试验版”",
         2021,
         form.fields[-1].key,
     )
