@@ -276,7 +276,7 @@ def test_import_workbook_shows_its_cell_report_then_imports(demo_db: Any, open_w
     monkeypatch.setattr(ImportReportDialog, "exec", look_then_cancel)
     _menu_action(window, "导入园区文件或工作簿").trigger()
     dialog = reports[0]
-    assert dialog.table.rowCount() == len(dialog.result.report) > 0
+    assert dialog.table.rowCount() == len(dialog.import_result.report) > 0
     assert "没有问题" in dialog.summary.text()
     assert {dialog.table.item(r, 3).text() for r in range(dialog.table.rowCount())} <= {"已读取", "已转换", "已忽略"}
     assert len(db.list_parks()) == 1  # cancelled: nothing imported
