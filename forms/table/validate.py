@@ -73,7 +73,7 @@ FieldCheck = Callable[[Field, Rule, Context, "float | str | None"], "str | None"
 def _min(f: Field, r: Rule, ctx: Context, v: float | str | None) -> str | None:
     lo = float(r.params.get("value", 0))  # type: ignore[arg-type]
     if isinstance(v, float) and v < lo:
-        return f"{f.label}不能为负数(填写为 {_fmt(v)})" if lo == 0 else f"{f.label}不应小于 {_fmt(lo)}"
+        return f"{f.label}不能为负数（填写为 {_fmt(v)}）" if lo == 0 else f"{f.label}不应小于 {_fmt(lo)}"
     return None
 
 
@@ -91,7 +91,7 @@ def _le_field(f: Field, r: Rule, ctx: Context, v: float | str | None) -> str | N
     other = str(r.params["other"])
     ov = ctx.value(other) or 0.0
     if isinstance(v, float) and v > ov:
-        return f"{f.label}({_fmt(v, f.unit)})不能大于{ctx.label(other)}({_fmt(ov, f.unit)})"
+        return f"{f.label}（{_fmt(v, f.unit)}）不能大于{ctx.label(other)}（{_fmt(ov, f.unit)}）"
     return None
 
 
@@ -100,7 +100,7 @@ def _not_above(f: Field, r: Rule, ctx: Context, v: float | str | None) -> str | 
     other = str(r.params["other"])
     ov = ctx.value(other)
     if isinstance(v, float) and ov is not None and v > ov:
-        return (f"{f.label}({_fmt(v, f.unit)})大于{ctx.label(other)}({_fmt(ov, ctx.form.field(other).unit)})，"
+        return (f"{f.label}（{_fmt(v, f.unit)}）大于{ctx.label(other)}（{_fmt(ov, ctx.form.field(other).unit)}），"
                 "不合常理：请核对，或说明原因")  # fmt: skip
     return None
 
@@ -137,7 +137,7 @@ def _unit_suspect(f: Field, r: Rule, ctx: Context, v: float | str | None) -> str
 
 def _negative(f: Field, r: Rule, ctx: Context, v: float | str | None) -> str | None:
     if isinstance(v, float) and v < 0:
-        return f"{f.label}为负数({_fmt(v, f.unit)})：外供量大于外购量，请确认"
+        return f"{f.label}为负数（{_fmt(v, f.unit)}）：外供量大于外购量，请确认"
     return None
 
 
@@ -170,7 +170,7 @@ def _year_range(r: Rule, ctx: Context) -> Iterator[tuple[str, str]]:
     assert ctx.year is not None
     this_year = _dt.date.today().year
     if not ctx.form.first_year <= ctx.year <= this_year:
-        yield "year", f"年份 {ctx.year} 超出可填报范围({ctx.form.first_year}—{this_year} 年)"
+        yield "year", f"年份 {ctx.year} 超出可填报范围（{ctx.form.first_year}—{this_year} 年）"
 
 
 def _yoy_change(r: Rule, ctx: Context) -> Iterator[tuple[str, str]]:
@@ -190,7 +190,7 @@ def _yoy_change(r: Rule, ctx: Context) -> Iterator[tuple[str, str]]:
             continue
         change = (cur / prev - 1) * 100
         if abs(change) > limit:
-            yield key, (f"{label}比上年变化 {change:+.1f}%(上年 {_fmt(prev)}，本年 {_fmt(cur)})，"
+            yield key, (f"{label}比上年变化 {change:+.1f}%（上年 {_fmt(prev)}，本年 {_fmt(cur)}），"
                         f"超过 ±{_fmt(limit)}%：请说明原因")  # fmt: skip
 
 

@@ -149,9 +149,9 @@ def test_area_plausibility_warnings_come_from_the_definition(tmp_path: Path) -> 
     proc = run("check", str(write(tmp_path, doc)))
     found = findings_of(proc)
     built = has(found, "warning", 2019, "basic.area_built")
-    assert built and "建成区面积(60 km²)大于规划面积(50 km²)" in built["message"]
+    assert built and "建成区面积（60 km²）大于规划面积（50 km²）" in built["message"]
     land = has(found, "warning", 2019, "basic.industrial_land")
-    assert land and "工业用地面积(70 km²)大于建成区面积(60 km²)" in land["message"]
+    assert land and "工业用地面积（70 km²）大于建成区面积（60 km²）" in land["message"]
     assert not any(f["year"] == 2020 and f["key"].startswith("basic.area") for f in found)
     assert not has(found, "warning", 2020, "basic.industrial_land")  # the whole is blank: nothing to compare
     # declared in the definition, not keyed in the validator
