@@ -16,6 +16,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QInputDialog,
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTextBrowser,
     QVBoxLayout,
@@ -128,7 +130,13 @@ class ReportSectionPage(QWidget):
         if self.source.has_history:
             install_section_history(self.editor, session, section.key, section.title)
         left_layout.addWidget(self.editor, 2)
-        writing.addWidget(left)
+        # the projects and scenario editors need ~250–400 px: below that the column scrolls rather than make
+        # the window taller than a 1366×768 screen
+        left_scroll = QScrollArea()
+        left_scroll.setWidgetResizable(True)
+        left_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        left_scroll.setWidget(left)
+        writing.addWidget(left_scroll)
         preview_box = QGroupBox("预览")
         preview_layout = QVBoxLayout(preview_box)
         preview_layout.setContentsMargins(4, 4, 4, 4)
@@ -137,7 +145,8 @@ class ReportSectionPage(QWidget):
         self.preview.setOpenExternalLinks(False)
         preview_layout.addWidget(self.preview)
         writing.addWidget(preview_box)
-        writing.setStretchFactor(0, 1)
+        editors = section.kind == "projects" or any(r.check == "projection" for r in section.requirements)
+        writing.setStretchFactor(0, 3 if editors else 1)  # the projects / scenario tables above need the room
         writing.setStretchFactor(1, 1)
         splitter.addWidget(writing)
 

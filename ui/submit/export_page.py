@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressDialog,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
@@ -79,7 +81,16 @@ class ExportPage(QWidget):
     def __init__(self, session: ParkSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        layout = QVBoxLayout(self)
+        # the page scrolls rather than make the window taller than a 1366×768 screen (its groups need ~630 px)
+        content = QWidget()
+        self.page_scroll = QScrollArea()
+        self.page_scroll.setWidgetResizable(True)
+        self.page_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.page_scroll.setWidget(content)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.page_scroll)
+        layout = QVBoxLayout(content)
         layout.setContentsMargins(8, 6, 8, 6)
         title = QLabel("导出与报送")
         title.setStyleSheet("font-size: 15pt; font-weight: bold;")

@@ -211,3 +211,26 @@ def test_findings_panel_can_be_hidden_and_that_is_remembered(demo_db: Any, open_
     window2.findings_action.trigger()
     assert window2.findings.isVisible()
     qtbot.waitUntil(lambda: window2.findings.height() > 200, timeout=3000)  # at the height it was given
+
+
+def test_every_page_fits_a_1366_by_768_screen(demo_db: Any, open_window: Any, qtbot: Any) -> None:
+    """No page makes the window taller than an office PC's 1366×768 screen less its taskbar (728 px): a page
+    with more than that scrolls (the export page's groups need ~630 px beside the findings panel)."""
+    db, park_id = demo_db
+    window = open_window(db, park_id)
+    window.session.add_annual_chapter(2021)
+    window.resize(1366, 728)
+    window.show()
+    qtbot.waitExposed(window)
+    seen = []
+    for key in list(window.nav_items):
+        try:
+            window.show_page(key)
+        except KeyError:
+            continue  # a heading without a page of its own
+        QApplication.processEvents()
+        seen.append(key)
+        assert window.minimumSizeHint().height() <= 728, key
+        assert window.height() == 728, key
+    assert ("export",) in seen and ("year", 2020) in seen and len(seen) > 30
+    window.close()
