@@ -48,7 +48,7 @@ def test_history_names_operations_and_shows_labels_and_values(demo_db: Any, open
     assert any(t.endswith(f"恢复到 {start.astimezone().strftime('%Y-%m-%d %H:%M:%S')} 的版本之前") for t in items)
     assert any("导入文件“园区数据2021.json”之前" in t for t in items)
     assert any("删除 2021 年之前" in t for t in items)
-    assert any("修改2020 年“原煤”(1218000 t → 5 t)之前" in t for t in items), [t for t in items if "原煤" in t]
+    assert any("修改2020 年“原煤”（1218000 t → 5 t）之前" in t for t in items), [t for t in items if "原煤" in t]
     assert not [t for t in items if CODE.search(t)], [t for t in items if CODE.search(t)]
 
     dialog.set_moment(dt.datetime.now(dt.UTC) - dt.timedelta(seconds=0))  # now: no difference
@@ -57,7 +57,7 @@ def test_history_names_operations_and_shows_labels_and_values(demo_db: Any, open
     flat = [c for row in cells for c in row]
     assert ["2020 年", "原煤", "1218000 t", "5 t"] in cells
     assert any(c.startswith("共 1 项：园区光伏一期") for c in flat)
-    assert any(c.startswith("已定稿(") for c in flat) and any(c.startswith("锁定 ") for c in flat)
+    assert any(c.startswith("已定稿（") for c in flat) and any(c.startswith("锁定 ") for c in flat)
     assert not [c for c in flat if CODE.search(c)], [c for c in flat if CODE.search(c)]
     dialog.resize(1366, 768)
     dialog.show()

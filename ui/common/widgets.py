@@ -38,7 +38,7 @@ def finding_colour(findings: list[Finding]) -> QColor | None:
 def finding_tooltip(findings: list[Finding]) -> str:
     lines = []
     for f in findings:
-        tag = "错误" if f.level == ERROR else ("警告(已说明)" if f.explained else "警告")
+        tag = "错误" if f.level == ERROR else ("警告（已说明）" if f.explained else "警告")
         lines.append(f"【{tag}】{f.message}")
     return "\n".join(lines)
 

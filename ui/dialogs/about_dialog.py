@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QV
 from forms.table.factors import library_version
 from forms.version import PROGRAM, VERSION
 
-NO_FACTOR_VERSION = "出厂默认因子表(未标注版本)"
+NO_FACTOR_VERSION = "出厂默认因子表（未标注版本）"
 
 
 def factor_library_version() -> str:
@@ -38,7 +38,7 @@ class AboutDialog(QDialog):
         form.addRow("数据文件夹：", self.data_label)
         form.addRow("数据库文件：", self.db_label)
         layout.addLayout(form)
-        hint = QLabel("备份或换电脑时，复制整个数据文件夹即可(请先关闭本程序)。")
+        hint = QLabel("备份或换电脑时，复制整个数据文件夹即可（请先关闭本程序）。")
         hint.setWordWrap(True)
         layout.addWidget(hint)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)

@@ -37,7 +37,7 @@ PATH_ROLE = Qt.ItemDataRole.UserRole
 
 def reason_text(reason: str | None) -> str:
     if not reason:
-        return "(未知)"
+        return "（未知）"
     return REASONS_ZH.get(reason, reason)
 
 
@@ -63,7 +63,7 @@ class BackupDialog(QDialog):
         self.backups: list[Path] = []
         self.setWindowTitle("备份与恢复")
         layout = QVBoxLayout(self)
-        intro = QLabel("程序每天第一次打开、每次退出(有修改时)、导入和恢复之前都会自动备份整个数据库(全部园区)。"
+        intro = QLabel("程序每天第一次打开、每次退出（有修改时）、导入和恢复之前都会自动备份整个数据库（全部园区）。"
                        "恢复备份会用所选备份替换当前的全部数据；恢复之前，当前的状态会先备份一份，随时可以再恢复回来。")  # fmt: skip
         intro.setWordWrap(True)
         layout.addWidget(intro)
@@ -90,7 +90,7 @@ class BackupDialog(QDialog):
         self.copy_button.clicked.connect(lambda: self.copy_selected())
         buttons.addButton(self.copy_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.file_button = QPushButton("从备份文件恢复…")
-        self.file_button.setToolTip("选择保存在其他位置(如 U 盘)的备份文件，用它恢复")
+        self.file_button.setToolTip("选择保存在其他位置（如 U 盘）的备份文件，用它恢复")
         self.file_button.clicked.connect(lambda: self.restore_from_file())
         buttons.addButton(self.file_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton("关闭", QDialogButtonBox.ButtonRole.RejectRole).clicked.connect(self.reject)
@@ -163,14 +163,14 @@ class BackupDialog(QDialog):
             return False
         listed = "、".join(parks[:5]) + ("等" if len(parks) > 5 else "")
         answer = QMessageBox.question(self, "从备份文件恢复",
-                                      f"用文件“{path.name}”(含 {len(parks)} 个园区：{listed})替换当前数据库中的"
-                                      "全部园区数据吗？\n\n恢复之前会先把当前的状态备份一份(原因“恢复备份前”)。")  # fmt: skip
+                                      f"用文件“{path.name}”（含 {len(parks)} 个园区：{listed}）替换当前数据库中的"
+                                      "全部园区数据吗？\n\n恢复之前会先把当前的状态备份一份（原因“恢复备份前”）。")  # fmt: skip
         if answer != QMessageBox.StandardButton.Yes:
             return False
         if not self.restore(path):
             return False
         self.refresh()
-        self.message.setText(f"已用文件“{path.name}”恢复；恢复前的状态已另行备份(列表中“恢复备份前”一项)。")
+        self.message.setText(f"已用文件“{path.name}”恢复；恢复前的状态已另行备份（列表中“恢复备份前”一项）。")
         return True
 
     def backup_now(self) -> Path | None:
@@ -195,12 +195,12 @@ class BackupDialog(QDialog):
             self,
             "恢复备份",
             f"用 {backup_label(path)} 的备份替换当前数据库中的全部园区数据吗？\n\n"
-            "恢复之前会先把当前的状态备份一份(原因“恢复备份前”)，需要时可以在本窗口再恢复回来。",
+            "恢复之前会先把当前的状态备份一份（原因“恢复备份前”），需要时可以在本窗口再恢复回来。",
         )
         if answer != QMessageBox.StandardButton.Yes:
             return False
         if not self.restore(path):
             return False
         self.refresh(select=path)  # stays on the restored backup (a new 恢复备份前 row came in above it)
-        self.message.setText(f"已恢复 {backup_label(path)} 的备份；恢复前的状态已另行备份(列表中“恢复备份前”一项)。")
+        self.message.setText(f"已恢复 {backup_label(path)} 的备份；恢复前的状态已另行备份（列表中“恢复备份前”一项）。")
         return True

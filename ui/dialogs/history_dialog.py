@@ -34,7 +34,7 @@ from ui.shell.undo import EditTracker
 from ui.table.context_menus import install_context_menu
 
 HISTORY_ACTION = "查看修改历史…"
-EMPTY = "(空)"
+EMPTY = "（空）"
 CELL_CHARS = 60
 NAMES_SHOWN = 3
 
@@ -47,11 +47,11 @@ def raw_text(raw: Raw | Any, present: bool = True) -> str:
         return EMPTY
     if isinstance(raw, dict) and "value" in raw:  # a factor override
         source = raw.get("source") or "未注明来源"
-        return f"{text_from_raw(raw['value'])}(来源：{source})"
+        return f"{text_from_raw(raw['value'])}（来源：{source}）"
     if isinstance(raw, dict) and isinstance(raw.get("factors"), dict) and "reason" in raw:  # locked factors
-        return f"锁定 {len(raw['factors'])} 个排放因子({raw.get('reason') or '锁定'}，{local_time(raw.get('at'))})"
+        return f"锁定 {len(raw['factors'])} 个排放因子（{raw.get('reason') or '锁定'}，{local_time(raw.get('at'))}）"
     if isinstance(raw, dict) and "fingerprint" in raw:  # the 定稿 record
-        return f"已定稿({local_time(raw.get('at'))})"
+        return f"已定稿（{local_time(raw.get('at'))}）"
     if isinstance(raw, list):  # the key projects, the targets: how many, and the names when they have one
         names = [str(p["name"]) for p in raw if isinstance(p, dict) and p.get("name")]
         shown = "、".join(names[:NAMES_SHOWN]) + ("等" if len(names) > NAMES_SHOWN else "")
@@ -76,7 +76,7 @@ def operation_text(op: Operation | None) -> str:
     if op.kind == "unfinal":
         return "撤销定稿"
     if op.kind == "lock":
-        return f"锁定各年度因子({op.detail})" if op.detail else "锁定各年度因子"
+        return f"锁定各年度因子（{op.detail}）" if op.detail else "锁定各年度因子"
     return "修改"
 
 
@@ -133,7 +133,7 @@ class HistoryDialog(QDialog):
         self.setWindowTitle(f"修改历史 — {ref.label}")
         layout = QVBoxLayout(self)
         intro = QLabel(f"“{ref.label}”的全部修改记录，最新的在最上面。选中一行后点“恢复此值”，该行的新值会重新填入"
-                       "(恢复本身也记入历史，可以撤销)。")  # fmt: skip
+                       "（恢复本身也记入历史，可以撤销）。")  # fmt: skip
         intro.setWordWrap(True)
         layout.addWidget(intro)
         self.table = read_only_table(["时间", "操作", "原值", "新值"], stretch=(2, 3))
@@ -202,7 +202,9 @@ class HistoryDialog(QDialog):
         self.restore(entry)
         self.refresh()
         self.select_row(0)
-        self.message.setText(f"已恢复为：{one_line(raw_text(entry.new_raw, entry.new_present))}(可用“编辑 → 撤销”撤回)")
+        self.message.setText(
+            f"已恢复为：{one_line(raw_text(entry.new_raw, entry.new_present))}（可用“编辑 → 撤销”撤回）"
+        )
 
 
 def show_history(parent: QWidget, session: ParkSession, ref: FieldRef, restore: Restorer) -> HistoryDialog:

@@ -35,7 +35,7 @@ class ImportReportDialog(QDialog):
         layout = QVBoxLayout(self)
         rejected = len(result.rejected)
         if rejected:
-            summary = (f"工作簿中有 {rejected} 处问题(红色)，整个文件不能导入，数据库没有任何改动。"
+            summary = (f"工作簿中有 {rejected} 处问题（红色），整个文件不能导入，数据库没有任何改动。"
                        "请在工作簿中改正后重新导入。")  # fmt: skip
         else:
             summary = (f"已检查工作簿中的 {len(report)} 个单元格，没有问题。园区“{result.park.name}”，"

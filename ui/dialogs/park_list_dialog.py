@@ -25,10 +25,10 @@ ID_ROLE = Qt.ItemDataRole.UserRole
 def years_text(years: list[int]) -> str:
     """2016、2017、2018 → 2016—2018(3 个年度); gaps are listed."""
     if not years:
-        return "(无)"
+        return "（无）"
     ordered = sorted(years)
     if ordered == list(range(ordered[0], ordered[-1] + 1)) and len(ordered) > 2:
-        return f"{ordered[0]}—{ordered[-1]}(共 {len(ordered)} 年)"
+        return f"{ordered[0]}—{ordered[-1]}（共 {len(ordered)} 年）"
     return "、".join(str(y) for y in ordered)
 
 
@@ -46,14 +46,14 @@ class ParkListDialog(QDialog):
         self.parks = sorted(parks, key=lambda p: (p.updated_at or "", p.id), reverse=True)
         self.chosen: int | None = None
         layout = QVBoxLayout(self)
-        intro = QLabel("选择要打开的园区(按最后修改时间排列)。当前园区未保存的修改会先保存。")
+        intro = QLabel("选择要打开的园区（按最后修改时间排列）。当前园区未保存的修改会先保存。")
         intro.setWordWrap(True)
         layout.addWidget(intro)
         self.table = read_only_table(["园区名称", "填报年度", "最后修改"], stretch=(0,), rows=len(self.parks))
         for row, park in enumerate(self.parks):
-            name = park.name or "(未命名园区)"
+            name = park.name or "（未命名园区）"
             if park.id == current_id:
-                name += "(当前)"
+                name += "（当前）"
             cells = (name, years_text(list(park.years)), local_time(park.updated_at))
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)

@@ -68,7 +68,7 @@ def cell_label(park: ParkData, cell: CellKey) -> tuple[str, str]:
     if kind == YEAR:
         return where, "年度数据表"
     if kind == FACTOR:
-        return where, f"{field_label}(数值及来源)"
+        return where, f"{field_label}（数值及来源）"
     if kind == EXPLANATION:
         return where, f"{field_label} 的说明"
     if kind == SECTION:
@@ -97,7 +97,7 @@ def value_text(park: ParkData, cell: CellKey, value: Any) -> str:
         return f"{text} {unit}".rstrip()
     if kind == YEAR and value is not ABSENT:
         try:
-            return f"已建立({form_for(str(value)).edition or '年度数据表'})"
+            return f"已建立（{form_for(str(value)).edition or '年度数据表'}）"
         except KeyError:
             return "已建立"
     return text
@@ -138,7 +138,7 @@ class ParkVersionsDialog(QDialog):
         layout.addWidget(intro)
         form = QFormLayout()
         self.recent = QComboBox()
-        self.recent.addItem("(选择一次修改，查看它之前的状态)", None)
+        self.recent.addItem("（选择一次修改，查看它之前的状态）", None)
         current = db.load_park(park_id)
         operations = db.operations(park_id)
         for entry, count in self._recent_changes():
@@ -183,7 +183,7 @@ class ParkVersionsDialog(QDialog):
             return f"修改{where}“{label}”等 {count} 项"
         old = value_text(park, cell, entry.old_raw if entry.old_present else ABSENT)
         new = value_text(park, cell, entry.new_raw if entry.new_present else ABSENT)
-        return f"修改{where}“{label}”({one_line(old, 24)} → {one_line(new, 24)})"
+        return f"修改{where}“{label}”（{one_line(old, 24)} → {one_line(new, 24)}）"
 
     def _recent_changes(self) -> list[tuple[Any, int]]:
         """One line per saved change (an import or a restore writes many cells at once), with its cell count."""

@@ -105,7 +105,7 @@ def suggested_year(window: MainWindow) -> int:
 
 def ask_add(window: MainWindow) -> None:
     """The clerk picks the report year N; the chapter is added (one undo step) and its first section shown."""
-    year, ok = QInputDialog.getInt(window, "添加年度报告", "报告年度(N)：", suggested_year(window), FIRST_YEAR,
+    year, ok = QInputDialog.getInt(window, "添加年度报告", "报告年度（N）：", suggested_year(window), FIRST_YEAR,
                                    LAST_YEAR)  # fmt: skip
     if not ok:
         window.rebuild_nav()
@@ -127,7 +127,7 @@ def add_chapter(window: MainWindow, year: int) -> None:
 def remove_chapter(window: MainWindow, year: int, *, ask: bool = True) -> None:
     if ask:
         answer = QMessageBox.question(window, "删除年度报告",
-                                      f"删除 {year} 年度报告(各节正文和定稿标记)？可以用“撤销”恢复。")  # fmt: skip
+                                      f"删除 {year} 年度报告（各节正文和定稿标记）？可以用“撤销”恢复。")  # fmt: skip
         if answer != QMessageBox.StandardButton.Yes:
             return
     window.session.remove_annual_chapter(year)

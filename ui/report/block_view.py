@@ -37,7 +37,7 @@ def esc(text: str) -> str:
 
 # -- HTML ---------------------------------------------------------------------------------------------
 def value_html(block: ValueBlock) -> str:
-    tip = esc(f"{block.label}(数据块 {block.id})")
+    tip = esc(f"{block.label}（数据块 {block.id}）")
     return f"<span style='color:#1F4E79; background:#e8f0fa;' title='{tip}'>{esc(block.text)}</span>"
 
 
@@ -103,7 +103,7 @@ def render_into(browser: QTextBrowser, text: str, park: ParkData, result: ParkRe
             parts.append(chart_html(piece, width, height))
             continue
         parts.append(block_html(piece))
-    body = "".join(parts) if text.strip() else "<p style='color:#777'>(本节尚未撰写)</p>"
+    body = "".join(parts) if text.strip() else "<p style='color:#777'>（本节尚未撰写）</p>"
     page = f"<div style='line-height:150%;'>{body}</div>"
     scroll = browser.verticalScrollBar().value()
     browser.setHtml(page)

@@ -114,7 +114,7 @@ class BlockTools(QObject):
         if self.source.can_draft(self.section.key):
             self.draft_button = QPushButton("生成段落…")
             self.draft_button.setObjectName("draft_paragraph")
-            self.draft_button.setToolTip("根据数据生成一段文字(数字保持与数据联动)，确认后插入到光标处")
+            self.draft_button.setToolTip("根据数据生成一段文字（数字保持与数据联动），确认后插入到光标处")
             self.draft_button.clicked.connect(self.propose_draft)
             page.block_tools.addWidget(self.draft_button)
         page.block_tools.addStretch(1)
@@ -137,7 +137,7 @@ class BlockTools(QObject):
                 outer.setStretchFactor(page.projects_host, 3)
         self.scenario_editor = None
         if any(r.check == "projection" for r in self.section.requirements):
-            box = QGroupBox("情景设置(基准年起各时段年均变化)")
+            box = QGroupBox("情景设置（基准年起各时段年均变化）")
             box.setObjectName("scenario_host")
             box_layout = QVBoxLayout(box)
             self.scenario_editor = ScenarioEditor(self.session)

@@ -148,7 +148,7 @@ class OutlineMenu(QObject):
         text = "恢复默认提纲：撤销所有小节的重命名和顺序调整，恢复提纲规定的全部小节。"
         if added:
             names = "、".join(f"“{s.title}”" for s in added)
-            text += f"\n\n自行添加的 {len(added)} 个小节({names})将被删除。{DELETE_NOTE}"
+            text += f"\n\n自行添加的 {len(added)} 个小节（{names}）将被删除。{DELETE_NOTE}"
         answer = QMessageBox.question(self.window, "恢复默认提纲", text + "\n\n确定恢复吗？")
         if answer != QMessageBox.StandardButton.Yes:
             return False

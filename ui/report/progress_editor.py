@@ -22,7 +22,7 @@ from forms.report.projects import STATUSES, is_empty_project
 from forms.table.numbers import format_number
 from ui.shell.session import Changes, raw_from_text, text_from_raw
 
-COLUMNS = ("项目名称", "状态", "实际减排量(tCO2)", "备注")
+COLUMNS = ("项目名称", "状态", "实际减排量（tCO2）", "备注")
 
 
 class ProgressEditor(QWidget):
@@ -90,7 +90,7 @@ class ProgressEditor(QWidget):
             name.setFlags(name.flags() & ~Qt.ItemFlag.ItemIsEditable)
             self.table.setItem(r, 0, name)
             combo = QComboBox()
-            combo.addItem("(未填写)", "")
+            combo.addItem("（未填写）", "")
             for s in STATUSES:
                 combo.addItem(s, s)
             combo.setCurrentIndex(max(combo.findData(entry.get("status", "")), 0))
@@ -110,7 +110,7 @@ class ProgressEditor(QWidget):
         achievement = figures["achievement"]
         self.figures.setText(
             f"{self.year} 年：{counts}；实际减排 {format_number(figures['reduction_actual'] or 0, 1)} tCO2，"
-            f"计划减排(实施中和已完成项目) {format_number(figures['reduction_planned'] or 0, 1)} tCO2，完成率 "
+            f"计划减排（实施中和已完成项目） {format_number(figures['reduction_planned'] or 0, 1)} tCO2，完成率 "
             + ("—" if achievement is None else f"{format_number(achievement, 1)}%"))  # fmt: skip
 
     def save(self) -> None:

@@ -85,10 +85,10 @@ class ReportSectionPage(QWidget):
             self.final_label.setMinimumWidth(60)
             self.final_button = QPushButton("定稿…")
             self.final_button.setObjectName("annual_final")
-            self.final_button.setToolTip("检查本年度报告的必备内容后标记为定稿(导出时不再带“草稿”水印)")
+            self.final_button.setToolTip("检查本年度报告的必备内容后标记为定稿（导出时不再带“草稿”水印）")
             self.final_button.clicked.connect(self.ask_final)
             self.remove_button = QPushButton("删除…")
-            self.remove_button.setToolTip("删除本年度报告(各节正文和定稿标记)，可以撤销")
+            self.remove_button.setToolTip("删除本年度报告（各节正文和定稿标记），可以撤销")
             self.remove_button.setObjectName("annual_remove")
             self.remove_button.clicked.connect(self.ask_remove)
             status.addWidget(self.final_label)
@@ -123,7 +123,7 @@ class ReportSectionPage(QWidget):
             left_layout.addWidget(self.projects_host, 1)
         self.editor = MarkerTextEdit()
         self.editor.setObjectName("section_editor")
-        self.editor.setPlaceholderText("在此撰写本节正文……(插入的数据块显示为带底色的当前数值，随数据自动更新)")
+        self.editor.setPlaceholderText("在此撰写本节正文……（插入的数据块显示为带底色的当前数值，随数据自动更新）")
         self.editor.setPlainText(self.source.text(section.key))
         self.editor.textChanged.connect(self._edited)
         self.editor.focus_left.connect(session.flush)
@@ -176,7 +176,7 @@ class ReportSectionPage(QWidget):
             item.setToolTip(f"标记：{{{{{block_id}}}}}")
             self.block_list.addItem(item)
         if not section.blocks:
-            self.block_list.addItem(QListWidgetItem("(本节没有对应的数据块)"))
+            self.block_list.addItem(QListWidgetItem("（本节没有对应的数据块）"))
             self.block_list.setEnabled(False)
         self.block_list.setMaximumHeight(150)
         blocks_layout.addWidget(self.block_list)
@@ -238,7 +238,7 @@ class ReportSectionPage(QWidget):
         self.editor.setPlainText(not_applicable_text(reason))  # textChanged -> session.set_section_text
 
     def ask_not_applicable(self) -> None:
-        reason, ok = QInputDialog.getText(self, "本节不适用", "请写明本节不适用的理由(将印在报告中本节标题下)：")
+        reason, ok = QInputDialog.getText(self, "本节不适用", "请写明本节不适用的理由（将印在报告中本节标题下）：")
         if ok and reason.strip():
             self.mark_not_applicable(reason)
 
@@ -251,7 +251,7 @@ class ReportSectionPage(QWidget):
             f"状态：<span style='color:{colour}; font-weight:bold'>{status.state.value}</span>{why}"
         )
         self.state_label.setToolTip(status.text)
-        self.count_label.setText(f"字数：{chinese_count(self.editor.toPlainText())} 字(汉字)")
+        self.count_label.setText(f"字数：{chinese_count(self.editor.toPlainText())} 字（汉字）")
         if isinstance(self.source, AnnualChapter) and self.final_label is not None and self.final_button is not None:
             final = is_chapter_final(self.session.park, self.source.year)
             self.final_label.setText("<b style='color:#2e7d32'>已定稿</b>" if final else "草稿")
@@ -313,7 +313,7 @@ class ReportSectionPage(QWidget):
         assert isinstance(self.source, AnnualChapter)
         year = self.source.year
         answer = QMessageBox.question(self, "删除年度报告",
-                                      f"删除 {year} 年度报告(各节正文和定稿标记)？可以用“撤销”恢复。")  # fmt: skip
+                                      f"删除 {year} 年度报告（各节正文和定稿标记）？可以用“撤销”恢复。")  # fmt: skip
         if answer == QMessageBox.StandardButton.Yes:
             self.session.remove_annual_chapter(year)
 

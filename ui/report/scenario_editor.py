@@ -73,7 +73,7 @@ class ScenarioEditor(QWidget):
     # -- model --------------------------------------------------------------------------------------
     def _table(self) -> QTableWidget:
         table = QTableWidget(0, 1 + len(PARAMS))
-        table.setHorizontalHeaderLabels(["时段(如 2021-2025)", *(f"{label}({unit})" for _, label, unit in PARAMS)])
+        table.setHorizontalHeaderLabels(["时段（如 2021-2025）", *(f"{label}({unit})" for _, label, unit in PARAMS)])
         table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         table.itemChanged.connect(self._edited)
         return table

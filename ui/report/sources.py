@@ -156,7 +156,7 @@ def section_checks(park: ParkData, result: ParkResult, section_key: str,
     out: list[tuple[str, str]] = []
     for f in check_report(park, result, resolver=resolver):
         if f.section == section_key and f.code in ("figure_mismatch", "stale_figure", "missing_block"):
-            note = f"(已说明：{f.explanation})" if f.explained else ""
+            note = f"（已说明：{f.explanation}）" if f.explained else ""
             out.append(("warning", f.message + note))
     for m in check_requirements(park, result, resolver=resolver):
         if m.section == section_key:

@@ -62,8 +62,8 @@ def detail_html(review: PackageReview) -> str:
         parts.append(f"<p style='color:#9c0006'>拒收原因：{escape(review.refused)}</p>")
     if isinstance(review.row, ParkRow):
         row = review.row
-        parts.append("<table border='1' cellspacing='0' cellpadding='3'><tr><th>年度</th><th>排放总量(tCO2)</th>"
-                     "<th>单位工业增加值排放(tCO2/万元)</th></tr>")  # fmt: skip
+        parts.append("<table border='1' cellspacing='0' cellpadding='3'><tr><th>年度</th><th>排放总量（tCO2）</th>"
+                     "<th>单位工业增加值排放（tCO2/万元）</th></tr>")  # fmt: skip
         for year in row.years:
             e, i = row.emissions.get(year), row.intensity.get(year)
             parts.append(f"<tr><td>{year}</td><td align='right'>{'' if e is None else f'{e:,.2f}'}</td>"
@@ -166,7 +166,7 @@ class ReviewDesk(QMainWindow):
             self.add_inputs(files)
 
     def ask_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "添加文件夹(含其中所有材料包和邮件)")
+        folder = QFileDialog.getExistingDirectory(self, "添加文件夹（含其中所有材料包和邮件）")
         if folder:
             self.add_inputs([folder])
 

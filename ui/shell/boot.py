@@ -158,7 +158,7 @@ def run_window(
         except storage.StorageError as exc:
             return _fail(f"无法读取数据库。\n\n{exc}")
         if park_id is None and smoke_test():
-            return _fail("数据库中还没有园区(冒烟测试模式不显示首次运行的对话框)。")
+            return _fail("数据库中还没有园区（冒烟测试模式不显示首次运行的对话框）。")
         if park_id is None:  # an empty database: offer the demo park or a new park
             from ui.dialogs.start_dialogs import choose_or_create_park
 

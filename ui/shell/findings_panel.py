@@ -57,7 +57,7 @@ class FindingsPanel(QWidget):
         explain = QWidget()
         explain_layout = QVBoxLayout(explain)
         explain_layout.setContentsMargins(4, 0, 0, 0)
-        self.explain_label = QLabel("选中一条警告后，可在此填写说明(随数据保存，定稿前每条警告都须说明)。")
+        self.explain_label = QLabel("选中一条警告后，可在此填写说明（随数据保存，定稿前每条警告都须说明）。")
         self.explain_label.setWordWrap(True)
         explain_layout.addWidget(self.explain_label)
         self.explanation = QPlainTextEdit()
@@ -89,7 +89,7 @@ class FindingsPanel(QWidget):
             errors += f.level == ERROR
             warnings += f.level == WARNING
             unexplained += f.level == WARNING and not f.explained
-            level = "错误" if f.level == ERROR else ("警告(已说明)" if f.explained else "警告")
+            level = "错误" if f.level == ERROR else ("警告（已说明）" if f.explained else "警告")
             item = QTreeWidgetItem([level, "园区" if f.year is None else str(f.year), self._label(f), f.message])
             item.setToolTip(3, f.message + (f"\n说明：{f.explanation}" if f.explanation else ""))
             colour = ERROR_BG if f.level == ERROR else (EXPLAINED_BG if f.explained else WARNING_BG)
@@ -101,7 +101,7 @@ class FindingsPanel(QWidget):
         if select is not None:
             self.tree.setCurrentItem(select)
         self.tree.blockSignals(False)
-        self.summary.setText(f"错误 {errors} 条 · 警告 {warnings} 条(未说明 {unexplained} 条)")
+        self.summary.setText(f"错误 {errors} 条 · 警告 {warnings} 条（未说明 {unexplained} 条）")
 
     def items(self) -> list[Finding]:
         return [item.data(0, FINDING_ROLE) for item in self._top_items()]
@@ -135,7 +135,7 @@ class FindingsPanel(QWidget):
             self.explanation.setEnabled(False)
             self.explanation.setPlainText("")
             self.explain_label.setText(
-                "错误须改正后才能定稿。" if f is not None else "选中一条警告后，可在此填写说明(随数据保存)。"
+                "错误须改正后才能定稿。" if f is not None else "选中一条警告后，可在此填写说明（随数据保存）。"
             )
         self.explanation.blockSignals(False)
 

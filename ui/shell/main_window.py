@@ -245,7 +245,7 @@ class MainWindow(QMainWindow):
             return message
         factors.use_grid_table(text, label)
         self.session.reload()  # unlocked years follow the new table at once
-        self._save_state(f"已导入电网排放因子表({len(rows)} 行)：{label}")
+        self._save_state(f"已导入电网排放因子表（{len(rows)} 行）：{label}")
         self.check_locked_factors(f"已{label}")
         return ""
 
@@ -335,7 +335,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self._park_action(file_menu, "导入园区文件或工作簿(&I)…", ParkActions.import_park)
         self._park_action(file_menu, "导出园区文件(&E)…", ParkActions.export_park)
-        file_menu.addAction("导入电网排放因子表(CSV)(&F)…").triggered.connect(lambda: self.import_factor_table())
+        file_menu.addAction("导入电网排放因子表（CSV）(&F)…").triggered.connect(lambda: self.import_factor_table())
         file_menu.addSeparator()
         self._park_action(file_menu, "备份与恢复(&B)…", ParkActions.show_backups)
         file_menu.addSeparator()
@@ -493,12 +493,12 @@ class MainWindow(QMainWindow):
         if filled:
             answer = QMessageBox.question(self, "删除年度",
                                           f"{year} 年的数据表中已填写 {filled} 项内容。确定删除 {year} 年吗？\n\n"
-                                          "删除后可用“编辑 → 撤销”(Ctrl+Z)恢复，所填内容全部保留在修改历史中。")  # fmt: skip
+                                          "删除后可用“编辑 → 撤销”（Ctrl+Z）恢复，所填内容全部保留在修改历史中。")  # fmt: skip
             if answer != QMessageBox.StandardButton.Yes:
                 return False
         self.commit_editing()
         self.session.remove_year(year)
-        self.statusBar().showMessage(f"已删除 {year} 年(可用 Ctrl+Z 撤销)", 10000)
+        self.statusBar().showMessage(f"已删除 {year} 年（可用 Ctrl+Z 撤销）", 10000)
         return True
 
     def upgrade_year(self, year: int, version: str) -> None:
@@ -591,7 +591,7 @@ class MainWindow(QMainWindow):
         state = final_state(park) if isinstance(park.report.extra.get(FINAL_KEY), dict) else "draft"
         if state == "changed" and (self._was_final or self.final_banner.isVisible()):
             at = str(park.report.extra[FINAL_KEY].get("at", ""))[:16].replace("T", " ")
-            text = f"本园区已于 {at} 定稿；刚才的修改使定稿失效，报送前须重新定稿(或撤销这次修改)。"
+            text = f"本园区已于 {at} 定稿；刚才的修改使定稿失效，报送前须重新定稿（或撤销这次修改）。"
             self.final_banner.say(text)
             self.statusBar().showMessage("注意：" + text, 15000)
         elif state != "changed":

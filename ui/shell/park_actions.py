@@ -54,7 +54,7 @@ class ParkActions(QObject):
         window.commit_editing()
         window.session.flush()
         if window.session.dirty:
-            QMessageBox.critical(window, "无法保存", "有修改未能保存到数据库，请先处理保存问题(见状态栏)。")
+            QMessageBox.critical(window, "无法保存", "有修改未能保存到数据库，请先处理保存问题（见状态栏）。")
             return False
         return True
 
@@ -116,7 +116,7 @@ class ParkActions(QObject):
             return False
         window.tracker.set(None, session.form.name_key, name)
         session.flush()
-        self._status(f"园区“{old}”已改名为“{name}”(可用 Ctrl+Z 撤销)")
+        self._status(f"园区“{old}”已改名为“{name}”（可用 Ctrl+Z 撤销）")
         return True
 
     def delete_park(self) -> bool:
@@ -125,7 +125,7 @@ class ParkActions(QObject):
         window = self.window
         db = window.db
         park_id = window.session.park_id
-        name = window.session.park.name or "(未命名园区)"
+        name = window.session.park.name or "（未命名园区）"
         others = [p for p in db.list_parks() if p.id != park_id]
         if not others:
             QMessageBox.information(window, "删除园区", f"“{name}”是数据库中唯一的园区，不能删除。\n\n"
@@ -157,7 +157,7 @@ class ParkActions(QObject):
         summary = next((p for p in window.db.list_parks() if p.id == park_id), None)
         if summary is None:
             return False
-        name = summary.name or "(未命名园区)"
+        name = summary.name or "（未命名园区）"
         answer = QMessageBox.question(window, "删除园区",
                                       f"确定删除园区“{name}”及其全部年度数据、专项报告和修改历史吗？\n\n"
                                       "删除前会自动备份数据库，需要时可在“文件 → 备份与恢复”中找回。")  # fmt: skip
@@ -214,8 +214,8 @@ class ParkActions(QObject):
             QMessageBox.critical(window, "导入失败", f"{exc}\n\n数据库没有任何改动。")
             return None
         window.open_park(park_id)
-        replaced = f"原有数据已被替换；替换前的数据库已备份(“{backup.name}”)。" if target is not None else ""
-        QMessageBox.information(window, "导入完成", f"已导入园区“{name}”({len(park.years)} 个年度)。{replaced}")
+        replaced = f"原有数据已被替换；替换前的数据库已备份（“{backup.name}”）。" if target is not None else ""
+        QMessageBox.information(window, "导入完成", f"已导入园区“{name}”（{len(park.years)} 个年度）。{replaced}")
         return park_id
 
     def _read_park_file(self, source: Path) -> ParkData | None:
@@ -284,7 +284,9 @@ class ParkActions(QObject):
         target = current if any(p.id == current for p in parks) else db.last_updated_park()
         if target is None:  # e.g. the daily backup of the day the database was created
             db.restore(safety)
-            QMessageBox.warning(window, "恢复备份", "所选备份中还没有任何园区(数据库刚建立时的备份)，已撤销这次恢复。")
+            QMessageBox.warning(
+                window, "恢复备份", "所选备份中还没有任何园区（数据库刚建立时的备份），已撤销这次恢复。"
+            )
             return False
         window.open_park(target)
         return True

@@ -143,7 +143,7 @@ def year_status(park: ParkData, year: int, findings: Iterable[Finding]) -> Statu
     missing = empty_sections(park, year)
     why = "；".join(w for w in (_findings_why(state, mine), "未填写：" + "、".join(missing) if missing else "") if w)
     if missing:
-        return Status(FillState.IN_PROGRESS, why + "(没有的项目请填 0)")
+        return Status(FillState.IN_PROGRESS, why + "（没有的项目请填 0）")
     return Status(state, why)
 
 

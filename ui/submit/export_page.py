@@ -104,7 +104,7 @@ class ExportPage(QWidget):
 
         export_box = QGroupBox("导出")
         export_layout = QHBoxLayout(export_box)
-        self.package_button = QPushButton("导出电子报送包(工作簿、PDF、园区文件)…")
+        self.package_button = QPushButton("导出电子报送包（工作簿、PDF、园区文件）…")
         self.package_button.clicked.connect(lambda: self.export("package"))
         self.xlsx_button = QPushButton("导出 Excel 工作簿…")
         self.xlsx_button.clicked.connect(lambda: self.export("xlsx"))
@@ -197,7 +197,7 @@ class ExportPage(QWidget):
         self.mail_to.setObjectName("mail_to")
         self.mail_from = QLineEdit()
         self.mail_from.setObjectName("mail_from")
-        self.mail_from.setPlaceholderText("发件邮箱(例如园区联系人的工作邮箱)")
+        self.mail_from.setPlaceholderText("发件邮箱（例如园区联系人的工作邮箱）")
         form.addRow("收件人：", self.recipient)
         form.addRow("收件邮箱：", self.mail_to)
         form.addRow("发件邮箱：", self.mail_from)
@@ -296,7 +296,7 @@ class ExportPage(QWidget):
             else:
                 written = write_export(park, what, folder, written=paths)
         except ImportError:
-            self.export_message.setText("导出功能尚未安装(本版本缺少导出模块)。")
+            self.export_message.setText("导出功能尚未安装（本版本缺少导出模块）。")
             return
         except Exception as exc:  # shown to the clerk: the export layer raises Chinese messages
             from export.package import ExportCancelled
@@ -387,7 +387,7 @@ class ExportPage(QWidget):
 
         def cancelled() -> None:
             cancel.set()
-            dialog.setLabelText("正在取消…(当前步骤结束后停止，不会留下不完整的文件)")
+            dialog.setLabelText("正在取消…（当前步骤结束后停止，不会留下不完整的文件）")
 
         def progress(text: str, done: int, total: int) -> None:  # in the thread
             if cancel.is_set():
@@ -448,7 +448,7 @@ def write_export(park: Any, what: str, folder: str, progress: Any = None, writte
 
         result = export_package(park, folder, progress=progress)
         written += [p for p in (result.folder, result.zip_path, result.review_path, *result.files) if p is not None]
-        lines = [f"当前有效的一套材料：{result.folder}(同一园区以前导出的材料已移除)",
+        lines = [f"当前有效的一套材料：{result.folder}（同一园区以前导出的材料已移除）",
                  f"电子报送包：{result.zip_path}", f"邮件草稿：{result.eml_path}", f"内部审核单：{result.review_path}",
                  f"内容指纹：{result.fingerprint}{'' if result.final else '(草稿，未定稿)'}", *result.notes]  # fmt: skip
         return "\n".join(lines)

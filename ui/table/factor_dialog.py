@@ -71,7 +71,7 @@ class FactorDialog(QDialog):
         if self.option_notes.text():
             layout.addWidget(self.option_notes)
         self.choice = QComboBox()
-        self.choice.addItem("(自行填写)")
+        self.choice.addItem("（自行填写）")
         for opt in self.options:
             self.choice.addItem(f"{format_number(opt.value, field.decimals)} — {opt.label}")
         self.choice.currentIndexChanged.connect(self._picked)
@@ -80,10 +80,10 @@ class FactorDialog(QDialog):
         else:
             self.choice.hide()
         self.value = QLineEdit(text_from_raw(current.raw) if current.origin == "override" else "")
-        self.value.setPlaceholderText(f"数值({field.unit})")
+        self.value.setPlaceholderText(f"数值（{field.unit}）")
         self.source = QLineEdit(current.source if current.origin == "override" else "")
         self.source.setPlaceholderText("例如：省统计局《能源统计年鉴》2020 年实测值")
-        form.addRow(f"数值({field.unit})：", self.value)
+        form.addRow(f"数值（{field.unit}）：", self.value)
         form.addRow("数据来源：", self.source)
         layout.addLayout(form)
         self.message = QLabel("")
@@ -101,7 +101,7 @@ class FactorDialog(QDialog):
             return
         opt = self.options[index - 1]
         self.value.setText(format_number(opt.value, None, grouping=False))
-        self.source.setText(f"{opt.citation or opt.source}({opt.label}，可信度 {opt.confidence})")
+        self.source.setText(f"{opt.citation or opt.source}（{opt.label}，可信度 {opt.confidence}）")
 
     def _reset(self) -> None:
         self.result_value = (None, "")
@@ -117,7 +117,7 @@ class FactorDialog(QDialog):
             self.message.setText(parsed.error)
             return
         if not self.source.text().strip():
-            self.message.setText("请注明数据来源(改用非默认值时必须说明来源)")
+            self.message.setText("请注明数据来源（改用非默认值时必须说明来源）")
             return
         self.result_value = (text, self.source.text().strip())
         self.accept()

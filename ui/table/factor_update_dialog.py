@@ -20,7 +20,7 @@ from forms.table.locks import LockDifference
 from forms.table.numbers import format_number
 from ui.common.widgets import ok_cancel
 
-HEADERS = ("采用新因子", "年份", "锁定因子下的排放总量(tCO2)", "新因子下的排放总量(tCO2)", "变化的因子")
+HEADERS = ("采用新因子", "年份", "锁定因子下的排放总量（tCO2）", "新因子下的排放总量（tCO2）", "变化的因子")
 
 
 def _total(value: float | None) -> str:
@@ -42,8 +42,8 @@ class FactorUpdateDialog(QDialog):
         layout = QVBoxLayout(self)
         version = diffs[0].new_lock.get("library", "") if diffs else ""
         text = QLabel(
-            f"{why}(新因子库：{version})。以下年份已定稿或已导出报送，计算仍使用锁定时的因子，数字不会自行改变。"
-            "\n勾选年份并确认后，该年才改用新因子；每个年份的改用记入历史，可以撤销(编辑 → 撤销)。"
+            f"{why}（新因子库：{version}）。以下年份已定稿或已导出报送，计算仍使用锁定时的因子，数字不会自行改变。"
+            "\n勾选年份并确认后，该年才改用新因子；每个年份的改用记入历史，可以撤销（编辑 → 撤销）。"
         )
         text.setWordWrap(True)
         layout.addWidget(text)

@@ -27,8 +27,8 @@ class ParkPage(QWidget):
         self.years_label = QLabel("")
         self.years_label.setWordWrap(True)
         layout.addWidget(self.years_label)
-        hint = QLabel("所在省(区、市)决定电网排放因子的默认值；修改后各年度的间接排放随之重新计算。\n"
-                      "所有修改自动保存，无需点击保存按钮(Ctrl+S 可立即保存)。")  # fmt: skip
+        hint = QLabel("所在省（区、市）决定电网排放因子的默认值；修改后各年度的间接排放随之重新计算。\n"
+                      "所有修改自动保存，无需点击保存按钮（Ctrl+S 可立即保存）。")  # fmt: skip
         hint.setStyleSheet("color: #555555;")
         hint.setWordWrap(True)
         layout.addWidget(hint)
@@ -42,7 +42,7 @@ class ParkPage(QWidget):
             self.refresh_years()
 
     def refresh_years(self) -> None:
-        years = "、".join(str(y) for y in self.session.years) or "(无)"
+        years = "、".join(str(y) for y in self.session.years) or "（无）"
         self.years_label.setText(f"已建立的填报年度：{years}")
 
     def focus_field(self, key: str) -> bool:

@@ -19,8 +19,8 @@ class SynergyPage(QWidget):
         self.session = session
         title = QLabel("减污降碳协同与零碳园区指标")
         title.setStyleSheet("font-size: 15px; font-weight: bold;")
-        hint = QLabel("按 2026 年版表格填写的年度才有污染物数据(文件菜单：“本年度改按新版表格填写”)。"
-                      "第三象限(二氧化碳与污染物同时下降)为协同减排。")  # fmt: skip
+        hint = QLabel("按 2026 年版表格填写的年度才有污染物数据（文件菜单：“本年度改按新版表格填写”）。"
+                      "第三象限（二氧化碳与污染物同时下降）为协同减排。")  # fmt: skip
         hint.setWordWrap(True)
         self.view = QTextBrowser()
         box = QVBoxLayout(self)

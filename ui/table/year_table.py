@@ -332,7 +332,7 @@ class YearTable(QTableWidget):
             text = f.kind_type.format(fv.value, f.decimals)
             if fv.origin == "override":
                 fg = "#1e4fb4"
-                text += " (用户)"
+                text += " （用户）"
             elif fv.origin == "none":
                 text = "须填写"
                 fg = "#8a5a00"

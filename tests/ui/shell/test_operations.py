@@ -97,7 +97,7 @@ def test_factor_override_from_the_factor_dialog(demo_db: Any, open_window: Any, 
     changes = merged(seen)
     assert changes.factors == {(YEAR, FACTOR)} and changes.touches_year(YEAR)
     assert db.load_park(park_id).years[YEAR].factors[FACTOR].source == "企业实测(2020)"
-    qtbot.waitUntil(lambda: "(用户)" in page.table.text_at(FACTOR), timeout=2000)
+    qtbot.waitUntil(lambda: "（用户）" in page.table.text_at(FACTOR), timeout=2000)
     assert window.undo_stack.undoText() == "修改“原煤”" or window.undo_stack.undoText().startswith("修改“")
     window.undo_stack.undo()
     assert merged(seen).factors == {(YEAR, FACTOR)}
@@ -106,7 +106,7 @@ def test_factor_override_from_the_factor_dialog(demo_db: Any, open_window: Any, 
     window.undo_stack.redo()
     override = db.load_park(park_id).years[YEAR].factors[FACTOR]
     assert (override.value, override.source) == ("2.0", "企业实测(2020)")
-    qtbot.waitUntil(lambda: "(用户)" in page.table.text_at(FACTOR), timeout=2000)
+    qtbot.waitUntil(lambda: "（用户）" in page.table.text_at(FACTOR), timeout=2000)
 
 
 def test_explanation_of_a_warning_in_the_findings_panel(demo_db: Any, open_window: Any, qtbot: Any) -> None:

@@ -113,7 +113,7 @@ def test_switching_parks_shows_the_other_park(demo_db: Any, open_window: Any, mo
 
     def choose_other(dialog: ParkListDialog) -> int:
         assert dialog.table.rowCount() == 2
-        assert any("(当前)" in dialog.table.item(r, 0).text() for r in range(2))
+        assert any("（当前）" in dialog.table.item(r, 0).text() for r in range(2))
         dialog.select_park(other)
         dialog._open()
         return 1
@@ -317,7 +317,7 @@ def test_report_section_and_factor_histories(demo_db: Any, open_window: Any, qtb
     menu.actions()[1].trigger()
     dialog = opened.pop()
     shown = [dialog.table.item(r, 3).text() for r in range(dialog.table.rowCount())]
-    assert shown == ["2.1(来源：企业实测(2021))", "2.0(来源：企业实测(2020))"]
+    assert shown == ["2.1（来源：企业实测(2021)）", "2.0（来源：企业实测(2020)）"]
     dialog.select_row(1)
     dialog.restore_selected()
     override = db.load_park(park_id).years[YEAR].factors[factor]

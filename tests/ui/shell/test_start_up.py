@@ -39,7 +39,7 @@ def test_the_window_is_up_before_the_findings_and_ready_has_them(tmp_path: Path)
     visible, title, summary_when_shown = seen["shown"]
     assert visible is True and "示例" in title
     assert summary_when_shown == ""  # nothing computed yet: validation comes after show
-    assert seen["ready"] == "错误 0 条 · 警告 0 条(未说明 0 条)"  # the demo park is clean, and checked
+    assert seen["ready"] == "错误 0 条 · 警告 0 条（未说明 0 条）"  # the demo park is clean, and checked
 
 
 def test_an_empty_database_that_the_clerk_leaves_at_the_first_run_choice_exits_quietly(

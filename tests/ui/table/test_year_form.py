@@ -148,7 +148,7 @@ def test_soft_warning_explanation_survives_reopen(demo_db: Any, open_window: Any
         window2 = open_window(db2, park_id)
         finding2 = next(f for f in window2.findings.items() if f.key == key and f.year == YEAR)
         assert finding2.explained and finding2.explanation == "统计局尚未发布2020年工业增加值"
-        assert window2.findings.item_for(YEAR, key).text(0) == "警告(已说明)"
+        assert window2.findings.item_for(YEAR, key).text(0) == "警告（已说明）"
         window2.close()
     finally:
         db2.close()
@@ -215,7 +215,7 @@ def test_factor_override_is_saved(demo_db: Any, open_window: Any) -> None:
     window.session.set_factor(YEAR, "factor.co2.raw_coal", "2.0", "企业实测(2020)")
     assert db.load_park(park_id).years[YEAR].factors["factor.co2.raw_coal"].source == "企业实测(2020)"
     page.refresh()
-    assert "(用户)" in page.table.text_at("factor.co2.raw_coal")
+    assert "（用户）" in page.table.text_at("factor.co2.raw_coal")
     assert "企业实测(2020)" in page.table.item(*page.table.pos["factor.co2.raw_coal"]).toolTip()
 
 
@@ -304,7 +304,7 @@ def test_warning_is_explained_at_the_field(demo_db: Any, open_window: Any, qtbot
     type_chinese(page.explain.explanation, "数据待统计局发布")
     page.explain.explanation.focus_left.emit()
     assert db.load_park(park_id).years[YEAR].explanations[key] == "数据待统计局发布"
-    qtbot.waitUntil(lambda: window.findings.item_for(YEAR, key).text(0) == "警告(已说明)", timeout=3000)
+    qtbot.waitUntil(lambda: window.findings.item_for(YEAR, key).text(0) == "警告（已说明）", timeout=3000)
     table.setCurrentCell(*table.pos[COAL])
     assert page.explain.isHidden()
 
