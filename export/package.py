@@ -52,9 +52,9 @@ MAIL_TO = "touzichu@mee.gov.cn"  # the mailbox named in 科财函〔2021〕159�
 MAIL_KEY = "mail"  # report.extra: {"recipient": "ministry"|"province"|"other", "to": 地址, "from": 发件邮箱}
 MINISTRY, PROVINCE, OTHER = "ministry", "province", "other"
 RECIPIENTS = {  # the short list the clerk picks from (kept per park)
-    MINISTRY: "生态环境部科技与财务司(通知所列邮箱)",
-    PROVINCE: "省级生态环境主管部门(后续通知由省级汇总报送)",
-    OTHER: "其他(自行填写)",
+    MINISTRY: "生态环境部科技与财务司（通知所列邮箱）",
+    PROVINCE: "省级生态环境主管部门（后续通知由省级汇总报送）",
+    OTHER: "其他（自行填写）",
 }
 SENDER_PLACEHOLDER = "sender@example.invalid"  # no contact e-mail anywhere: the clerk fills it in (window)
 MANIFEST = "manifest.json"
@@ -267,11 +267,11 @@ def build_eml(park: ParkData, package_files: list[PackageFile], zip_name: str, z
                                     f"电子邮箱：{email}" if email else "") if p)  # fmt: skip
     lines = [
         mail.salutation,
-        f"　　根据《关于开展国家生态工业示范园区碳达峰碳中和相关工作的通知》(科财函〔2021〕159号)要求，现将"
+        f"　　根据《关于开展国家生态工业示范园区碳达峰碳中和相关工作的通知》（科财函〔2021〕159号）要求，现将"
         f"{park.name}碳达峰碳中和相关材料电子版报送，请审阅。附件“{zip_name}”包括：",
         listing,
         f"　　材料内容校验码为 {fp}，与纸质材料每页页脚所印校验码一致；各文件的校验值列于附件中的清单文件。"
-        + ("加盖公章的纸质材料另行寄送。" if final else "本材料尚未定稿(各页带有“草稿”水印)，仅供预审。"),
+        + ("加盖公章的纸质材料另行寄送。" if final else "本材料尚未定稿（各页带有“草稿”水印），仅供预审。"),
         f"　　{contact}。" if contact else "",
         "",
         f"　　　　　　　　　　　　　　　　{body_org}",
@@ -282,7 +282,7 @@ def build_eml(park: ParkData, package_files: list[PackageFile], zip_name: str, z
                           addr_spec=mail.sender or SENDER_PLACEHOLDER)  # fmt: skip
     if mail.to:
         msg["To"] = mail.to
-    msg["Subject"] = f"{park.name}碳达峰碳中和材料报送" + ("" if final else "(草稿)")
+    msg["Subject"] = f"{park.name}碳达峰碳中和材料报送" + ("" if final else "（草稿）")
     msg["X-Unsent"] = "1"
     msg["X-Parkcarbon-Fingerprint"] = fp
     msg.set_content("\n".join(line for line in lines if line is not None), charset="utf-8")
@@ -303,7 +303,7 @@ def build_package(park: ParkData, *, today: _dt.date | None = None, now: _dt.dat
     final = is_final(park, result)  # the gate runs on the park as stored
     notes: list[str] = []
     if not final and _marked_final(park):
-        notes.append("园区带有定稿记录，但导出时的定稿检查没有通过(仍有错误或未说明的警告)，本次按草稿导出。")
+        notes.append("园区带有定稿记录，但导出时的定稿检查没有通过（仍有错误或未说明的警告），本次按草稿导出。")
     shown = shown_park(park, final)
     if shown is not park:  # every file of the set (and its fingerprint) shows the same printable text
         notes.append(REPLACED_NOTE)
@@ -344,7 +344,7 @@ def build_package(park: ParkData, *, today: _dt.date | None = None, now: _dt.dat
 
 
 REPLACED_NOTE = (
-    "有些文字中含有无法写入文件的字符(控制字符或无效的 Unicode 字符)，导出的材料中以“�”代替；数据库中保存的内容不变。"
+    "有些文字中含有无法写入文件的字符（控制字符或无效的 Unicode 字符），导出的材料中以“�”代替；数据库中保存的内容不变。"
 )
 
 
@@ -539,4 +539,4 @@ _ERRNO_ZH = {
 
 
 def os_error_text(exc: OSError) -> str:
-    return _ERRNO_ZH.get(exc.errno or 0, f"系统错误({exc.strerror or exc})")
+    return _ERRNO_ZH.get(exc.errno or 0, f"系统错误（{exc.strerror or exc}）")

@@ -365,11 +365,11 @@ def check_figures(park: ParkData, result: ParkResult, outline: Outline | None = 
             then_data = then.get("data") if isinstance(then, dict) else None
             if isinstance(then_data, (int, float)) and matches(fig.typed, fig.decimals, float(then_data)):
                 code = "stale_figure"
-                msg = (f"{heading}：正文“{fig.text}”({what})写于数据变更之前：正文为 {fig.text}，"
+                msg = (f"{heading}：正文“{fig.text}”（{what}）写于数据变更之前：正文为 {fig.text}，"
                        f"现数据为 {_shown_data(fig, data, form)}，请更新正文或改用数据块")  # fmt: skip
             else:
                 code = "figure_mismatch"
-                msg = (f"{heading}：正文“{fig.text}”({what})与数据不符：正文为 {fig.text}，"
+                msg = (f"{heading}：正文“{fig.text}”（{what}）与数据不符：正文为 {fig.text}，"
                        f"数据为 {_shown_data(fig, data, form)}")  # fmt: skip
             f = ReportFinding(WARNING, section.key, code, msg, fig.year if fig.year else fig.last, fig.key, fig.text,
                               fig.typed, data)  # fmt: skip
@@ -438,9 +438,9 @@ def _mentions(key: str, text: str, resolver: BlockResolver, figures: Iterable[Fi
 
 def _own_projection_ok(park: ParkData, projection: ParkProjection) -> str | None:
     if projection.defaults_used:
-        return "尚未设置情景参数(至少设置基准情景和政策情景)"
+        return "尚未设置情景参数（至少设置基准情景和政策情景）"
     if len(projection.results) < 2:
-        return "至少需要两个可计算的情景(基准情景、政策情景)"
+        return "至少需要两个可计算的情景（基准情景、政策情景）"
     if projection.errors:
         return "情景参数有误：" + "；".join(projection.errors.values())
     return None
@@ -468,10 +468,10 @@ def _requirement_gap(check: str, section: OutlineSection, text: str, park: ParkD
     """None when the requirement is met, else a short Chinese explanation (may be empty)."""
     ids = {p.id.split("@")[0] for p in split_markers(text) if isinstance(p, BlockRef)}
     if check == "text":
-        return None if _prose(text) else "(正文为空)"
+        return None if _prose(text) else "（正文为空）"
     if check.startswith("mentions:"):
         key = check.split(":", 1)[1]
-        return None if _mentions(key, text, resolver, figures) else "(请插入相应数据块或在正文中写明数值)"
+        return None if _mentions(key, text, resolver, figures) else "（请插入相应数据块或在正文中写明数值）"
     if check.startswith("blocks:"):
         options = check.split(":", 1)[1].split("|")
         if any(o in ids for o in options if o != "text"):
@@ -480,7 +480,7 @@ def _requirement_gap(check: str, section: OutlineSection, text: str, park: ParkD
             return None
         titles = [(o, getattr(resolver.resolve(o), "title", None)) for o in options if o != "text"]
         names = "、".join(o if title is None else f"“{title}”" for o, title in titles)
-        return f"(请插入{names}或在正文中说明)"
+        return f"（请插入{names}或在正文中说明）"
     if check == "projection":
         gap = _own_projection_ok(park, resolver.projection)
         if gap:
@@ -490,13 +490,13 @@ def _requirement_gap(check: str, section: OutlineSection, text: str, park: ParkD
         )
         if shown or any(w in _prose(text) for w in ("达峰", "峰值")):
             return None
-        return "(请插入预测表或预测图，或在正文中写明各情景的达峰年份和峰值)"
+        return "（请插入预测表或预测图，或在正文中写明各情景的达峰年份和峰值）"
     if check == "projects":
         projects = filled_projects(park.report.projects)
         if not projects:
-            return "(尚未填写重点项目)"
+            return "（尚未填写重点项目）"
         return None
-    return f"(未知的检查规则“{check}”)"
+    return f"（未知的检查规则“{check}”）"
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -545,7 +545,7 @@ def empty_sections(park: ParkData, outline: Outline | None = None) -> list[Empty
         own = section.kind == "projects" and bool(filled_projects(park.report.projects))
         if not _prose(text) and not has_block and not own:
             out.append(EmptySection(section.key, heading,
-                                    f"{heading}：本节尚无内容(请撰写正文，或写明“本节不适用：理由”)"))  # fmt: skip
+                                    f"{heading}：本节尚无内容（请撰写正文，或写明“本节不适用：理由”）"))  # fmt: skip
     return out
 
 
@@ -646,7 +646,7 @@ def final_gate(park: ParkData, result: ParkResult, findings: Sequence[Any] | Non
             items.append(Blocker("report_error", rf.message, rf.section, rf.year, rf.key))
         elif not rf.explained:
             items.append(
-                Blocker("report_warning", rf.message + "(请修改或填写说明)", rf.section, rf.year, rf.key, rf.id)
+                Blocker("report_warning", rf.message + "（请修改或填写说明）", rf.section, rf.year, rf.key, rf.id)
             )
     return GateResult(not items, [b.message for b in items], items)
 
@@ -695,7 +695,7 @@ def final_label(park: ParkData) -> str:
     rec = park.report.extra.get(FINAL_KEY)
     at = rec.get("at", "") if isinstance(rec, dict) else ""
     if state == "final":
-        return f"已定稿({at[:16].replace('T', ' ')})"
+        return f"已定稿（{at[:16].replace('T', ' ')}）"
     if state == "changed":
-        return "草稿(定稿后内容有改动，需重新定稿)"
+        return "草稿（定稿后内容有改动，需重新定稿）"
     return "草稿"

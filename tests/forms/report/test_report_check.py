@@ -205,7 +205,7 @@ def test_marking_final_and_losing_it_on_change() -> None:
     assert record == {"at": "2021-09-28T10:00:00+00:00", "fingerprint": content_fingerprint(park)}
     assert not is_final(park) and final_state(park) == "draft" and final_label(park) == "草稿"
     park.report.extra["final"] = record
-    assert is_final(park) and final_label(park) == "已定稿(2021-09-28 10:00)"
+    assert is_final(park) and final_label(park) == "已定稿（2021-09-28 10:00）"
     # bookkeeping does not change the content
     park.report.extra["check_notes"] = {"x": "y"}
     assert is_final(park)
@@ -222,8 +222,8 @@ def test_gate_names_empty_sections_by_number_and_title() -> None:
     gate = final_gate(park, compute_park(park), [])
     empty = [b for b in gate.items if b.kind == "empty_section"]
     assert [(b.section, b.message) for b in empty] == [
-        ("ch6.3", "六（三）实施节能降碳与能效提升：本节尚无内容(请撰写正文，或写明“本节不适用：理由”)"),
-        ("ch7.2", "七（二）完善政策与资金支持：本节尚无内容(请撰写正文，或写明“本节不适用：理由”)"),
+        ("ch6.3", "六（三）实施节能降碳与能效提升：本节尚无内容（请撰写正文，或写明“本节不适用：理由”）"),
+        ("ch7.2", "七（二）完善政策与资金支持：本节尚无内容（请撰写正文，或写明“本节不适用：理由”）"),
     ]
     assert [e.section for e in empty_sections(park)] == ["ch6.3", "ch7.2"]
 
