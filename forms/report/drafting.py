@@ -75,7 +75,7 @@ class _Drafter:
         if self.has(form.emissions_key):
             span = f"{self.first}—{self.last}年"
             plan = self.outline.plan
-            period = f"“{plan}”期间({span})" if (self.first, self.last) == self.outline.review else span
+            period = f"“{plan}”期间（{span}）" if (self.first, self.last) == self.outline.review else span
             parts.append(f"{period}，园区" + self.change_sentence(form.emissions_key))
         if self.has(form.intensity_key):
             parts.append(self.change_sentence(form.intensity_key))
@@ -145,5 +145,5 @@ def draft_paragraph(section_key: str, park: ParkData, result: ParkResult) -> Dra
         return Draft(section_key, "", "", "至少需要两个年度的数据才能生成段落")
     text = _BUILDERS[section_key](d)
     if not text:
-        return Draft(section_key, "", "", "数据不足(排放总量或工业增加值未填写)，无法生成段落")
+        return Draft(section_key, "", "", "数据不足（排放总量或工业增加值未填写），无法生成段落")
     return Draft(section_key, text, inline_text(text, d.r))

@@ -40,7 +40,7 @@ def test_report_pdf_of_a_park_on_the_new_outline_says_fourteenth_plan(tmp_path: 
     park = fourteenth_plan_park()
     result = compute_park(park)
     draft = draft_paragraph("ch2.2", park, result)
-    assert draft.text.startswith("“十四五”期间(2021—2025年)")
+    assert draft.text.startswith("“十四五”期间（2021—2025年）")
     park.report.sections["ch2.2"] = draft.text
     path = tmp_path / "report.pdf"
     path.write_bytes(build_report_pdf(park, fingerprint(park), draft=True, result=result))
@@ -59,7 +59,7 @@ def test_old_parks_keep_the_thirteenth_plan(tmp_path: Path) -> None:
     park = demo_park()
     assert park.report.outline == "eip-2021" and base_year(park) == 2020
     draft = draft_paragraph("ch2.2", park, compute_park(park))
-    assert draft.text.startswith("“十三五”期间(2016—2020年)")
+    assert draft.text.startswith("“十三五”期间（2016—2020年）")
 
 
 def test_outline_version_is_stored_with_a_new_park(tmp_path: Path) -> None:

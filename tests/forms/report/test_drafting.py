@@ -32,7 +32,7 @@ def test_ch2_2_draft_reads_right_and_meets_the_requirements() -> None:
     result = compute_park(park)
     draft = draft_paragraph("ch2.2", park, result)
     assert draft.preview.startswith(
-        "“十三五”期间(2016—2020年)，园区二氧化碳排放总量由2016年的650.45 万吨增加到2020年的688.75 万吨"
+        "“十三五”期间（2016—2020年），园区二氧化碳排放总量由2016年的650.45 万吨增加到2020年的688.75 万吨"
     )
     assert (
         "单位工业增加值二氧化碳排放量由2016年的1.8479 tCO2/万元下降到2020年的1.5779 tCO2/万元，累计下降14.61%"

@@ -228,7 +228,7 @@ def test_special_report_draft_shows_figures_not_markup(demo_db: Any, open_window
     stored = page.editor.toPlainText()
     assert "{{value.emissions.total@2016}}" in stored and "{{table.trend}}" in stored
     visible = page.editor.visible_text()
-    assert "{{" not in visible and "“十三五”期间(2016—2020年)" in visible
+    assert "{{" not in visible and "“十三五”期间（2016—2020年）" in visible
     assert "园区二氧化碳排放总量由2016年的" in visible and "〔表：" in visible
     window.session.flush()
     assert db.load_park(park_id).report.sections["ch2.2"] == stored
