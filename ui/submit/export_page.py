@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QFileDialog,
     QFormLayout,
-    QFrame,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -27,7 +26,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressDialog,
     QPushButton,
-    QScrollArea,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
@@ -81,16 +79,7 @@ class ExportPage(QWidget):
     def __init__(self, session: ParkSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        # the page scrolls rather than make the window taller than a 1366×768 screen (its groups need ~630 px)
-        content = QWidget()
-        self.page_scroll = QScrollArea()
-        self.page_scroll.setWidgetResizable(True)
-        self.page_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.page_scroll.setWidget(content)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(self.page_scroll)
-        layout = QVBoxLayout(content)
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 6)
         title = QLabel("导出与报送")
         title.setStyleSheet("font-size: 15pt; font-weight: bold;")
@@ -103,7 +92,7 @@ class ExportPage(QWidget):
         layout.addWidget(self.final_panel, 1)
 
         export_box = QGroupBox("导出")
-        export_layout = QHBoxLayout(export_box)
+        export_layout = QVBoxLayout(export_box)  # beside the mail box: the page fits a 1366×768 screen
         self.package_button = QPushButton("导出电子报送包（工作簿、PDF、园区文件）…")
         self.package_button.clicked.connect(lambda: self.export("package"))
         self.xlsx_button = QPushButton("导出 Excel 工作簿…")
@@ -113,8 +102,10 @@ class ExportPage(QWidget):
         for b in (self.package_button, self.xlsx_button, self.template_button):
             export_layout.addWidget(b)
         export_layout.addStretch(1)
-        layout.addWidget(export_box)
-        layout.addWidget(self._mail_box())
+        boxes = QHBoxLayout()
+        boxes.addWidget(export_box)
+        boxes.addWidget(self._mail_box(), 1)
+        layout.addLayout(boxes)
         self.export_message = QLabel("")
         self.export_message.setWordWrap(True)
         self.export_message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

@@ -42,6 +42,7 @@ class FinalGatePanel(QGroupBox):
         self.blockers = QListWidget()
         self.blockers.setObjectName("final_blockers")
         self.blockers.setWordWrap(True)
+        self.blockers.setMinimumHeight(48)  # two lines at least; the page must fit a 1366×768 screen
         self.blockers.itemDoubleClicked.connect(self._activate)
         layout.addWidget(self.blockers, 1)
         buttons = QHBoxLayout()
