@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QPlainTextEdit, QSizePolicy, QWidget
 
@@ -127,3 +127,27 @@ def ok_cancel(dialog: QDialog, ok_text: str, cancel_text: str = "取消",
     buttons.accepted.connect(on_ok or dialog.accept)
     buttons.rejected.connect(dialog.reject)
     return buttons
+
+
+class CatchUpWhenShown(QObject):
+    """A refresh that follows the session, done at once while ``widget`` is on screen and put off while
+    another page is (the widget hidden in a shown window) until the widget is shown again: a key typed in
+    one year's table costs only the page on screen.  ``refresh`` clears :attr:`stale` when it runs."""
+
+    def __init__(self, widget: QWidget, refresh: Callable[[], object]) -> None:
+        super().__init__(widget)
+        self._widget = widget
+        self._refresh = refresh
+        self.stale = False
+        widget.installEventFilter(self)
+
+    def request(self) -> None:
+        if not self._widget.isVisible() and self._widget.window().isVisible():
+            self.stale = True
+        else:
+            self._refresh()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._widget and event.type() == QEvent.Type.Show and self.stale:
+            self._refresh()
+        return False

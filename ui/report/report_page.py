@@ -14,7 +14,6 @@ chapter's pages also carry its 定稿 row (:attr:`ReportSectionPage.final_button
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGroupBox,
@@ -36,7 +35,7 @@ from forms.report.annual import is_chapter_final
 from forms.report.check import not_applicable_text
 from forms.report.outline import Outline, OutlineSection
 from forms.table.calc import compute_park
-from ui.common.widgets import ElidedLabel
+from ui.common.widgets import CatchUpWhenShown, ElidedLabel
 from ui.dialogs.history_dialog import install_section_history
 from ui.report.blocks_panel import BLOCK_ROLE, BlockTools
 from ui.report.marker_edit import MarkerTextEdit
@@ -193,7 +192,7 @@ class ReportSectionPage(QWidget):
         layout.addWidget(splitter, 1)
         # data blocks, drafting, projects and scenario editors
         self.block_tools_controller = BlockTools(self, self)
-        self._status_stale = False  # a change came while the page was off screen: shown when shown again
+        self.status_catch_up = CatchUpWhenShown(self, self._update_status)  # off screen: when shown again
         session.changed.connect(self._changed)
         self._update_status()
         self.render_preview()
@@ -205,15 +204,7 @@ class ReportSectionPage(QWidget):
             if text != self.editor.toPlainText():
                 self.editor.setPlainText(text)
         if changes.report or changes.data or changes.annual:  # projects, outline, data: required elements
-            if not self.isVisible() and self.window().isVisible():
-                self._status_stale = True  # another page is on screen (a key typed in a year's table)
-            else:
-                self._update_status()
-
-    def showEvent(self, event: QShowEvent) -> None:
-        if self._status_stale:
-            self._update_status()
-        super().showEvent(event)
+            self.status_catch_up.request()
 
     def retitle(self, outline: Outline) -> None:
         """Show the heading of ``outline`` (after the section was renamed or moved)."""
@@ -243,7 +234,7 @@ class ReportSectionPage(QWidget):
             self.mark_not_applicable(reason)
 
     def _update_status(self) -> None:
-        self._status_stale = False
+        self.status_catch_up.stale = False
         status = self.status  # the navigation dot asks the same function
         colour = status.state.colour.name()
         why = f"({status.why})" if status.why else ""

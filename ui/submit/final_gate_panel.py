@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
@@ -17,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from forms.report.check import Blocker, GateResult, final_gate, final_label, final_state
+from ui.common.widgets import CatchUpWhenShown
 from ui.shell.session import Changes, ParkSession
 
 BLOCKER_ROLE = Qt.ItemDataRole.UserRole
@@ -59,26 +59,13 @@ class FinalGatePanel(QGroupBox):
             buttons.addWidget(b)
         buttons.addStretch(1)
         layout.addLayout(buttons)
-        self._stale = False  # the findings changed while the panel was off screen: refreshed when shown
-        session.findings_changed.connect(self._findings_changed)
+        self.catch_up = CatchUpWhenShown(self, self.refresh)  # off screen: checked again when shown
+        session.findings_changed.connect(self.catch_up.request)
         session.changed.connect(self._changed)
         self.refresh()
 
-    def _findings_changed(self) -> None:
-        """Off screen (another page shown), the gate is checked again only when the panel is shown: the check
-        after typing stays as cheap as the page on screen."""
-        if not self.isVisible() and self.window().isVisible():
-            self._stale = True
-        else:
-            self.refresh()
-
-    def showEvent(self, event: QShowEvent) -> None:
-        if self._stale:
-            self.refresh()
-        super().showEvent(event)
-
     def refresh(self) -> None:
-        self._stale = False
+        self.catch_up.stale = False
         park = self.session.park
         result = self.session.park_result()  # computed once per change
         self.gate = final_gate(park, result, self.session.findings)

@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 
 from forms.table.definition import Field
 from ui.common.editors import FieldEditor, editor_text, make_editor, set_editor_text, watch_editor
-from ui.common.widgets import finding_colour, finding_tooltip, style_for
+from ui.common.widgets import CatchUpWhenShown, finding_colour, finding_tooltip, style_for
 from ui.dialogs.history_dialog import install_field_history
 from ui.shell.session import Changes, ParkSession, raw_from_text, text_from_raw
 from ui.shell.undo import EditTracker
@@ -61,22 +60,9 @@ class FieldsForm(QWidget):
                 row, col = row + 1, 0
         for c in range(columns):
             grid.setColumnStretch(c * 2 + 1, 1)
-        self._stale = False  # findings changed while the form was off screen: shown when it is shown again
+        self.catch_up = CatchUpWhenShown(self, self.show_findings)  # another year's form: when shown again
         session.changed.connect(self._changed)
-        session.findings_changed.connect(self._findings_changed)
-
-    def _findings_changed(self) -> None:
-        """A form of a page that is not on screen (another year's) shows the findings when shown again: the
-        check after typing stays as cheap as the page on screen."""
-        if not self.isVisible() and self.window().isVisible():
-            self._stale = True
-        else:
-            self.show_findings()
-
-    def showEvent(self, event: QShowEvent) -> None:
-        if self._stale:
-            self.show_findings()
-        super().showEvent(event)
+        session.findings_changed.connect(self.catch_up.request)
 
     def _make_editor(self, f: Field) -> FieldEditor:
         editor = make_editor(f.kind_type.editor(), text_from_raw(self.session.raw(self.year, f.key)), f.help)
@@ -105,7 +91,7 @@ class FieldsForm(QWidget):
         set_editor_text(self.editors[key], text)
 
     def show_findings(self) -> None:
-        self._stale = False
+        self.catch_up.stale = False
         for key, editor in self.editors.items():
             findings = self.session.findings_for(self.year, key)
             style = style_for(finding_colour(findings))
