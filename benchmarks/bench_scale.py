@@ -324,10 +324,15 @@ def window_figures(path: Path, typed_park: str, tmp: Path, keys: int) -> dict[st
     def gap() -> float:
         return rng.uniform(60, 250) if rng.random() < 0.75 else rng.uniform(250, 1200)
 
+    # a precise timer: Qt's default (coarse) one fires up to 5% of its interval early or late (±60 ms on a
+    # 1.2 s pause), which would be counted as the key waiting for a busy event loop
+    key_timer = QTimer(singleShot=True, timerType=Qt.TimerType.PreciseTimer)
+    key_timer.timeout.connect(lambda: press())
+
     def plan() -> None:
         wait = gap()
         state["next"] = time.perf_counter() + wait / 1000
-        QTimer.singleShot(round(wait), press)
+        key_timer.start(round(wait))
 
     def press() -> None:
         state["due"] = state["next"]
