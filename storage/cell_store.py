@@ -56,7 +56,7 @@ def check_cell(form: FormDefinition, cell: CellKey, value: Any) -> None:
             raise InvalidDataError(f"{where}的说明应为文字")
     elif kind == cells.YEAR:
         if value not in FORM_VERSIONS:
-            raise InvalidDataError(f"{year} 年的表格版本“{value}”未知(支持：{'、'.join(FORM_VERSIONS)})")
+            raise InvalidDataError(f"{year} 年的表格版本“{value}”未知（支持：{'、'.join(FORM_VERSIONS)}）")
     elif kind == cells.SECTION:
         if not isinstance(value, str):
             raise InvalidDataError(f"报告章节“{key}”的正文应为文字")
@@ -67,7 +67,7 @@ def check_cell(form: FormDefinition, cell: CellKey, value: Any) -> None:
         raise InvalidDataError("情景设置应为 JSON 对象")
     elif kind == cells.LOCK:
         if not (isinstance(value, dict) and isinstance(value.get("factors"), dict)):
-            raise InvalidDataError(f"{year} 年锁定的因子应为 JSON 对象(含 factors)")
+            raise InvalidDataError(f"{year} 年锁定的因子应为 JSON 对象（含 factors）")
         unknown = set(value["factors"]) - set(form.factor_keys)
         if unknown:
             raise InvalidDataError(f"{year} 年锁定的因子中有表格 {form.version} 没有的因子“{sorted(unknown)[0]}”")

@@ -77,7 +77,7 @@ def normalize_time(at: str | dt.datetime) -> str:
         try:
             moment = dt.datetime.fromisoformat(at.strip())
         except ValueError:
-            raise InvalidDataError(f"“{at}”不是有效的时间(例：2021-09-20T08:30:00)") from None
+            raise InvalidDataError(f"“{at}”不是有效的时间（例：2021-09-20T08:30:00）") from None
     else:
         moment = at
     if moment.tzinfo is None:
@@ -168,7 +168,7 @@ class Database:
             if not applied:
                 raise StorageError(f"数据库“{db_path}”是空的，还没有任何园区。")
             if [n for n in migration_names() if n not in applied]:
-                raise StorageError(f"数据库“{db_path}”是旧版本的格式，需要先升级：请用本程序正常打开一次(不要只读)。")
+                raise StorageError(f"数据库“{db_path}”是旧版本的格式，需要先升级：请用本程序正常打开一次（不要只读）。")
             opening.check_drift(conn, db_path)
             conn.execute("PRAGMA query_only = ON")
             return cls(db_path, conn, None, read_only=True)
@@ -366,7 +366,7 @@ class Database:
         form = self._form_definition(self._form_of(park_id) if year is None else self._year_form(park_id, int(year)))
         if year is None:
             if key not in form.park_keys:
-                raise InvalidDataError(f"“{key}”不是园区概况中的项目(填写年度数据时请给出年份)")
+                raise InvalidDataError(f"“{key}”不是园区概况中的项目（填写年度数据时请给出年份）")
             cell: CellKey = (cells.PARK, None, key)
             if key == "park.name" and isinstance(raw, str):
                 raw = normalize_name(raw)  # one name everywhere: found again by find_park, same file names
@@ -526,7 +526,7 @@ class Database:
     @_guarded
     def add_submission_event(self, park_id: int, kind: str, date: str, details: dict[str, Any]) -> int:
         if kind not in SUBMISSION_KINDS:
-            raise InvalidDataError(f"未知的报送记录类型“{kind}”(可选：{'、'.join(SUBMISSION_KINDS)})")
+            raise InvalidDataError(f"未知的报送记录类型“{kind}”（可选：{'、'.join(SUBMISSION_KINDS)}）")
         self._park_row(park_id)
         with self._transaction():
             cur = self._conn.execute(
@@ -547,7 +547,7 @@ class Database:
     def put_submission_event(self, event: SubmissionEvent) -> None:
         """Put a line taken out by :meth:`remove_submission_event` back, as it was (same id, same times)."""
         if event.kind not in SUBMISSION_KINDS:
-            raise InvalidDataError(f"未知的报送记录类型“{event.kind}”(可选：{'、'.join(SUBMISSION_KINDS)})")
+            raise InvalidDataError(f"未知的报送记录类型“{event.kind}”（可选：{'、'.join(SUBMISSION_KINDS)}）")
         self._park_row(event.park_id)
         with self._transaction():
             self._conn.execute(
@@ -628,11 +628,11 @@ class Database:
             except SchemaTooNewError:
                 raise
             except (DatabaseDamagedError, sqlite3.DatabaseError) as exc:
-                raise NotOurDatabaseError(f"{refused}(文件已损坏，或不是数据库文件)") from exc
+                raise NotOurDatabaseError(f"{refused}（文件已损坏，或不是数据库文件）") from exc
             except StorageError as exc:
-                raise NotOurDatabaseError(f"{refused}(原因：{exc})") from exc
+                raise NotOurDatabaseError(f"{refused}（原因：{exc}）") from exc
             if problems:
-                raise NotOurDatabaseError(f"{refused}(数据结构与本程序不符：{'；'.join(problems[:2])})")
+                raise NotOurDatabaseError(f"{refused}（数据结构与本程序不符：{'；'.join(problems[:2])}）")
         return names
 
     @staticmethod

@@ -66,7 +66,7 @@ def disk_error_message(path: Path, detail: str) -> str | None:
     if "unable to open database" in text or "permission denied" in text:
         return f"无法打开数据库文件“{path}”：文件夹不存在或没有访问权限。"
     if "disk i/o error" in text or "input/output error" in text:
-        return f"读写数据库文件“{path}”时发生磁盘错误(可能是移动硬盘被拔出或磁盘损坏)。"
+        return f"读写数据库文件“{path}”时发生磁盘错误（可能是移动硬盘被拔出或磁盘损坏）。"
     if "database is locked" in text or "database is busy" in text:
         return f"数据库文件“{path}”正被其他程序占用，请稍后重试。"
     return None

@@ -39,7 +39,7 @@ class LockFile:
         except OSError:
             holder = _read_pid(fd)
             os.close(fd)
-            who = f"(进程号 {holder})" if holder else ""
+            who = f"（进程号 {holder}）" if holder else ""
             raise DatabaseLockedError(
                 f"数据库“{self.db_path}”已被另一个正在运行的园区双碳填报程序打开{who}。"
                 "同一个数据库同时只能由一个程序写入：请切换到已打开的窗口，或先关闭它再试。"

@@ -42,8 +42,8 @@ def damaged_error(path: Path, detail: str) -> DatabaseDamagedError:
     if backup is None:
         offer = "没有找到可用的完好备份；请联系技术支持，或把该文件改名后重新开始。"
     else:
-        offer = (f"最新的完好备份是“{backup}”：可在窗口打开该数据库时选择用它恢复(损坏的文件会被移到备份文件夹中保留)。")  # fmt: skip
-    return DatabaseDamagedError(f"数据库文件“{path}”已损坏({detail})，程序没有改动它。{offer}", backup)
+        offer = (f"最新的完好备份是“{backup}”：可在窗口打开该数据库时选择用它恢复（损坏的文件会被移到备份文件夹中保留）。")  # fmt: skip
+    return DatabaseDamagedError(f"数据库文件“{path}”已损坏（{detail}），程序没有改动它。{offer}", backup)
 
 
 _CORRUPT = ("file is not a database", "malformed", "file is encrypted", "not a database")
@@ -76,7 +76,7 @@ def translating_errors(path: Path) -> Iterator[None]:
         message = disk_error_message(Path(name), exc.strerror or str(exc))
         raise DiskError(message or f"无法读写文件“{name}”：{exc.strerror}") from exc
     except UnicodeEncodeError as exc:
-        raise InvalidDataError(f"内容中含有无法保存的字符(位置 {exc.start})，请删除后重试。") from exc
+        raise InvalidDataError(f"内容中含有无法保存的字符（位置 {exc.start}），请删除后重试。") from exc
 
 
 def applied_migrations(conn: sqlite3.Connection, db_path: Path) -> list[str]:
@@ -99,7 +99,7 @@ def applied_migrations(conn: sqlite3.Connection, db_path: Path) -> list[str]:
     unknown = [name for name in applied if name not in known]
     if unknown:
         raise SchemaTooNewError(
-            f"数据库“{db_path}”由更新版本的园区双碳填报写入(数据结构“{unknown[-1]}”)，本程序无法安全读写它。"
+            f"数据库“{db_path}”由更新版本的园区双碳填报写入（数据结构“{unknown[-1]}”），本程序无法安全读写它。"
             "文件未作任何改动；请安装最新版本的程序后再打开。"
         )
     return applied
@@ -181,7 +181,7 @@ def open_backup(path: Path) -> sqlite3.Connection:
         with translating_errors(path):
             result = conn.execute("PRAGMA quick_check").fetchone()[0]
             if result != "ok":
-                raise NotOurDatabaseError(f"备份文件“{path}”已损坏({result})，不能用它恢复。")
+                raise NotOurDatabaseError(f"备份文件“{path}”已损坏（{result}），不能用它恢复。")
             if not applied_migrations(conn, path):
                 raise NotOurDatabaseError(f"文件“{path}”是空的数据库，不能用它恢复。")
     except BaseException:

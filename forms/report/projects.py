@@ -8,21 +8,23 @@ Numbers parse like the year form (``1,200``, ``1.2万``, full-width digits); tex
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from forms.park.model import Raw
-from forms.table.numbers import format_number, is_blank, parse_number
+from forms.table.kinds import Kind, kind_of
+from forms.table.numbers import is_blank, parse_number
 from forms.table.registry import form_for
+
+TEXT, NUMBER, PERIOD = kind_of("text"), kind_of("number"), kind_of("period")
 
 
 @dataclass(frozen=True)
 class ProjectColumn:
     key: str
     label: str
-    kind: str = "text"  # "text" | "number" | "period"
+    kind: Kind = TEXT  # TEXT, NUMBER (an amount, never negative) or PERIOD (a year or a span of years)
     unit: str = ""
     required: bool = False
 
@@ -39,23 +41,22 @@ class ProjectColumn:
 PROJECT_COLUMNS: tuple[ProjectColumn, ...] = (
     ProjectColumn("name", "项目名称", required=True),
     ProjectColumn("content", "建设内容"),
-    ProjectColumn("investment", "总投资", "number", "万元"),
-    ProjectColumn("years", "建设年限", "period"),
-    ProjectColumn("reduction", "预计年减排量", "number", "tCO2"),
+    ProjectColumn("investment", "总投资", NUMBER, "万元"),
+    ProjectColumn("years", "建设年限", PERIOD),
+    ProjectColumn("reduction", "预计年减排量", NUMBER, "tCO2"),
     ProjectColumn("owner", "责任单位"),
 )
 # what the yearly cycle adds to a project (annual-cycle.md): the 重点任务 it serves and planned pollutant cuts;
 # edited beside the list's columns, not printed in 附表2 (the progress has its own table)
 PLAN_COLUMNS: tuple[ProjectColumn, ...] = (
     ProjectColumn("task", "重点任务"),
-    ProjectColumn("reduction_so2", "计划削减二氧化硫", "number", "t/a"),
-    ProjectColumn("reduction_nox", "计划削减氮氧化物", "number", "t/a"),
-    ProjectColumn("reduction_pm", "计划削减颗粒物", "number", "t/a"),
-    ProjectColumn("reduction_vocs", "计划削减挥发性有机物", "number", "t/a"),
+    ProjectColumn("reduction_so2", "计划削减二氧化硫", NUMBER, "t/a"),
+    ProjectColumn("reduction_nox", "计划削减氮氧化物", NUMBER, "t/a"),
+    ProjectColumn("reduction_pm", "计划削减颗粒物", NUMBER, "t/a"),
+    ProjectColumn("reduction_vocs", "计划削减挥发性有机物", NUMBER, "t/a"),
 )
 COLUMN_BY_KEY = {c.key: c for c in (*PROJECT_COLUMNS, *PLAN_COLUMNS)}
 TOTAL_KEYS = ("investment", "reduction")
-_PERIOD = re.compile(r"^\s*(\d{4})\s*(?:年)?\s*(?:(?:-|–|—|－|～|~|至|到)\s*(\d{4})\s*(?:年)?)?\s*$")
 
 
 @dataclass(frozen=True)
@@ -85,18 +86,12 @@ def validate_projects(projects: Sequence[dict[str, Raw]]) -> list[ProjectIssue]:
             raw = p.get(col.key)
             if col.required and is_blank(raw):
                 issues.append(ProjectIssue(i, col.key, f"{where}：{col.label}未填写"))
-            if col.kind == "number" and not is_blank(raw):
-                parsed = parse_number(raw)
-                if parsed.error:
-                    issues.append(ProjectIssue(i, col.key, f"{where}：{col.heading}{parsed.error}"))
-                elif parsed.value is not None and parsed.value < 0:
-                    issues.append(ProjectIssue(i, col.key, f"{where}：{col.heading}不能为负数"))
-            if col.kind == "period" and not is_blank(raw):
-                m = _PERIOD.match(str(raw))
-                if not m:
-                    issues.append(ProjectIssue(i, col.key, f"{where}：{col.label}“{raw}”应写作“2022-2024”或“2023”"))
-                elif m.group(2) and int(m.group(2)) < int(m.group(1)):
-                    issues.append(ProjectIssue(i, col.key, f"{where}：{col.label}“{raw}”的结束年份早于开始年份"))
+            checked = col.kind.parse(raw)
+            if checked.error:  # a number's message follows its heading with the unit, a period's its label
+                name = col.heading if col.kind.numeric else col.label
+                issues.append(ProjectIssue(i, col.key, f"{where}：{name}{checked.error}"))
+            elif col.kind.quantity and isinstance(checked.value, float) and checked.value < 0:
+                issues.append(ProjectIssue(i, col.key, f"{where}：{col.heading}不能为负数"))
         unknown = set(p) - set(COLUMN_BY_KEY) - {"progress"}
         if unknown:
             issues.append(ProjectIssue(i, "", f"{where}：有未知字段 {'、'.join(sorted(unknown))}"))
@@ -120,9 +115,9 @@ def format_cell(project: dict[str, Raw], col: ProjectColumn) -> str:
     raw = project.get(col.key)
     if is_blank(raw):
         return ""
-    if col.kind == "number":
+    if col.kind.numeric:
         v = project_number(project, col.key)
-        return format_number(v, col.decimals) if v is not None else str(raw)
+        return col.kind.format(v, col.decimals) if v is not None else str(raw)
     return str(raw).strip()
 
 
@@ -154,10 +149,10 @@ def progress_issues(projects: Sequence[dict[str, Any]], first: int = 1) -> list[
                 continue
             if entry.get("status") not in STATUSES:
                 issues.append(
-                    f"重点项目“{name}” {year} 年的状态“{entry.get('status')}”未知(可选：{'、'.join(STATUSES)})"
+                    f"重点项目“{name}” {year} 年的状态“{entry.get('status')}”未知（可选：{'、'.join(STATUSES)}）"
                 )
             if parse_number(entry.get("reduction")).error:
                 issues.append(f"重点项目“{name}” {year} 年的实际减排量“{entry.get('reduction')}”不是数字")
         if p.get("task") not in (None, "") and p.get("task") not in TASKS:
-            issues.append(f"重点项目“{name}”的重点任务“{p.get('task')}”未知(可选：{'、'.join(TASKS)})")
+            issues.append(f"重点项目“{name}”的重点任务“{p.get('task')}”未知（可选：{'、'.join(TASKS)}）")
     return issues

@@ -820,7 +820,7 @@ class BlockResolver:
         totals = project_totals(projects)
         rows.append(("合计", *(format_number(totals[c.key], c.decimals) if c.key in TOTAL_KEYS else ""
                                for c in PROJECT_COLUMNS)))  # fmt: skip
-        numeric = (False, *(c.kind == "number" for c in PROJECT_COLUMNS))
+        numeric = (False, *(c.kind.numeric for c in PROJECT_COLUMNS))
         note = "" if projects else "尚未填写重点项目。"
         return TableBlock("table.projects", BLOCK_LABELS["table.projects"], columns, tuple(rows), numeric, note)
 

@@ -25,6 +25,7 @@ __all__ = ["CHOICE", "KINDS", "LINE", "MULTILINE", "Checked", "Editor", "Kind", 
 _PHONE = r"^\+?[\d\s\-()（）转]{7,20}$"
 _EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 _DATE = r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$"
+_PERIOD = r"^\s*(\d{4})\s*(?:年)?\s*(?:(?:-|–|—|－|～|~|至|到)\s*(\d{4})\s*(?:年)?)?\s*$"
 
 # editor styles
 LINE = "line"  # one line of text
@@ -111,7 +112,7 @@ class Number(Kind):
         return Checked(p.value, p.error)
 
     def describe(self) -> str:
-        return "数值(可用千位分隔符、“万”“亿”)"
+        return "数值（可用千位分隔符、“万”“亿”）"
 
 
 class Percent(Number):
@@ -119,7 +120,7 @@ class Percent(Number):
     percent = True
 
     def describe(self) -> str:
-        return "百分数(可带 %)"
+        return "百分数（可带 %）"
 
 
 class Integer(Kind):
@@ -155,7 +156,7 @@ class Year(Integer):
         return Checked(value)
 
     def describe(self) -> str:
-        return f"年份({self.first}—{self.last})"
+        return f"年份（{self.first}—{self.last}）"
 
 
 class Text(Kind):
@@ -184,7 +185,7 @@ class LongText(Text):
     multiline = True
 
     def describe(self) -> str:
-        return "文字(可分段)"
+        return "文字（可分段）"
 
 
 class Enum(Text):
@@ -194,7 +195,7 @@ class Enum(Text):
     def check_text(self, text: str) -> Checked:
         if text not in self.options:
             more = "…" if len(self.options) > 6 else ""
-            return Checked(None, f"“{text}”不在可选项中(可选：{'、'.join(self.options[:6])}{more})")
+            return Checked(None, f"“{text}”不在可选项中（可选：{'、'.join(self.options[:6])}{more}）")
         return Checked(text)
 
     def describe(self) -> str:
@@ -215,7 +216,7 @@ class Phone(Text):
         return Checked(text)
 
     def describe(self) -> str:
-        return "电话号码(至少 7 位数字)"
+        return "电话号码（至少 7 位数字）"
 
 
 class Email(Text):
@@ -243,11 +244,29 @@ class Date(Text):
                 raise ValueError
             _dt.date(int(m[1]), int(m[2]), int(m[3]))
         except ValueError:
-            return Checked(text, f"“{text}”不是有效日期(例：2021-09-20)")
+            return Checked(text, f"“{text}”不是有效日期（例：2021-09-20）")
         return Checked(text)
 
     def describe(self) -> str:
-        return "日期(例：2021-09-20)"
+        return "日期（例：2021-09-20）"
+
+
+class Period(Text):
+    """A year or a span of years, kept as typed: 2023, 2022-2024, 2022年至2024年 (a project's 建设年限)."""
+
+    name = "period"
+    placeholders_are_blank = True
+
+    def check_text(self, text: str) -> Checked:
+        m = re.match(_PERIOD, text)
+        if not m:
+            return Checked(text, f"“{text}”应写作“2022-2024”或“2023”")
+        if m[2] and int(m[2]) < int(m[1]):
+            return Checked(text, f"“{text}”的结束年份早于开始年份")
+        return Checked(text)
+
+    def describe(self) -> str:
+        return "年份或年份区间（例：2022-2024）"
 
 
 class Boolean(Text):
@@ -263,7 +282,7 @@ class Boolean(Text):
         return "是" if value else "否"
 
     def describe(self) -> str:
-        return "是/否(计算得出)"
+        return "是/否（计算得出）"
 
 
 @cache
@@ -272,7 +291,7 @@ def kind_of(name: str, options: tuple[str, ...] = ()) -> Kind:
     try:
         cls = KINDS[name]
     except KeyError:
-        raise ValueError(f"表单定义中有未知的字段类型“{name}”(可用：{'、'.join(KINDS)})") from None
+        raise ValueError(f"表单定义中有未知的字段类型“{name}”（可用：{'、'.join(KINDS)}）") from None
     return cls(options)
 
 

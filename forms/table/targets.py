@@ -49,13 +49,13 @@ def parse_target(item: Any, forms: Sequence[FormDefinition]) -> dict[str, Any]:
         raise TargetError(f"指标“{indicator}”不是本园区表格中可设目标的年度数值项目")
     kind = item.get("kind")
     if kind not in KINDS:
-        raise TargetError(f"目标类型“{kind}”未知(可选：{'、'.join(KINDS)})")
+        raise TargetError(f"目标类型“{kind}”未知（可选：{'、'.join(KINDS)}）")
     year = _int(item.get("year"), "目标年份")
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise TargetError(f"目标年份 {year} 超出 {FIRST_YEAR}—{LAST_YEAR} 年")
     if kind == "reduction":
         if item.get("base_year") is None:
-            raise TargetError("下降目标须给出基准年(base_year)")
+            raise TargetError("下降目标须给出基准年（base_year）")
         base = _int(item.get("base_year"), "基准年")
         if base >= year:
             raise TargetError(f"基准年 {base} 应早于目标年份 {year}")
@@ -67,7 +67,7 @@ def parse_target(item: Any, forms: Sequence[FormDefinition]) -> dict[str, Any]:
     if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
         raise TargetError(f"目标值应为数字，而不是“{value}”")
     if item.get("set_in") is not None:
-        _int(item.get("set_in"), "提出年份(set_in)")
+        _int(item.get("set_in"), "提出年份（set_in）")
     for key in ("source", "explanation"):
         if item.get(key) is not None and not isinstance(item.get(key), str):
             raise TargetError(f"{key} 应为文字")

@@ -9,7 +9,20 @@ from hypothesis import strategies as st
 from forms.table.kinds import CHOICE, KINDS, LINE, MULTILINE, Checked, Editor, Kind, kind_of
 from forms.table.registry import FORM_VERSIONS, form_for
 
-NAMES = {"number", "integer", "percent", "year", "text", "longtext", "enum", "phone", "email", "date", "boolean"}
+NAMES = {
+    "number",
+    "integer",
+    "percent",
+    "year",
+    "text",
+    "longtext",
+    "enum",
+    "phone",
+    "email",
+    "date",
+    "boolean",
+    "period",
+}
 COLOURS = ("红", "绿", "蓝", "黄", "白", "黑", "紫")
 
 
@@ -93,8 +106,8 @@ def test_an_unknown_kind_string_is_named_in_chinese() -> None:
         ("email", "—", Checked(None)),
         ("date", "2021-09-20", Checked("2021-09-20")),
         ("date", "2021年9月20日", Checked("2021年9月20日")),
-        ("date", "2021/2/30", Checked("2021/2/30", "“2021/2/30”不是有效日期(例：2021-09-20)")),
-        ("date", "九月", Checked("九月", "“九月”不是有效日期(例：2021-09-20)")),
+        ("date", "2021/2/30", Checked("2021/2/30", "“2021/2/30”不是有效日期（例：2021-09-20）")),
+        ("date", "九月", Checked("九月", "“九月”不是有效日期（例：2021-09-20）")),
         ("date", "/", Checked(None)),
         ("boolean", "—", Checked(None)),
     ],
@@ -109,9 +122,9 @@ def test_a_choice_accepts_its_options_and_lists_them_when_not() -> None:
     short = kind_of("enum", ("已命名", "批准建设"))
     assert short.parse(" 已命名 ") == Checked("已命名")
     assert short.parse("—") == Checked(None)
-    assert short.check("命名") == "“命名”不在可选项中(可选：已命名、批准建设)"
+    assert short.check("命名") == "“命名”不在可选项中（可选：已命名、批准建设）"
     long = kind_of("enum", COLOURS)
-    assert long.check("橙") == "“橙”不在可选项中(可选：红、绿、蓝、黄、白、黑…)"
+    assert long.check("橙") == "“橙”不在可选项中（可选：红、绿、蓝、黄、白、黑…）"
 
 
 def test_kind_messages_are_chinese_and_quote_what_was_typed() -> None:
@@ -192,10 +205,10 @@ def test_choice_options_round_trip() -> None:
 def test_every_kind_describes_itself_in_chinese() -> None:
     descriptions = {name: kind_of(name, ("甲", "乙")).describe() for name in KINDS}
     assert descriptions["enum"] == "以下之一：甲、乙"
-    assert descriptions["year"] == "年份(1949—2100)"
-    assert descriptions["date"] == "日期(例：2021-09-20)"
+    assert descriptions["year"] == "年份（1949—2100）"
+    assert descriptions["date"] == "日期（例：2021-09-20）"
     assert descriptions["integer"] == "整数"
-    assert descriptions["boolean"] == "是/否(计算得出)"
+    assert descriptions["boolean"] == "是/否（计算得出）"
     assert len(set(descriptions.values())) == len(descriptions)
     for name, text in descriptions.items():
         assert any("\u4e00" <= ch <= "\u9fff" for ch in text), name
@@ -232,3 +245,30 @@ def test_a_new_kind_registers_itself_by_name() -> None:
     finally:
         del KINDS["test-code"]
         kind_of.cache_clear()
+
+
+def test_a_period_is_a_year_or_a_span_of_years_kept_as_typed() -> None:
+    period = kind_of("period")
+    assert period.parse("2022-2024") == ("2022-2024", None)
+    assert period.parse(" 2022年至2024年 ") == ("2022年至2024年", None)
+    assert period.parse(2023) == ("2023", None)
+    assert period.parse("—") == (None, None)  # a placeholder is blank
+    assert period.check("明年") == "“明年”应写作“2022-2024”或“2023”"
+    assert period.check("2024-2022") == "“2024-2022”的结束年份早于开始年份"
+    assert not period.numeric and not period.quantity
+
+
+def test_project_columns_ask_their_kind() -> None:
+    """The key-project list's columns are kind objects: the check and the printed cell come from the kind."""
+    from forms.report.projects import COLUMN_BY_KEY, format_cell, validate_projects
+
+    assert type(COLUMN_BY_KEY["investment"].kind) is KINDS["number"]
+    assert type(COLUMN_BY_KEY["years"].kind) is KINDS["period"]
+    assert type(COLUMN_BY_KEY["name"].kind) is KINDS["text"]
+    rows = [{"name": "光伏", "investment": "1,200.5", "years": "2024-2022", "reduction": "-3"}]
+    assert [i.message for i in validate_projects(rows)] == [
+        "重点项目第 1 行：建设年限“2024-2022”的结束年份早于开始年份",
+        "重点项目第 1 行：预计年减排量(tCO2)不能为负数",
+    ]
+    assert format_cell(rows[0], COLUMN_BY_KEY["investment"]) == "1,200.50"
+    assert format_cell({"investment": "很多"}, COLUMN_BY_KEY["investment"]) == "很多"
