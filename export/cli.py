@@ -175,7 +175,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--version", action="version", version=f"园区双碳填报 parkcarbon {VERSION}", help="显示版本号并退出"
     )
     parser.options.add_argument(
-        "--db", metavar="路径", help="数据库文件路径(默认：用户数据目录；也可用环境变量 PARKCARBON_DB)"
+        "--db", metavar="路径", help="数据库文件路径（默认：用户数据目录；也可用环境变量 PARKCARBON_DB）"
     )
     sub = parser.add_subparsers(
         dest="command", title="命令", metavar="命令", help="下列之一；各命令的说明：python main.py 命令 --help"
@@ -187,26 +187,28 @@ def build_parser() -> argparse.ArgumentParser:
         return p
 
     p = command("calc", "计算园区文件中各年度的全部计算项，输出 JSON")
-    p.arguments.add_argument("file", metavar="文件", help="园区文件(JSON)")
-    p = command("check", "检查园区文件，输出发现的问题(JSON)；有错误时退出码为 1")
-    p.arguments.add_argument("file", metavar="文件", help="园区文件(JSON)")
-    p = command("import", "把园区文件(JSON)或本程序导出的工作簿(xlsx)导入数据库(全部成功或全部不变)")
-    p.arguments.add_argument("file", metavar="文件", help="园区文件(.json)或工作簿(.xlsx)")
+    p.arguments.add_argument("file", metavar="文件", help="园区文件（JSON）")
+    p = command("check", "检查园区文件，输出发现的问题（JSON）；有错误时退出码为 1")
+    p.arguments.add_argument("file", metavar="文件", help="园区文件（JSON）")
+    p = command("import", "把园区文件（JSON）或本程序导出的工作簿（xlsx）导入数据库（全部成功或全部不变）")
+    p.arguments.add_argument("file", metavar="文件", help="园区文件（.json）或工作簿（.xlsx）")
     p.options.add_argument("--db", dest="sub_db", metavar="路径", help="数据库文件路径")
-    p = command("dump", "把数据库中的园区输出为园区文件(JSON)")
+    p = command("dump", "把数据库中的园区输出为园区文件（JSON）")
     p.arguments.add_argument("park", metavar="园区", help="园区名称")
     p.options.add_argument("--db", dest="sub_db", metavar="路径", help="数据库文件路径")
     p = command("export", "导出工作簿、PDF 和电子报送包")
     p.arguments.add_argument("park", metavar="园区", help="园区名称")
     p.options.add_argument("--out", required=True, metavar="目录", help="输出目录")
     p.options.add_argument("--template", action="store_true", help="只导出空白模板工作簿")
-    p.options.add_argument("--annual", type=_year, metavar="年份", help="导出该年度报告的碳达峰碳中和章节(PDF 和 Word)")
+    p.options.add_argument(
+        "--annual", type=_year, metavar="年份", help="导出该年度报告的碳达峰碳中和章节（PDF 和 Word）"
+    )
     p.options.add_argument("--db", dest="sub_db", metavar="路径", help="数据库文件路径")
-    p = command("review", "审核收到的材料包(.zip)、邮件(.eml)或其文件夹，写出汇总；有错误时退出码为 1")
-    p.arguments.add_argument("inputs", nargs="*", metavar="材料包", help="材料包、邮件或文件夹(可多个)")
+    p = command("review", "审核收到的材料包（.zip）、邮件（.eml）或其文件夹，写出汇总；有错误时退出码为 1")
+    p.arguments.add_argument("inputs", nargs="*", metavar="材料包", help="材料包、邮件或文件夹（可多个）")
     p.options.add_argument("--out", required=True, metavar="目录", help="汇总工作簿、PDF 和审核结果的输出目录")
     p.options.add_argument("--find", metavar="校验码", help="查找纸质材料页脚所印校验码属于哪个材料包")
-    p = command("desk", "打开审核台窗口(可同时给出要审核的材料包或文件夹)")
+    p = command("desk", "打开审核台窗口（可同时给出要审核的材料包或文件夹）")
     p.arguments.add_argument("inputs", nargs="*", metavar="材料包", help="材料包、邮件或文件夹")
     return parser
 
@@ -332,7 +334,7 @@ def run_check(path: str, out: TextIO | None = None, err: TextIO | None = None) -
     errors = sum(f.level == "error" for f in findings)
     warnings = len(findings) - errors
     unexplained = sum(f.level == "warning" and not f.explained for f in findings)
-    print(f"检查完成：{errors} 个错误，{warnings} 个警告(其中 {unexplained} 个尚未说明)。", file=err)
+    print(f"检查完成：{errors} 个错误，{warnings} 个警告（其中 {unexplained} 个尚未说明）。", file=err)
     return EXIT_FINDINGS if has_errors(findings) else EXIT_OK
 
 
@@ -363,7 +365,7 @@ def run_import_json(path: str | Path, db: str | Path | None) -> int:
         from forms.table.registry import form_for
 
         key = form_for(park.form).name_key
-        _err(f"导入失败：文件“{source}”中缺少园区名称(park 中的 {key})。数据库没有任何改动。")
+        _err(f"导入失败：文件“{source}”中缺少园区名称（park 中的 {key}）。数据库没有任何改动。")
         return EXIT_USAGE
     try:
         with Database.open(db) as database:
@@ -375,7 +377,7 @@ def run_import_json(path: str | Path, db: str | Path | None) -> int:
     except StorageError as exc:
         _err(f"导入失败：{exc}")
         return EXIT_USAGE
-    print(f"已导入园区“{name}”({len(park.years)} 个年度)。")
+    print(f"已导入园区“{name}”（{len(park.years)} 个年度）。")
     return EXIT_OK
 
 
@@ -396,7 +398,7 @@ def run_import_workbook(path: str | Path, db: str | Path | None) -> int:
     if not result.ok:  # every refused cell, each naming its sheet, cell and key
         for entry in result.rejected:
             _err(entry.text())
-        _err(f"导入失败：工作簿“{source}”中有 {len(result.rejected)} 处问题(见上)。数据库没有任何改动。")
+        _err(f"导入失败：工作簿“{source}”中有 {len(result.rejected)} 处问题（见上）。数据库没有任何改动。")
         return EXIT_USAGE
     for line in workbook_summary(result.report):
         print(line)
@@ -421,7 +423,7 @@ def run_import_workbook(path: str | Path, db: str | Path | None) -> int:
         _err(f"导入失败：{exc}")
         return EXIT_USAGE
     read = sum(1 for r in result.report if r.status in (READ, CONVERTED))
-    print(f"已导入园区“{name}”({len(park.years)} 个年度，读取 {read} 个单元格)。")
+    print(f"已导入园区“{name}”（{len(park.years)} 个年度，读取 {read} 个单元格）。")
     return EXIT_OK
 
 
@@ -476,7 +478,7 @@ def load_park(park_name: str, db: str | None, err: TextIO) -> ParkData | None:
     try:
         park_id = database.find_park(park_name)
         if park_id is None:
-            names = "、".join(p.name for p in database.list_parks()) or "(无)"
+            names = "、".join(p.name for p in database.list_parks()) or "（无）"
             print(f"错误：数据库中没有名为“{park_name}”的园区。现有园区：{names}", file=err)
             return None
         return database.load_park(park_id)
@@ -515,7 +517,7 @@ def run_export(park_name: str, out_dir: str, db: str | None, template: bool = Fa
     except OSError as exc:
         print(f"错误：无法写入“{exc.filename or out_dir}”：{os_error_text(exc)}", file=err)
         return EXIT_USAGE
-    print(f"当前有效的一套材料：{result.folder}(由“{result.pointer}”指明；同一园区以前导出的材料已移除)", file=out)
+    print(f"当前有效的一套材料：{result.folder}（由“{result.pointer}”指明；同一园区以前导出的材料已移除）", file=out)
     for path in result.files:
         print(f"已导出：{path}", file=out)
     print(f"已导出电子报送包：{result.zip_path}", file=out)

@@ -103,7 +103,7 @@ def review_story(park: ParkData, result: ParkResult, fp: str, review: Review, st
         para(f"状态：{review.status}", small),  # a line of its own: "已定稿(日期 时刻)" never wraps
         para(
             (
-                f"硬性错误 {len(review.errors)} 项(须全部改正方可定稿)；提示性警告 {len(review.warnings)} 项，"
+                f"硬性错误 {len(review.errors)} 项（须全部改正方可定稿）；提示性警告 {len(review.warnings)} 项，"
                 f"其中尚未说明 {review.unexplained} 项。"
             ),
             small,
@@ -118,7 +118,7 @@ def review_story(park: ParkData, result: ParkResult, fp: str, review: Review, st
     story.append(Paragraph("二、提示性警告及说明", head))
     if review.warnings:
         rows = [
-            (str(i), w.where, w.subject, w.message, w.explanation.strip() or "(尚未说明)")
+            (str(i), w.where, w.subject, w.message, w.explanation.strip() or "（尚未说明）")
             for i, w in enumerate(review.warnings, start=1)
         ]
         story.append(make_table(("序号", "位置", "项目", "问题", "说明"), rows, (False,) * 5, width, styles, size=9))

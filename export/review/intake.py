@@ -50,7 +50,7 @@ class Members:
 def _read_limited(path: Path) -> bytes:
     size = path.stat().st_size
     if size > MAX_INPUT_BYTES:
-        raise PackageRefused(f"文件过大({size / 1048576:.0f} MB，上限 {MAX_INPUT_BYTES // 1048576} MB)")
+        raise PackageRefused(f"文件过大（{size / 1048576:.0f} MB，上限 {MAX_INPUT_BYTES // 1048576} MB）")
     return path.read_bytes()
 
 
@@ -113,7 +113,7 @@ def receive(inputs: Iterable[str | os.PathLike[str]]) -> Iterator[Received]:
                 yield from _from_file(p)
         elif path.is_file():
             if path.suffix.lower() not in SUFFIXES:
-                yield Received(str(path), path, error="不是材料包(.zip)或邮件(.eml)")
+                yield Received(str(path), path, error="不是材料包（.zip）或邮件（.eml）")
             else:
                 yield from _from_file(path)
         else:
@@ -130,34 +130,34 @@ def read_members(data: bytes) -> Members:
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError, OSError) as exc:
-        raise PackageRefused(f"不是有效的 zip 文件({exc})") from None
+        raise PackageRefused(f"不是有效的 zip 文件（{exc}）") from None
     with zf:
         infos = zf.infolist()
         if len(infos) > MAX_MEMBERS:
-            raise PackageRefused(f"包内文件过多({len(infos)} 个，上限 {MAX_MEMBERS})")
+            raise PackageRefused(f"包内文件过多（{len(infos)} 个，上限 {MAX_MEMBERS}）")
         out = Members()
         total = 0
         for info in infos:
             name = info.filename
             if info.is_dir():
-                raise PackageRefused(f"包内含有文件夹“{name}”(本程序的材料包只有一层文件)")
+                raise PackageRefused(f"包内含有文件夹“{name}”（本程序的材料包只有一层文件）")
             if not _plain_name(name):
-                raise PackageRefused(f"包内文件名“{name[:80]}”不安全(含路径、“..”或控制字符)，拒绝读取")
+                raise PackageRefused(f"包内文件名“{name[:80]}”不安全（含路径、“..”或控制字符），拒绝读取")
             if name in out.files:
                 raise PackageRefused(f"包内有两个同名文件“{name}”")
             if info.file_size > MAX_MEMBER_BYTES:
-                raise PackageRefused(f"包内文件“{name}”过大({info.file_size} 字节)")
+                raise PackageRefused(f"包内文件“{name}”过大（{info.file_size} 字节）")
             if info.file_size > 1048576 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-                raise PackageRefused(f"包内文件“{name}”的压缩比异常(疑似压缩炸弹)")
+                raise PackageRefused(f"包内文件“{name}”的压缩比异常（疑似压缩炸弹）")
             if total + info.file_size > MAX_TOTAL_BYTES:
-                raise PackageRefused("包内文件解压后总大小超过上限(疑似压缩炸弹)")
+                raise PackageRefused("包内文件解压后总大小超过上限（疑似压缩炸弹）")
             try:
                 with zf.open(info) as fh:
                     body = fh.read(MAX_MEMBER_BYTES + 1)  # the declared size may lie: read at most the limit
             except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError, EOFError) as exc:
-                raise PackageRefused(f"包内文件“{name}”无法解压({exc})") from None
+                raise PackageRefused(f"包内文件“{name}”无法解压（{exc}）") from None
             if len(body) > MAX_MEMBER_BYTES or len(body) != info.file_size:
-                raise PackageRefused(f"包内文件“{name}”的实际大小与声明不符(疑似压缩炸弹或损坏)")
+                raise PackageRefused(f"包内文件“{name}”的实际大小与声明不符（疑似压缩炸弹或损坏）")
             total += len(body)
             out.files[name] = body
             out.order.append(name)

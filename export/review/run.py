@@ -91,7 +91,7 @@ def run_review(inputs: Sequence[str], out_dir: str, find: str | None = None, *, 
     if not inputs:
         results = target / RESULTS_FILE
         if find is None:
-            print("用法错误：请给出要审核的材料包(.zip)、邮件(.eml)或文件夹", file=err)
+            print("用法错误：请给出要审核的材料包（.zip）、邮件（.eml）或文件夹", file=err)
             return EXIT_USAGE
         try:
             doc = json.loads(results.read_text(encoding="utf-8"))

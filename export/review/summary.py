@@ -126,7 +126,7 @@ def outliers(rows: Sequence[ParkRow]) -> dict[str, str]:
     for row in rows:
         latest = _latest(row.intensity)
         if latest is not None and latest > 0:
-            groups.setdefault(row.park_type or "(未填类型)", []).append((row.review.park_name, latest))
+            groups.setdefault(row.park_type or "（未填类型）", []).append((row.review.park_name, latest))
     out: dict[str, str] = {}
     for members in groups.values():
         if len(members) < 3:
@@ -189,10 +189,10 @@ def summary_workbook(reviews: Sequence[PackageReview], today: _dt.date) -> bytes
     assert ws is not None
     ws.title = "汇总"
     header = ["序号", "园区名称", "省份", "园区类型", "状态", "已填报年度"]
-    header += [f"{y}年排放总量(tCO2)" for y in years]
-    header += [f"{y}年单位工业增加值排放(tCO2/万元)" for y in years]
-    header += [f"{y}年单位能耗碳排放(tCO2/tce)" for y in years]
-    header += ["末年排放同比(%)", "已观测峰值年份", "目标达成数", "目标未达成数", "强度离群", "错误数", "警告数", "校验码",
+    header += [f"{y}年排放总量（tCO2）" for y in years]
+    header += [f"{y}年单位工业增加值排放（tCO2/万元）" for y in years]
+    header += [f"{y}年单位能耗碳排放（tCO2/tce）" for y in years]
+    header += ["末年排放同比（%）", "已观测峰值年份", "目标达成数", "目标未达成数", "强度离群", "错误数", "警告数", "校验码",
                "材料包"]  # fmt: skip
     ws.append(header)
     for i, row in enumerate(rows, start=1):
@@ -212,10 +212,10 @@ def summary_workbook(reviews: Sequence[PackageReview], today: _dt.date) -> bytes
     ws.freeze_panes = "C2"
 
     rank = wb.create_sheet("排名")
-    rank.append(["园区类型", "名次", "园区名称", "省份", "最新年度", "单位工业增加值排放(tCO2/万元)", "离群"])
+    rank.append(["园区类型", "名次", "园区名称", "省份", "最新年度", "单位工业增加值排放（tCO2/万元）", "离群"])
     by_type: dict[str, list[ParkRow]] = {}
     for row in rows:
-        by_type.setdefault(row.park_type or "(未填类型)", []).append(row)
+        by_type.setdefault(row.park_type or "（未填类型）", []).append(row)
     for ptype in sorted(by_type):
         ranked = sorted(by_type[ptype], key=lambda p: (_latest(p.intensity) is None, _latest(p.intensity) or 0))
         for n, row in enumerate(ranked, start=1):
@@ -231,9 +231,8 @@ def summary_workbook(reviews: Sequence[PackageReview], today: _dt.date) -> bytes
         if r.refused:
             outcome, note = "拒收", r.refused
         elif r.superseded_by:
-            duplicate = r.superseded_by.endswith("重复收到)")
-            outcome = "重复" if duplicate else "已被取代"
-            note = f"与 {r.superseded_by}" if duplicate else f"已被更新的材料包取代：{r.superseded_by}"
+            outcome = "重复" if r.duplicate else "已被取代"
+            note = f"与 {r.superseded_by}" if r.duplicate else f"已被更新的材料包取代：{r.superseded_by}"
         else:
             outcome, note = ("有错误" if r.hard else "通过"), ""
         checked.append([_text(r.label), _text(r.park_name), r.created_at, r.fingerprint, outcome, r.count(ERROR),
@@ -259,7 +258,7 @@ def summary_workbook(reviews: Sequence[PackageReview], today: _dt.date) -> bytes
             sheet.append([n, LEVEL_ZH[f.level], _text(f.message), ""])
             sheet.cell(sheet.max_row, 3).alignment = wrap
         if not r.findings:
-            sheet.append(["", "", "(自动核对未发现问题)", ""])
+            sheet.append(["", "", "（自动核对未发现问题）", ""])
         sheet.append([])
         sheet.append(["总体审核意见", ""])
         sheet.append(["审核人", ""])
@@ -294,19 +293,19 @@ def summary_pdf(reviews: Sequence[PackageReview], today: _dt.date) -> bytes:
     superseded = sum(1 for r in reviews if r.superseded_by)
     with_errors = sum(1 for row in rows if row.review.hard)
     story.append(Paragraph(escape(
-        f"共收到材料包 {len(reviews)} 个：有效园区 {len(rows)} 个(其中有错误 {with_errors} 个)，"
+        f"共收到材料包 {len(reviews)} 个：有效园区 {len(rows)} 个（其中有错误 {with_errors} 个），"
         f"拒收 {refused} 个，重复或被更新材料包取代 {superseded} 个。"), st.body))  # fmt: skip
 
     by_province: dict[str, float] = {}
     for row in rows:
         latest = _latest(row.emissions)
         if latest is not None:
-            by_province[row.province or "(未填)"] = by_province.get(row.province or "(未填)", 0.0) + latest
+            by_province[row.province or "（未填）"] = by_province.get(row.province or "（未填）", 0.0) + latest
     width = 160 * mm
     charts: list[ChartBlock] = []
     if by_province:
         names = sorted(by_province, key=lambda k: -by_province[k])[:16]
-        charts.append(ChartBlock("chart.review.province", "各省(区、市)园区最新年度二氧化碳排放量合计", "bar",
+        charts.append(ChartBlock("chart.review.province", "各省（区、市）园区最新年度二氧化碳排放量合计", "bar",
                                  tuple(names), (Series("排放量", tuple(by_province[n] / 10000 for n in names)),),
                                  "万tCO2"))  # fmt: skip
     values = sorted(v for row in rows if (v := _latest(row.intensity)) is not None and v >= 0)
@@ -316,14 +315,14 @@ def summary_pdf(reviews: Sequence[PackageReview], today: _dt.date) -> bytes:
         counts = [0] * bins
         for v in values:
             counts[min(int(v / step), bins - 1)] += 1
-        charts.append(ChartBlock("chart.review.intensity", "单位工业增加值二氧化碳排放量分布(tCO2/万元)", "bar",
+        charts.append(ChartBlock("chart.review.intensity", "单位工业增加值二氧化碳排放量分布（tCO2/万元）", "bar",
                                  tuple(f"{i * step:.2f}–{(i + 1) * step:.2f}" for i in range(bins)),
                                  (Series("园区个数", tuple(float(c) for c in counts)),), "个"))  # fmt: skip
     for block in charts:
         story += [Spacer(1, 4 * mm), Paragraph(escape(block.title), st.caption), chart_drawing(block, st, width)]
     form = form_for()  # the display precision of the definition (every output alike)
     table: list[list[str | Paragraph]] = [
-        ["园区名称", "省份", "状态", "最新排放(tCO2)", "强度(tCO2/万元)", "错误", "警告"]
+        ["园区名称", "省份", "状态", "最新排放（tCO2）", "强度（tCO2/万元）", "错误", "警告"]
     ]
     for row in rows:
         r = row.review

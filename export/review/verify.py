@@ -67,7 +67,8 @@ class PackageReview:
     final_claimed: bool = False
     final_gate_ok: bool | None = None
     findings: list[ReviewFinding] = field(default_factory=list)
-    superseded_by: str = ""  # label of a newer package of the same park
+    superseded_by: str = ""  # label of a newer package of the same park, or of the same package received before
+    duplicate: bool = False  # superseded by the same package received before (e.g. the zip and its e-mail)
     name: str = ""  # the park's name, kept when the park data itself is released
     row: Any = None  # the park's figures for the summary (export.review.summary.ParkRow)
 
@@ -174,7 +175,7 @@ def _check_manifest(review: PackageReview, members: Members) -> None:
     fmt = manifest.get("format")
     if fmt not in KNOWN_FORMATS:
         review.add(
-            ERROR, "manifest_format", f"未知的材料包格式“{str(fmt)[:40]}”(本程序可核对 {'、'.join(KNOWN_FORMATS)})"
+            ERROR, "manifest_format", f"未知的材料包格式“{str(fmt)[:40]}”（本程序可核对 {'、'.join(KNOWN_FORMATS)}）"
         )
         return
     listed: dict[str, str] = {}
@@ -191,7 +192,7 @@ def _check_manifest(review: PackageReview, members: Members) -> None:
     for name in sorted(set(listed) - present):
         review.add(ERROR, "file_missing", f"清单列出的文件“{name}”不在包内")
     for name in sorted(present - set(listed)):
-        review.add(ERROR, "file_unlisted", f"包内文件“{name}”未列入清单(可能是后来加入的)")
+        review.add(ERROR, "file_unlisted", f"包内文件“{name}”未列入清单（可能是后来加入的）")
     for name in sorted(set(listed) & present):
         actual = hashlib.sha256(members.files[name]).hexdigest()
         if actual != listed[name].lower():
@@ -201,7 +202,7 @@ def _check_manifest(review: PackageReview, members: Members) -> None:
 def _park_file(review: PackageReview, members: Members) -> None:
     names = [n for n in members.order if n.endswith(PARK_FILE_SUFFIX)]
     if not names:
-        review.add(ERROR, "parkfile_missing", "包内没有园区文件(*_园区文件.json)，无法重算数据")
+        review.add(ERROR, "parkfile_missing", "包内没有园区文件（*_园区文件.json），无法重算数据")
         return
     name = names[0]
     data = members.files[name]
@@ -244,7 +245,7 @@ def _check_pdf_pages(review: PackageReview, name: str, data: bytes, fp: str) -> 
         reader = pypdf.PdfReader(io.BytesIO(data))
         pages = list(reader.pages)
     except Exception as exc:  # pypdf raises many exception types on damaged or hostile files
-        review.add(ERROR, "pdf_invalid", f"PDF“{name}”无法读取({type(exc).__name__})")
+        review.add(ERROR, "pdf_invalid", f"PDF“{name}”无法读取（{type(exc).__name__}）")
         return
     if not pages:
         review.add(ERROR, "pdf_invalid", f"PDF“{name}”没有页面")
@@ -287,7 +288,7 @@ def _check_workbook(review: PackageReview, members: Members) -> None:
         return
     names = [n for n in members.order if n.lower().endswith(".xlsx")]
     if not names:
-        review.add(ERROR, "workbook_missing", "包内没有工作簿(.xlsx)")
+        review.add(ERROR, "workbook_missing", "包内没有工作簿（.xlsx）")
         return
     name = names[0]
     import openpyxl
@@ -295,7 +296,7 @@ def _check_workbook(review: PackageReview, members: Members) -> None:
     try:
         wb = openpyxl.load_workbook(io.BytesIO(members.files[name]), data_only=True, read_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
-        review.add(ERROR, "workbook_invalid", f"工作簿“{name}”无法读取({type(exc).__name__})")
+        review.add(ERROR, "workbook_invalid", f"工作簿“{name}”无法读取（{type(exc).__name__}）")
         return
     try:
         differences = 0
@@ -318,7 +319,7 @@ def _check_workbook(review: PackageReview, members: Members) -> None:
                 if differences <= 20:
                     label = form.field(key).label
                     review.add(ERROR, "workbook_cell",
-                               f"工作簿“{sheet}”工作表 {ref} 单元格({label})的值为 {_show(got)}，园区文件计算为 "
+                               f"工作簿“{sheet}”工作表 {ref} 单元格（{label}）的值为 {_show(got)}，园区文件计算为 "
                                f"{_show(expected)}：工作簿在导出后被改动过")  # fmt: skip
         if differences > 20:
             review.add(ERROR, "workbook_cell", f"工作簿另有 {differences - 20} 个计算单元格与园区文件不符")
@@ -345,7 +346,7 @@ def _same(expected: float | None, got: Any) -> bool:
 
 def _show(value: Any) -> str:
     if value is None or value == "":
-        return "(空)"
+        return "（空）"
     if isinstance(value, float):
         return f"{value:.6g}"
     return str(value)[:40]
@@ -385,7 +386,7 @@ def _check_content(review: PackageReview) -> None:
             if fv.origin == "default" and fv.unverified:
                 graded_c.add(form.field(fv.key).label if fv.key in form else fv.key)
     if graded_c:
-        review.add(INFO, "factor_grade_c", "使用了未核实(C 级)的缺省因子：" + "、".join(sorted(graded_c)))
+        review.add(INFO, "factor_grade_c", "使用了未核实（C 级）的缺省因子：" + "、".join(sorted(graded_c)))
     current = library_version().label
     for year, ydata in sorted(park.years.items()):
         lock = ydata.locked_factors
@@ -396,10 +397,10 @@ def _check_content(review: PackageReview) -> None:
     gate = final_gate(park, result, findings)
     review.final_gate_ok = gate.ok
     if review.final_claimed and not (gate.ok and is_final(park)):
-        review.add(ERROR, "final_forged", "材料包标为“定稿”，但园区文件未通过定稿检查(或定稿后有改动)")
+        review.add(ERROR, "final_forged", "材料包标为“定稿”，但园区文件未通过定稿检查（或定稿后有改动）")
     stated_program = str(review.manifest.get("program_version", "") or "")
     if stated_program and stated_program != VERSION:
-        review.add(INFO, "program_version", f"材料包由本程序 {stated_program} 版导出(审核使用 {VERSION} 版)")
+        review.add(INFO, "program_version", f"材料包由本程序 {stated_program} 版导出（审核使用 {VERSION} 版）")
 
 
 def _required_years(form: FormDefinition, park: ParkData) -> tuple[int, ...]:
@@ -451,7 +452,8 @@ def mark_superseded(reviews: Iterable[PackageReview]) -> None:
     for r in reviews:
         if r.sha256 and not r.refused:
             if r.sha256 in first_of:
-                r.superseded_by = f"{first_of[r.sha256].label}(同一材料包，重复收到)"
+                r.superseded_by = f"{first_of[r.sha256].label}（同一材料包，重复收到）"
+                r.duplicate = True
             else:
                 first_of[r.sha256] = r
     newest: dict[str, PackageReview] = {}

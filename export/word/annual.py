@@ -341,7 +341,7 @@ def build_annual_docx(park: ParkData, year: int, *, draft: bool, result: ParkRes
     section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
     _page_number_footer(doc)
     _doc_grid(doc)
-    title = doc.add_paragraph(chinese_punctuation(annual_title(park.name, year) + ("(草稿)" if draft else "")))
+    title = doc.add_paragraph(chinese_punctuation(annual_title(park.name, year) + ("（草稿）" if draft else "")))
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     title.paragraph_format.first_line_indent = Pt(0)
     title.paragraph_format.line_spacing = Pt(LINE_PITCH / 20 * 1.5)

@@ -107,27 +107,27 @@ def check_archive(path: Path) -> None:
     except OSError as exc:
         raise WorkbookError(f"无法读取文件：{exc.strerror}") from None
     if size > MAX_FILE_BYTES:
-        raise WorkbookError(f"文件过大({size // 1024 // 1024} MB，上限 {MAX_FILE_BYTES // 1024 // 1024} MB)")
+        raise WorkbookError(f"文件过大（{size // 1024 // 1024} MB，上限 {MAX_FILE_BYTES // 1024 // 1024} MB）")
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
             if len(infos) > MAX_MEMBERS:
-                raise WorkbookError(f"工作簿内部文件数量异常({len(infos)} 个)，可能不是正常的 xlsx 文件")
+                raise WorkbookError(f"工作簿内部文件数量异常（{len(infos)} 个），可能不是正常的 xlsx 文件")
             total = 0
             for info in infos:
                 total += info.file_size
                 if info.file_size > MAX_MEMBER_BYTES or total > MAX_UNPACKED_BYTES:
-                    raise WorkbookError("工作簿解压后过大(可能是“压缩炸弹”)，已拒绝读取")
+                    raise WorkbookError("工作簿解压后过大（可能是“压缩炸弹”），已拒绝读取")
                 if info.file_size > 1024 * 1024 and info.file_size > MAX_RATIO * max(1, info.compress_size):
-                    raise WorkbookError("工作簿的压缩比异常(可能是“压缩炸弹”)，已拒绝读取")
+                    raise WorkbookError("工作簿的压缩比异常（可能是“压缩炸弹”），已拒绝读取")
             names = {i.filename for i in infos}
             if "xl/workbook.xml" not in names:
-                raise WorkbookError("文件不是 Excel 工作簿(xlsx)：缺少 xl/workbook.xml")
+                raise WorkbookError("文件不是 Excel 工作簿（xlsx）：缺少 xl/workbook.xml")
             bad = zf.testzip()
             if bad is not None:
-                raise WorkbookError(f"工作簿已损坏(内部文件“{bad}”校验失败)")
+                raise WorkbookError(f"工作簿已损坏（内部文件“{bad}”校验失败）")
     except zipfile.BadZipFile:
-        raise WorkbookError("文件已损坏或不是 xlsx 工作簿(无法按 zip 格式打开)") from None
+        raise WorkbookError("文件已损坏或不是 xlsx 工作簿（无法按 zip 格式打开）") from None
     except zipfile.LargeZipFile:
         raise WorkbookError("工作簿过大，已拒绝读取") from None
 
@@ -140,7 +140,7 @@ def _load(path: Path) -> Any:
             warnings.simplefilter("ignore")  # e.g. extensions written by WPS/LibreOffice that openpyxl skips
             return load_workbook(path, data_only=False, keep_links=False)
     except Exception as exc:  # openpyxl raises many kinds on damaged files; all mean "cannot read"
-        raise WorkbookError(f"工作簿已损坏，无法读取({type(exc).__name__})") from None
+        raise WorkbookError(f"工作簿已损坏，无法读取（{type(exc).__name__}）") from None
 
 
 # -- the hidden meta sheet -----------------------------------------------------------------------------
@@ -173,7 +173,7 @@ def _refuse_constant(name: str) -> Any:
 def _read_meta(wb: Any) -> _Meta:
     if META_SHEET not in wb.sheetnames:
         raise WorkbookError(
-            "这不是本程序导出的工作簿(缺少隐藏的“_meta”工作表)。请先在本程序中导出空白模板，在模板中填写后再导入"
+            "这不是本程序导出的工作簿（缺少隐藏的“_meta”工作表）。请先在本程序中导出空白模板，在模板中填写后再导入"
         )
     meta = _Meta()
     ws = wb[META_SHEET]
@@ -200,13 +200,13 @@ def _read_meta(wb: Any) -> _Meta:
             elif len(cells) > 1:
                 meta.values[tag] = cells[1]
         except (ValueError, IndexError, RecursionError):
-            raise WorkbookError(f"“_meta”工作表的内容被改动过(“{tag}”行)，无法可靠地导入") from None
+            raise WorkbookError(f"“_meta”工作表的内容被改动过（“{tag}”行），无法可靠地导入") from None
     if meta.values.get("format") != FORMAT:
-        raise WorkbookError(f"工作簿格式“{meta.values.get('format')}”不是本程序的格式({FORMAT})")
+        raise WorkbookError(f"工作簿格式“{meta.values.get('format')}”不是本程序的格式（{FORMAT}）")
     if meta.values.get("form") not in FORM_VERSIONS:
         raise WorkbookError(f"工作簿的表格版本“{meta.values.get('form')}”本程序不认识")
     if not meta.years:
-        raise WorkbookError("工作簿中没有年度表的记录(“_meta”工作表不完整)")
+        raise WorkbookError("工作簿中没有年度表的记录（“_meta”工作表不完整）")
     park_form = meta.values["form"]
     meta.years = [(y, sheet, version or park_form) for y, sheet, version in meta.years]
     return meta
@@ -350,11 +350,11 @@ def read_workbook(path: str | Path) -> WorkbookReadResult:
         ydata = YearData(form=form.version)
         years[year] = ydata
         if sheet not in wb.sheetnames:
-            reader.add(sheet, "", "", REJECTED, f"缺少工作表“{sheet}”({year} 年的数据)：工作表被删除或改名")
+            reader.add(sheet, "", "", REJECTED, f"缺少工作表“{sheet}”（{year} 年的数据）：工作表被删除或改名")
             continue
         ws = wb[sheet]
         if ws.max_row > MAX_ROWS:
-            reader.add(sheet, "", "", REJECTED, f"工作表的行数异常({ws.max_row} 行)")
+            reader.add(sheet, "", "", REJECTED, f"工作表的行数异常（{ws.max_row} 行）")
             continue
         if _check_columns(ws, cols) is None:
             reader.add(
@@ -376,7 +376,7 @@ def read_workbook(path: str | Path) -> WorkbookReadResult:
                     continue
                 f = form.field(tag.key)
                 if tag.key in seen:
-                    reader.add(sheet, ref, tag.key, REJECTED, f"{f.label}在本表中出现了两次(行被复制？)")
+                    reader.add(sheet, ref, tag.key, REJECTED, f"{f.label}在本表中出现了两次（行被复制？）")
                     continue
                 seen.add(tag.key)
                 if f.is_computed:
@@ -403,7 +403,7 @@ def read_workbook(path: str | Path) -> WorkbookReadResult:
         wanted = expected + (profile_keys if sheet == profile_sheet else [])
         for key in wanted:
             if key not in seen:
-                reader.add(sheet, "", key, REJECTED, f"找不到“{form.field(key).label}”所在的行(行被删除？)")
+                reader.add(sheet, "", key, REJECTED, f"找不到“{form.field(key).label}”所在的行（行被删除？）")
 
     reader.form = park_form
     sources = _read_sources(wb, reader, {y for y, _, _ in meta.years})
@@ -432,11 +432,11 @@ def read_workbook(path: str | Path) -> WorkbookReadResult:
 def _read_targets(wb: Any, reader: _Reader, meta: _Meta, park: ParkData) -> bool:
     sheet = meta.values["target_sheet"]
     if sheet not in wb.sheetnames:
-        reader.add(sheet, "", "", REJECTED, f"缺少工作表“{sheet}”(碳达峰碳中和目标)：工作表被删除或改名")
+        reader.add(sheet, "", "", REJECTED, f"缺少工作表“{sheet}”（碳达峰碳中和目标）：工作表被删除或改名")
         return False
     ws = wb[sheet]
     if ws.max_row > MAX_ROWS:
-        reader.add(sheet, "", "", REJECTED, f"工作表的行数异常({ws.max_row} 行)")
+        reader.add(sheet, "", "", REJECTED, f"工作表的行数异常（{ws.max_row} 行）")
         return False
     got = read_target_sheet(ws, target_forms(park), meta.targets, MAX_ROWS)
     for ref, reason in got.problems:
@@ -450,11 +450,11 @@ def _read_targets(wb: Any, reader: _Reader, meta: _Meta, park: ParkData) -> bool
 def _read_sources(wb: Any, reader: _Reader, years: set[int]) -> dict[tuple[int, str], str | None]:
     out: dict[tuple[int, str], str | None] = {}
     if FACTOR_SHEET not in wb.sheetnames:
-        reader.add(FACTOR_SHEET, "", "", REJECTED, f"缺少工作表“{FACTOR_SHEET}”(因子来源)：工作表被删除或改名")
+        reader.add(FACTOR_SHEET, "", "", REJECTED, f"缺少工作表“{FACTOR_SHEET}”（因子来源）：工作表被删除或改名")
         return out
     ws = wb[FACTOR_SHEET]
     if ws.max_row > MAX_ROWS:
-        reader.add(FACTOR_SHEET, "", "", REJECTED, f"工作表的行数异常({ws.max_row} 行)")
+        reader.add(FACTOR_SHEET, "", "", REJECTED, f"工作表的行数异常（{ws.max_row} 行）")
         return out
     key_letter = None
     for c in range(1, min(ws.max_column, 40) + 1):

@@ -119,7 +119,7 @@ def _walk(obj: Any, path: tuple[str, ...] = ()) -> None:
     elif isinstance(obj, dict):
         for dup in getattr(obj, "duplicates", ()):
             _p, y, k = _where((*path, dup))
-            raise ParkFileError(f"{_where(path)[0]} 中的键“{dup}”出现了不止一次(重复的键会让一个值被悄悄丢掉)",
+            raise ParkFileError(f"{_where(path)[0]} 中的键“{dup}”出现了不止一次（重复的键会让一个值被悄悄丢掉）",
                                 year=y, key=dup if k is None else k)  # fmt: skip
         for k, v in obj.items():
             problem = text_problem(k)
@@ -140,7 +140,7 @@ def park_from_json(doc: Any) -> ParkData:
         raise ParkFileError(f"未知的文件格式“{fmt}”：本程序读取 format = {FORMAT}", key="format")
     version = doc.get("form")
     if version not in FORM_VERSIONS:
-        raise ParkFileError(f"未知的表格版本“{version}”(支持：{'、'.join(FORM_VERSIONS)})", key="form")
+        raise ParkFileError(f"未知的表格版本“{version}”（支持：{'、'.join(FORM_VERSIONS)}）", key="form")
     form = form_for(version)
     unknown_top = set(doc) - {"format", "form", "park", "years", "report", "targets"}
     if unknown_top:
@@ -162,7 +162,7 @@ def park_from_json(doc: Any) -> ParkData:
     years: dict[int, YearData] = {}
     for ytext, ydoc in _dict(doc.get("years"), "years").items():
         if not (isinstance(ytext, str) and ytext.isascii() and ytext.isdigit() and len(ytext) == 4):
-            raise ParkFileError(f"年份“{ytext}”不是四位数字年份(应写作半角数字，如 2016)", year=str(ytext))
+            raise ParkFileError(f"年份“{ytext}”不是四位数字年份（应写作半角数字，如 2016）", year=str(ytext))
         yform = _year_form(ytext, ydoc, version)
         years[int(ytext)] = _year_from_json(yform.input_keys, yform.meta_keys, yform.factor_keys, ytext, ydoc,
                                             yform.version)  # fmt: skip
@@ -176,7 +176,7 @@ def _year_form(year: str, ydoc: Any, version: str) -> FormDefinition:
     """The form version a year was filled against: the file's, unless the year states another."""
     stated = ydoc.get("form", version) if isinstance(ydoc, dict) else version
     if stated not in FORM_VERSIONS:
-        raise ParkFileError(f"{year} 年的表格版本“{stated}”未知(支持：{'、'.join(FORM_VERSIONS)})", year=year,
+        raise ParkFileError(f"{year} 年的表格版本“{stated}”未知（支持：{'、'.join(FORM_VERSIONS)}）", year=year,
                             key="form")  # fmt: skip
     return form_for(stated)
 
@@ -303,7 +303,7 @@ def _report_from_json(doc: Any) -> ReportData:
     if final is not None and not (
         isinstance(final, dict) and all(isinstance(final.get(k, ""), str) for k in ("at", "fingerprint"))
     ):
-        raise ParkFileError("report.final(定稿记录)的格式不对：应为 {\"at\": 时间, \"fingerprint\": 校验码}",
+        raise ParkFileError("report.final（定稿记录）的格式不对：应为 {\"at\": 时间, \"fingerprint\": 校验码}",
                             key="report.final")  # fmt: skip
     return ReportData(outline, dict(sections), [dict(p) for p in projects], dict(scenarios), extra)
 
@@ -390,11 +390,11 @@ def loads(text: str) -> ParkData:
         doc = json.loads(text, object_pairs_hook=_pairs, parse_int=_parse_int, parse_float=_parse_float,
                          parse_constant=_BadNumber)  # fmt: skip
     except json.JSONDecodeError as exc:
-        raise ParkFileError(f"JSON 格式错误：第 {exc.lineno} 行第 {exc.colno} 列({exc.msg})") from None
+        raise ParkFileError(f"JSON 格式错误：第 {exc.lineno} 行第 {exc.colno} 列（{exc.msg}）") from None
     except RecursionError:
         raise ParkFileError("JSON 嵌套层数过多，不是园区文件") from None
     except ValueError as exc:  # a number literal Python cannot convert
-        raise ParkFileError(f"JSON 中有无法读取的数值({str(exc)[:60]})") from None
+        raise ParkFileError(f"JSON 中有无法读取的数值（{str(exc)[:60]}）") from None
     return park_from_json(doc)
 
 
@@ -402,7 +402,7 @@ def read_park_file(path: str | os.PathLike[str]) -> ParkData:
     p = Path(path)
     try:
         if p.stat().st_size > MAX_FILE_BYTES:
-            raise ParkFileError(f"文件过大(超过 {MAX_FILE_BYTES // 1024 // 1024} MB)")
+            raise ParkFileError(f"文件过大（超过 {MAX_FILE_BYTES // 1024 // 1024} MB）")
         text = p.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
         raise ParkFileError("找不到文件") from None

@@ -49,12 +49,12 @@ def normalize_name(name: Any) -> str:
 def text_problem(text: str) -> str | None:
     """Why a text value cannot be accepted (Chinese), or None."""
     if _SURROGATE.search(text):
-        return "含有无效的 Unicode 字符(孤立的代理项)"
+        return "含有无效的 Unicode 字符（孤立的代理项）"
     m = _CONTROL.search(text)
     if m:
-        return f"含有控制字符(U+{ord(m.group()):04X})"
+        return f"含有控制字符（U+{ord(m.group()):04X}）"
     if len(text) > MAX_TEXT_CHARS:
-        return f"文字过长(超过 {MAX_TEXT_CHARS} 个字符)"
+        return f"文字过长（超过 {MAX_TEXT_CHARS} 个字符）"
     return None
 
 
@@ -62,9 +62,9 @@ def value_problem(text: str) -> str | None:
     """Why a text value (a field as typed, a section, an explanation) cannot be accepted (Chinese), or None.
     Unlike :func:`text_problem` (keys), control characters are accepted: outputs print them as U+FFFD."""
     if _SURROGATE.search(text):
-        return "含有无效的 Unicode 字符(孤立的代理项)"
+        return "含有无效的 Unicode 字符（孤立的代理项）"
     if len(text) > MAX_TEXT_CHARS:
-        return f"文字过长(超过 {MAX_TEXT_CHARS} 个字符)"
+        return f"文字过长（超过 {MAX_TEXT_CHARS} 个字符）"
     return None
 
 
@@ -76,16 +76,16 @@ def name_problem(name: str) -> str | None:
         return problem
     m = _NAME_CONTROL.search(name)
     if m:
-        return f"含有换行、制表符或其他不可见的控制字符(U+{ord(m.group()):04X})"
+        return f"含有换行、制表符或其他不可见的控制字符（U+{ord(m.group()):04X}）"
     if len(name) > MAX_NAME_CHARS:
-        return f"过长({len(name)} 个字符，最多 {MAX_NAME_CHARS} 个)"
+        return f"过长（{len(name)} 个字符，最多 {MAX_NAME_CHARS} 个）"
     return None
 
 
 def number_problem(value: float | int) -> str | None:
     """Why a JSON number cannot be accepted (Chinese), or None."""
     if isinstance(value, float) and not math.isfinite(value):
-        return "不是有限的数值(NaN 或 Infinity)"
+        return "不是有限的数值（NaN 或 Infinity）"
     if abs(value) >= MAX_MAGNITUDE:
-        return "数值过大(绝对值应小于 1e15)"
+        return "数值过大（绝对值应小于 1e15）"
     return None

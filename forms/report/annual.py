@@ -138,7 +138,15 @@ class AnnualResolver(BlockResolver):
             keys.append(form.energy_intensity_key)
         keys += [k for k in ("zero.co2_per_energy",) if k in form]
         prev = year - 1
-        columns = ("指标", "单位", f"{prev}年", f"{year}年", "较上年变化(%)", f"基准年({base}年)", "较基准年变化(%)")
+        columns = (
+            "指标",
+            "单位",
+            f"{prev}年",
+            f"{year}年",
+            "较上年变化（%）",
+            f"基准年（{base}年）",
+            "较基准年变化（%）",
+        )
         rows = []
         for key in keys:
             f = form.field(key)
@@ -154,7 +162,7 @@ class AnnualResolver(BlockResolver):
             rows.append((f.label, f.unit, cell(before), cell(now), pct(change_pct(before, now)), cell(at_base),
                          pct(change_pct(at_base, now))))  # fmt: skip
         plan = review_of(self.park).plan
-        note = f"基准年为专项报告“{plan}”期间最后一个填报年份({base}年)。" if base is not None else ""
+        note = f"基准年为专项报告“{plan}”期间最后一个填报年份（{base}年）。" if base is not None else ""
         return TableBlock(block_id, f"{year}年{BLOCK_TITLES['table.year_compare']}", columns, tuple(rows),
                           (False, False, True, True, True, True, True), note)  # fmt: skip
 
@@ -235,7 +243,7 @@ def check_chapter(park: ParkData, result: ParkResult, year: int) -> list[AnnualG
                 values = all(f"value.{k}@{year}" in ids for k in (form.emissions_key, form.intensity_key))
                 if not (has_table or values):
                     gaps.append(AnnualGap(section.key, f"“{heading[section.key]}”：缺少{year}年排放总量和排放强度及其"
-                                          "较上年、较基准年的变化(请插入“年度碳排放主要指标对比表”)"))  # fmt: skip
+                                          "较上年、较基准年的变化（请插入“年度碳排放主要指标对比表”）"))  # fmt: skip
             elif req.check == "annual_targets_explained":
                 for target, ev in zip(park.targets, evaluate_targets(park.targets, result), strict=True):
                     if ev.status == MISSED and ev.year <= year and not str(target.get("explanation") or "").strip():
@@ -263,7 +271,7 @@ def proposed_paragraph(park: ParkData, result: ParkResult, year: int, section: s
         if year - 1 in result.years:
             parts.append(f"{year - 1}年分别为{{{{value.{e}@{year - 1}}}}}和{{{{value.{i}@{year - 1}}}}}。")
         if base is not None and base != year:
-            parts.append(f"基准年({base}年)分别为{{{{value.{e}@{base}}}}}和{{{{value.{i}@{base}}}}}。")
+            parts.append(f"基准年（{base}年）分别为{{{{value.{e}@{base}}}}}和{{{{value.{i}@{base}}}}}。")
         parts.append(f"\n{{{{table.year_compare@{year}}}}}")
         if "zero.co2_per_energy" in form:
             parts.append(f"\n{year}年单位能耗碳排放为{{{{value.zero.co2_per_energy@{year}}}}}。\n{{{{table.zero}}}}")
@@ -343,5 +351,5 @@ def figure_mismatches(park: ParkData, result: ParkResult, year: int, section: st
         label = form.field(fig.key).label
         what = f"{fig.year}年{label}" if fig.year else f"{fig.first}—{fig.last}年{label}变化"
         shown = f"{data:,.2f}" if fig.kind in ("value", "share") else f"{data:+.2f}%"
-        out.append(f"正文“{fig.text}”({what})与数据不符：数据为 {shown}")
+        out.append(f"正文“{fig.text}”（{what}）与数据不符：数据为 {shown}")
     return out

@@ -475,7 +475,7 @@ def remove_section(raw: Any, base: Outline, key: str) -> dict[str, Any]:
         return remove_added_section(raw, base, key)
     outline = _require_section(base, custom, key)
     if not can_remove(base, key):
-        raise OutlineCustomError(f"“{outline.section(key).title}”含定稿必备内容，不能删除(可以重命名或调整顺序)")
+        raise OutlineCustomError(f"“{outline.section(key).title}”含定稿必备内容，不能删除（可以重命名或调整顺序）")
     if len(outline.chapter_of(key).sections) <= 1:
         raise OutlineCustomError("每章至少保留一个小节")
     custom.removed.append(key)

@@ -91,7 +91,7 @@ class Outline(NamedTuple):
         raise KeyError(key)
 
     def title_for(self, park_name: str) -> str:
-        return self.title_template.format(park=park_name or "(园区名称)")
+        return self.title_template.format(park=park_name or "（园区名称）")
 
 
 NUMERALS = "一二三四五六七八九十"
@@ -136,7 +136,7 @@ def _eip(version: str, plan: str, review: tuple[int, int]) -> Outline:
            ("table.emissions_by_source", "chart.structure", "table.by_fuel", "value.emissions.total")),
         _s("ch3.3", "碳排放强度分析", "分析单位工业增加值二氧化碳排放量、单位工业增加值综合能耗等强度指标的变化。",
            blocks=("table.intensity", "chart.intensity")),
-        _s("ch3.4", "碳汇现状", "说明绿地、林地、湿地面积及固碳能力(估算值，不从排放总量中扣减)。",
+        _s("ch3.4", "碳汇现状", "说明绿地、林地、湿地面积及固碳能力（估算值，不从排放总量中扣减）。",
            blocks=("table.sink",)),
     ))  # fmt: skip
     ch4 = Chapter("ch4", "四", "碳达峰碳中和差距分析", (
@@ -152,7 +152,7 @@ def _eip(version: str, plan: str, review: tuple[int, int]) -> Outline:
            (Requirement("peak_target", "碳达峰年份目标", "text"),
             Requirement("intensity_targets", "2025 年和 2030 年强度目标", "text")),
            ("table.targets",)),
-        _s("ch5.3", "实施路径与路线图", "分阶段(至 2025 年、至 2030 年、面向 2060 年)说明实施路径。"),
+        _s("ch5.3", "实施路径与路线图", "分阶段（至 2025 年、至 2030 年、面向 2060 年）说明实施路径。"),
     ))  # fmt: skip
     ch6 = Chapter("ch6", "六", "重点任务与重点工程", (
         _s("ch6.1", "推动产业结构优化升级"),
@@ -163,8 +163,8 @@ def _eip(version: str, plan: str, review: tuple[int, int]) -> Outline:
         _s("ch6.6", "提升生态碳汇能力"),
         _s("ch6.7", "加强低碳技术创新与示范"),
         _s("ch6.8", "提升碳排放管理能力"),
-        _s("ch6.9", "重点项目清单", "以表格列出重点项目：项目名称、建设内容、总投资(万元)、建设年限、"
-           "预计年减排量(tCO2)、责任单位。", (Requirement("projects", "至少一个重点项目", "projects"),),
+        _s("ch6.9", "重点项目清单", "以表格列出重点项目：项目名称、建设内容、总投资（万元）、建设年限、"
+           "预计年减排量（tCO2）、责任单位。", (Requirement("projects", "至少一个重点项目", "projects"),),
            ("table.projects",), kind="projects"),
     ))  # fmt: skip
     ch7 = Chapter("ch7", "七", "保障措施", (
@@ -193,7 +193,7 @@ NEWEST_OUTLINE = OUTLINE_VERSIONS[-1]
 def outline_choice_label(version: str) -> str:
     """How a new-park dialog offers an outline version: 2026 年起申报(回顾“十四五”，2021—2025 年)."""
     plan, (first, last) = _REVIEWS[version]
-    return f"{version.removeprefix('eip-')} 年起申报(回顾“{plan}”，{first}—{last} 年)"
+    return f"{version.removeprefix('eip-')} 年起申报（回顾“{plan}”，{first}—{last} 年）"
 
 
 @cache

@@ -141,16 +141,16 @@ def scaled(form: FormDefinition, key: str, value: float | None) -> float | None:
 
 BLOCK_LABELS: dict[str, str] = {
     "table.profile": "园区基本情况表",
-    "table.economy": "经济发展指标表(各年度)",
+    "table.economy": "经济发展指标表（各年度）",
     "table.trend": "排放与强度变化趋势表",
     "chart.trend": "二氧化碳排放总量变化趋势图",
     "table.factors": "排放因子及数据来源表",
-    "table.emissions_by_source": "二氧化碳排放量(按排放源)表",
+    "table.emissions_by_source": "二氧化碳排放量（按排放源）表",
     "chart.structure": "二氧化碳排放结构图",
-    "table.by_fuel": "化石燃料燃烧排放(按品种)表",
+    "table.by_fuel": "化石燃料燃烧排放（按品种）表",
     "table.intensity": "碳排放强度指标表",
     "chart.intensity": "碳排放强度变化趋势图",
-    "table.sink": "碳汇现状表(估算值)",
+    "table.sink": "碳汇现状表（估算值）",
     "table.projection": "碳排放趋势预测表",
     "chart.projection": "碳排放趋势预测图",
     "table.targets": "碳达峰目标指标表",
@@ -161,7 +161,7 @@ BLOCK_LABELS: dict[str, str] = {
     "table.target_eval": "目标落实情况表",
     "table.progress": "重点项目进展表",
 }
-NO_POLLUTION = "本园区所用的年度表格不含减污降碳数据(需按 2026 年版表格填写)"
+NO_POLLUTION = "本园区所用的年度表格不含减污降碳数据（需按 2026 年版表格填写）"
 
 
 def block_catalog(outline_version: str = "eip-2021", form_version: str = "eip-2021") -> dict[str, str]:
@@ -183,7 +183,7 @@ def block_label(block_id: str, form: FormDefinition | None = None) -> str:
     label = _value_label(form, key)
     if label is None:
         return block_id
-    return f"{year}年{label}" if year else f"{label}(最近年份)" if key in form else label
+    return f"{year}年{label}" if year else f"{label}（最近年份）" if key in form else label
 
 
 def available_blocks(section: OutlineSection, form_version: str = "eip-2021",
@@ -431,7 +431,7 @@ class BlockResolver:
                     else:
                         raw = self.park.years[last].raw(f.key)
                         text = "" if is_blank(raw) else str(raw).strip()
-                    rows.append((f"{f.label}({last}年)", text))
+                    rows.append((f"{f.label}（{last}年）", text))
         return TableBlock("table.profile", BLOCK_LABELS["table.profile"], ("项目", "内容"), tuple(rows),
                           (False, False))  # fmt: skip
 
@@ -496,10 +496,10 @@ class BlockResolver:
                     groups.append(([y], sig))
             for ys, (value, source, confidence, basis) in groups:
                 span = f"{ys[0]}" if len(ys) == 1 else f"{ys[0]}—{ys[-1]}"
-                label = f.label + ("(示意值)" if f.indicative else "")
+                label = f.label + ("（示意值）" if f.indicative else "")
                 indicative = indicative or f.indicative
                 if basis and basis != self.result.years[ys[0]].factors[key].basis:
-                    source = f"{source}({span} 年数据{basis})"
+                    source = f"{source}（{span} 年数据{basis}）"
                 elif basis:
                     source = f"{source}({basis})"
                 rows.append((label, span, value, f.unit, source, confidence))
@@ -573,7 +573,7 @@ class BlockResolver:
             parts.append(f"{name}：{periods}")
         base = proj.base
         head = f"以 {base.year} 年为基准年；排放量 = {iva} × {intensity}。" if base else ""
-        tail = "(尚未设置情景，以上为程序默认参数)" if proj.defaults_used else ""
+        tail = "（尚未设置情景，以上为程序默认参数）" if proj.defaults_used else ""
         text = head + "。".join(parts) + ("。" if parts else "") + tail
         if proj.errors:
             text += "未能预测：" + "；".join(f"{n}({e})" for n, e in proj.errors.items())
@@ -591,12 +591,12 @@ class BlockResolver:
         columns = ["年份"]
         ikey, ekey, vkey = self.form.intensity_key, self.form.emissions_key, self.form.value_added_key
         for name in proj.results:
-            columns += [f"{name}·工业增加值({shown_unit(self.form, vkey)})",
-                        f"{name}·排放强度({shown_unit(self.form, ikey)})",
-                        f"{name}·排放量({shown_unit(self.form, ekey)})"]  # fmt: skip
+            columns += [f"{name}·工业增加值（{shown_unit(self.form, vkey)}）",
+                        f"{name}·排放强度（{shown_unit(self.form, ikey)}）",
+                        f"{name}·排放量（{shown_unit(self.form, ekey)}）"]  # fmt: skip
         rows = []
         for y in sorted(years):
-            row = [f"{y}年" + ("(基准年)" if y == base else "")]
+            row = [f"{y}年" + ("（基准年）" if y == base else "")]
             for r in proj.results.values():
                 p = r.point(y)
                 row += [shown_field(self.form, vkey, p.iva if p else None).number,
@@ -646,7 +646,7 @@ class BlockResolver:
                          *(shown_field(self.form, ikey, v).number for v in vals)))  # fmt: skip
             rows.append((f"　{target_year}年较{proj.base.year}年下降", "%",
                          *(shown(decline_pct(base_i, v), "%", self.form.unit_decimals("%")).number for v in vals)))  # fmt: skip
-        note = f"以 {proj.base.year} 年为基准年，按各情景参数预测(参数见碳排放趋势预测表)。"
+        note = f"以 {proj.base.year} 年为基准年，按各情景参数预测（参数见碳排放趋势预测表）。"
         if proj.defaults_used:
             note += "尚未设置情景，以上为程序默认参数。"
         return TableBlock("table.targets", BLOCK_LABELS["table.targets"], ("指标", "单位", *names), tuple(rows),
@@ -729,14 +729,14 @@ class BlockResolver:
         years = self.years[1:]
         co2 = self.result.trend.get(f"trend.{form.emissions_key}.yoy")
         co2_map = co2 if isinstance(co2, dict) else {}
-        series = [Series("二氧化碳排放总量同比变化(%)", tuple(co2_map.get(str(y)) for y in years))]
+        series = [Series("二氧化碳排放总量同比变化（%）", tuple(co2_map.get(str(y)) for y in years))]
         for key in form.pollutant_keys:
             yoy = self.result.trend.get(f"trend.{key}.yoy")
             yoy_map = yoy if isinstance(yoy, dict) else {}
             values = tuple(yoy_map.get(str(y)) for y in years)
             if any(v is not None for v in values):
                 series.append(Series(form.field(key).label.removesuffix("排放量"), values))
-        note = "横轴：二氧化碳排放总量同比变化(%)；纵轴：污染物排放量同比变化(%)。第三象限为协同减排。"
+        note = "横轴：二氧化碳排放总量同比变化（%）；纵轴：污染物排放量同比变化（%）。第三象限为协同减排。"
         return ChartBlock("chart.synergy", BLOCK_LABELS["chart.synergy"], "quadrant",
                           tuple(str(y) for y in years), tuple(series), "%", note)  # fmt: skip
 
@@ -782,13 +782,13 @@ class BlockResolver:
         return TableBlock("table.target_eval", BLOCK_LABELS["table.target_eval"],
                           ("序号", "目标", "目标值", "实际值", "差距", "状态"), tuple(rows),
                           (False, False, True, True, True, False),
-                          "碳达峰目标的实际值为已观测排放峰值年份；待评估：目标年份(或基准年)尚未填报或数据不全。")  # fmt: skip
+                          "碳达峰目标的实际值为已观测排放峰值年份；待评估：目标年份（或基准年）尚未填报或数据不全。")  # fmt: skip
 
     def _table_progress(self) -> Block:
         projects = filled_projects(self.park.report.projects)
         figures = measures(projects)
         years = sorted(figures)
-        columns = ("项目名称", "预计年减排量(tCO2)", *(f"{y}年进展" for y in years))
+        columns = ("项目名称", "预计年减排量（tCO2）", *(f"{y}年进展" for y in years))
         rows = []
         for p in projects:
             progress = p.get("progress") if isinstance(p.get("progress"), dict) else {}
@@ -801,8 +801,8 @@ class BlockResolver:
                 else:
                     cells.append("")
             rows.append((str(p.get("name", "")), format_cell(p, PROJECT_COLUMNS[4]), *cells))
-        for label, key in (("实际减排量合计(tCO2)", "reduction_actual"), ("计划减排量合计(tCO2)", "reduction_planned"),
-                           ("减排目标完成率(%)", "achievement")):  # fmt: skip
+        for label, key in (("实际减排量合计（tCO2）", "reduction_actual"), ("计划减排量合计（tCO2）", "reduction_planned"),
+                           ("减排目标完成率（%）", "achievement")):  # fmt: skip
             dec = self.form.unit_decimals("%" if key == "achievement" else "tCO2")
             rows.append((label, "", *("—" if figures[y][key] is None else format_number(figures[y][key], dec)
                                       for y in years)))  # fmt: skip

@@ -35,7 +35,7 @@ from forms.resources import resources_dir
 from forms.table.definition import Field, FormDefinition
 from forms.table.numbers import parse_number
 
-CONFIDENCE_ZH = {"A": "A 级(已见官方表格)", "B": "B 级(第三方引用)", "C": "C 级(未核实)", "D": "D 级(推算)"}
+CONFIDENCE_ZH = {"A": "A 级（已见官方表格）", "B": "B 级（第三方引用）", "C": "C 级（未核实）", "D": "D 级（推算）"}
 VERIFIED, UNVERIFIED, USER_VALUE = "已核实", "未核实", "填报单位提供"
 
 
@@ -78,7 +78,7 @@ GRID_ALTERNATIVES = {
     GRID_REGIONAL: "区域电网平均排放因子",
     GRID_PROVINCIAL: "省级电力平均排放因子",
     GRID_NATIONAL: "全国电力平均排放因子",
-    GRID_NATIONAL_EXCL: "全国电力平均排放因子(不含市场化交易的非化石能源电量)",
+    GRID_NATIONAL_EXCL: "全国电力平均排放因子（不含市场化交易的非化石能源电量）",
 }
 LOCKABLE_ORIGINS = ("default",)
 
@@ -155,7 +155,7 @@ class MissingFactorError(LookupError):
             f"表格版本 {form}" if form else "", f"{year} 年" if year is not None else "", f"键 {key}" if key else ""
         ) if part)  # fmt: skip
         super().__init__(
-            f"{where}：默认因子“{ref}”在排放因子库中不存在({_TABLES.get(kind, '因子表')} 中没有“{row}”)。"
+            f"{where}：默认因子“{ref}”在排放因子库中不存在（{_TABLES.get(kind, '因子表')} 中没有“{row}”）。"
             "请在因子库中补充这一行，或改正表格定义中的因子引用。"
         )
 
@@ -287,8 +287,8 @@ class FactorLibrary:
         r = before[-1]
         used = int(r["year"])
         if used == year:
-            return r, f"{year} 年数据采用 {used} 年因子(当年发布)"
-        return r, f"{year} 年数据沿用 {used} 年因子(最新发布)"
+            return r, f"{year} 年数据采用 {used} 年因子（当年发布）"
+        return r, f"{year} 年数据沿用 {used} 年因子（最新发布）"
 
     def _grid_default(self, province: str | None, year: int) -> _Entry:
         region = self.grid_region(province, year)
@@ -296,18 +296,18 @@ class FactorLibrary:
             why = (
                 "未选择所在省份" if not province or province not in self.provinces else f"{province}无区域电网默认因子"
             )
-            return _Entry(None, "tCO2/MWh", f"无默认值({why})：须选择电网排放因子并注明来源", "", "")
+            return _Entry(None, "tCO2/MWh", f"无默认值（{why}）：须选择电网排放因子并注明来源", "", "")
         if year <= 2020:
             rows = [r for r in self._grid_rows("regional_grid_average") if r["region_or_scope"] == region
                     and r["year"] == "2012"]  # fmt: skip
             r = rows[-1]
-            basis = f"{year} 年数据采用 2012 年区域电网平均因子(2020 年及以前的数据年份统一采用)"
+            basis = f"{year} 年数据采用 2012 年区域电网平均因子（2020 年及以前的数据年份统一采用）"
         else:
             picked, basis = self.grid_pick(GRID_REGIONAL, region, year)
             if picked is None:  # a year before the first shipped one cannot reach here (>= 2021)
                 rows = sorted(self._grid_rows(GRID_REGIONAL), key=lambda r: int(r["year"]))
                 picked = next(r for r in rows if r["region_or_scope"] == region)
-                basis = f"{year} 年数据采用 {picked['year']} 年因子(本因子库最早的年份)"
+                basis = f"{year} 年数据采用 {picked['year']} 年因子（本因子库最早的年份）"
             r = picked
         note = f"{region} {r['year']} 年平均排放因子。" + self.provinces[province or ""]["notes"]
         return _Entry(float(r["factor_tCO2_per_MWh"]), "tCO2/MWh", r["source"], r["confidence"], note,
@@ -347,8 +347,8 @@ class FactorLibrary:
                 notes.append(f"本因子库无{short} {latest} 年省级因子：省级因子沿用 {used} 年")
         if not add(GRID_NATIONAL, "", "全国平均"):
             notes.append(f"本因子库无 {year} 年及以前的全国电力平均排放因子")
-        if not add(GRID_NATIONAL_EXCL, "", "全国(不含市场化交易的非化石能源电量)"):
-            notes.append(f"本因子库无 {year} 年及以前的全国(不含市场化交易非化石能源)因子")
+        if not add(GRID_NATIONAL_EXCL, "", "全国（不含市场化交易的非化石能源电量）"):
+            notes.append(f"本因子库无 {year} 年及以前的全国（不含市场化交易非化石能源）因子")
         return options, notes
 
     def default(self, field: Field, province: str | None, year: int) -> FactorValue:
@@ -471,7 +471,7 @@ def locked_entries(lock: Mapping[str, Any] | None) -> dict[str, Mapping[str, Any
 def from_lock(field: Field, entry: Mapping[str, Any], default: FactorValue) -> FactorValue:
     return FactorValue(field.key, float(entry["value"]), default.unit, str(entry.get("source") or ""),
                        str(entry.get("confidence") or ""), "default", notes=default.notes if default.value ==
-                       entry["value"] else f"已锁定(本因子库现为 {default.value})", indicative=field.indicative,
+                       entry["value"] else f"已锁定（本因子库现为 {default.value}）", indicative=field.indicative,
                        citation=str(entry.get("citation") or ""), basis=str(entry.get("basis") or ""),
                        locked=True)  # fmt: skip
 

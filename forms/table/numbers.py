@@ -90,7 +90,7 @@ def parse_number(raw: object, *, allow_percent: bool = False) -> Parsed:
         return Parsed(None, f"“{shown}”不是有效的数字")
     value = float(body) * multiplier
     if not math.isfinite(value) or abs(value) >= 1e15:  # forms.park.text_rules.MAX_MAGNITUDE
-        return Parsed(None, f"“{shown}”超出了可表示的范围(绝对值应小于 1e15)")
+        return Parsed(None, f"“{shown}”超出了可表示的范围（绝对值应小于 1e15）")
     if multiplier != 1.0:
         # 1.2万 must give exactly 12000, not 12000.000000000002
         from decimal import Decimal  # here: decimal is not needed to start the window

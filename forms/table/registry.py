@@ -17,7 +17,7 @@ class UnknownFormError(KeyError):
         self.version = version
 
     def __str__(self) -> str:
-        return f"未知的表格版本“{self.version}”(本程序支持：{'、'.join(FORM_VERSIONS)})"
+        return f"未知的表格版本“{self.version}”（本程序支持：{'、'.join(FORM_VERSIONS)}）"
 
 
 @cache

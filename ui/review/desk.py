@@ -42,7 +42,7 @@ def outcome(review: PackageReview) -> str:
     if review.refused:
         return "拒收"
     if review.superseded_by:
-        return "重复" if review.superseded_by.endswith("重复收到)") else "已被取代"
+        return "重复" if review.duplicate else "已被取代"
     return "有错误" if review.hard else "通过"
 
 

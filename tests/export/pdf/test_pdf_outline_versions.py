@@ -51,7 +51,7 @@ def test_report_pdf_of_a_park_on_the_new_outline_says_fourteenth_plan(tmp_path: 
     # the annual chapter's base year is the new review period's last year
     assert base_year(park) == 2025
     block = AnnualResolver(park, result, 2025).resolve("table.year_compare@2025")
-    assert isinstance(block, TableBlock) and "基准年(2025年)" in block.columns
+    assert isinstance(block, TableBlock) and "基准年（2025年）" in block.columns
     assert "“十四五”" in block.note
 
 

@@ -192,7 +192,7 @@ def test_summary_workbook_has_calc_values_per_valid_package(inbox: dict[str, obj
     for name, scale in (("甲园区", 1.0), ("乙园区", 1.3)):
         result = compute_park(_park(name, "江苏省", scale))
         for year, yres in result.years.items():
-            assert rows[name][f"{year}年排放总量(tCO2)"] == pytest.approx(yres.computed["emissions.total"], rel=1e-12)
+            assert rows[name][f"{year}年排放总量（tCO2）"] == pytest.approx(yres.computed["emissions.total"], rel=1e-12)
     assert rows["乙园区"]["省份"] == "浙江省"
     assert any(title.startswith("审核意见-甲园区") for title in wb.sheetnames)
     opinions = wb[next(t for t in wb.sheetnames if t.startswith("审核意见-丙园区"))]
@@ -264,7 +264,7 @@ def test_summary_has_carbon_per_energy_and_target_counts(tmp_path: Path) -> None
     header = [c.value for c in ws[1]]
     row = dict(zip(header, next(ws.iter_rows(min_row=2, values_only=True)), strict=False))
     result = compute_park(park)
-    assert row["2020年单位能耗碳排放(tCO2/tce)"] == pytest.approx(result.years[2020].computed["zero.co2_per_energy"])
+    assert row["2020年单位能耗碳排放（tCO2/tce）"] == pytest.approx(result.years[2020].computed["zero.co2_per_energy"])
     statuses = [e.status for e in evaluate_targets(park.targets, result)]
     assert (row["目标达成数"], row["目标未达成数"]) == (statuses.count("达成"), statuses.count("未达成")) == (1, 1)
     results = json.loads((out / RESULTS_FILE).read_text(encoding="utf-8"))["packages"][0]

@@ -58,7 +58,7 @@ def test_catalog_covers_every_block_of_the_outline() -> None:
     section = outline_for("eip-2021").section("ch3.2")
     ids = [i for i, _ in available_blocks(section)]
     assert ids == list(section.blocks)
-    assert dict(available_blocks(section))["value.emissions.total"] == "二氧化碳排放总量(最近年份)"
+    assert dict(available_blocks(section))["value.emissions.total"] == "二氧化碳排放总量（最近年份）"
 
 
 def test_every_outline_block_resolves_for_the_demo(demo: tuple[ParkData, BlockResolver]) -> None:
@@ -299,7 +299,7 @@ def test_projection_and_target_tables_follow_the_parks_scenarios() -> None:
     table = resolver.resolve("table.projection")
     assert isinstance(table, TableBlock)
     years = [r[0] for r in table.rows]
-    assert years[0] == "2020年(基准年)" and years[-1] == "2060年" and "2030年" in years
+    assert years[0] == "2020年（基准年）" and years[-1] == "2060年" and "2030年" in years
     assert "以 2020 年为基准年" in table.note and "程序默认参数" not in table.note
     peak = resolver.resolve("value.projection.1.peak_year")
     assert isinstance(peak, ValueBlock) and peak.text == "2030年" and peak.label == "基准情景预测达峰年份"

@@ -60,7 +60,7 @@ def test_lock_records_values_sources_and_library_version() -> None:
     assert lock["library"] == "2026.12.1(2026-12-01)" and lock["reason"] == "定稿"
     grid = lock["factors"]["factor.grid"]
     assert grid["value"] == 0.55 and "2023" in grid["citation"] and grid["confidence"] == "B"
-    assert locks[2024]["factors"]["factor.grid"]["basis"] == "2024 年数据沿用 2023 年因子(最新发布)"
+    assert locks[2024]["factors"]["factor.grid"]["basis"] == "2024 年数据沿用 2023 年因子（最新发布）"
     park.years[2023].locked_factors = lock
     assert locks_to_add(park, REASON_FINAL, "later").keys() == {2024}  # a locked year keeps its lock
 

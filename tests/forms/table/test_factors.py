@@ -117,8 +117,8 @@ def test_grid_default_by_data_year_and_region() -> None:
 def test_grid_default_says_which_publication_and_why() -> None:
     grid = form_for().field("factor.grid")
     lib = library()
-    assert lib.default(grid, "江苏省", 2024).basis == "2024 年数据沿用 2023 年因子(最新发布)"
-    assert lib.default(grid, "江苏省", 2023).basis == "2023 年数据采用 2023 年因子(当年发布)"
+    assert lib.default(grid, "江苏省", 2024).basis == "2024 年数据沿用 2023 年因子（最新发布）"
+    assert lib.default(grid, "江苏省", 2023).basis == "2023 年数据采用 2023 年因子（当年发布）"
     assert "2012" in lib.default(grid, "江苏省", 2019).basis
 
 

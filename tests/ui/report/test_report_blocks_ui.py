@@ -42,7 +42,7 @@ def test_insert_block_and_preview_follows_a_change_in_the_year_form(demo_db: Any
     window = open_window(db, park_id)
     page, tools = _tools(window, "ch3.2")
     labels = [page.block_list.item(i).text() for i in range(page.block_list.count())]
-    assert labels[0] == "二氧化碳排放量(按排放源)表" and "二氧化碳排放总量(最近年份)" in labels
+    assert labels[0] == "二氧化碳排放量（按排放源）表" and "二氧化碳排放总量（最近年份）" in labels
     page.editor.setPlainText("2020年园区二氧化碳排放总量为")
     page.editor.moveCursor(page.editor.textCursor().MoveOperation.End)
     _select(page, "value.emissions.total")

@@ -65,12 +65,12 @@ def _shipped_table(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
-        (drop_column("citation"), "第 1 行(表头)缺少“citation”列(出处)"),
+        (drop_column("citation"), "第 1 行（表头）缺少“citation”列（出处）"),
         (set_cell("华东区域", "2023", 2, "零点五五"),
-         "第 {row} 行“factor_tCO2_per_MWh”列(因子值)：“零点五五”不是数字"),
-        (set_cell("华东区域", "2023", 0, "江南区域"), "第 {row} 行“region_or_scope”列(区域或范围)：未知的区域或省份“江南区域”"),
+         "第 {row} 行“factor_tCO2_per_MWh”列（因子值）：“零点五五”不是数字"),
+        (set_cell("华东区域", "2023", 0, "江南区域"), "第 {row} 行“region_or_scope”列（区域或范围）：未知的区域或省份“江南区域”"),
         (duplicate("华东区域", "2023"), "第 {last} 行与第 {row} 行重复"),
-        (set_cell("华东区域", "2023", 1, "二〇二三"), "第 {row} 行“year”列(年份)：“二〇二三”不是四位数字年份"),
+        (set_cell("华东区域", "2023", 1, "二〇二三"), "第 {row} 行“year”列（年份）：“二〇二三”不是四位数字年份"),
     ],
 )  # fmt: skip
 def test_malformed_table_names_row_and_column(change: Any, expected: str) -> None:
@@ -81,7 +81,7 @@ def test_malformed_table_names_row_and_column(change: Any, expected: str) -> Non
     with pytest.raises(FactorTableError) as exc:
         check_grid_table(text)
     assert any(p.startswith(expected.format(row=row, last=last)) for p in exc.value.problems), exc.value.problems
-    assert "未导入(没有任何改动)" in str(exc.value)
+    assert "未导入（没有任何改动）" in str(exc.value)
 
 
 @pytest.fixture
