@@ -9,9 +9,12 @@ skipped if missing; ``--ref ''`` to skip), each in its own process with only tha
 
 - report section switches and every other page switch (park, each year, targets, synergy, export) on the demo
   park: p50/p99 over every page shown ``--rounds`` times after each was built once; a switch is the
-  navigation click up to the end of the layout and paint of the page shown (offscreen Qt; the paint is asked
-  for at once with ``repaint()``, where ``bench_scale.py`` leaves it to Qt's update timer and so often
-  measures no paint at all);
+  navigation click up to the end of the layout and paint of the page shown (offscreen Qt): the events the
+  click posted are delivered in the event loop's order (the layouts, then the widgets' updates, then the
+  paint), and where that left the page unpainted the paint is asked for at once with ``repaint()`` (where
+  ``bench_scale.py`` leaves it to Qt's update timer and so often measures no paint at all).  The same switches
+  measured as before 2026-12-02 are printed too ("paint forced first"): ``repaint()`` straight after the
+  click painted the page before its posted layout and update events, which then painted it a second time;
 - keystroke-to-totals on a ``--years``-year park of a database of ``--parks`` parks: ``--keys`` digits typed
   into a year-table cell at random gaps (three in four 60-250 ms, one in four a pause of 250-1200 ms, so the
   after-typing check and the autosave run between keys as they do for a clerk, same seed for both checkouts);
@@ -80,7 +83,7 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     import random
 
-    from PySide6.QtCore import QEventLoop, Qt, QTimer
+    from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QTimer
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication, QLineEdit
 
@@ -109,13 +112,31 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
     window.session.revalidate()
     settle()
 
-    def switch(key: Any) -> float:
+    class PaintSeen(QObject):  # whether a page (the widget itself) was painted
+        painted = False
+
+        def eventFilter(self, watched: Any, event: Any) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                self.painted = True
+            return False
+
+    paint_seen = PaintSeen()
+    unpainted = [0]  # natural-order switches the event loop left unpainted (then painted by repaint())
+
+    def switch(key: Any, paint_first: bool = False) -> float:
         start = time.perf_counter()
         window.nav.setCurrentItem(window.nav_items[key])
-        # the frame: the page laid out and painted now (a bare processEvents() would leave the paint to
-        # Qt's update timer, i.e. often to the next switch), then whatever else the switch posted
-        window.stack.currentWidget().repaint()
-        app.processEvents()
+        page = window.stack.currentWidget()
+        page.installEventFilter(paint_seen)
+        paint_seen.painted = False
+        if not paint_first:
+            # the frame as the event loop makes it: the posted layouts and updates, then the paint
+            app.sendPostedEvents()
+        if not paint_seen.painted:  # the paint left to Qt's update timer (i.e. often to the next switch): now
+            unpainted[0] += not paint_first
+            page.repaint()
+        app.processEvents()  # whatever else the switch posted
+        page.removeEventFilter(paint_seen)
         return ms(start)
 
     sections = [k for k in window.nav_items if k[0] == "section"]
@@ -123,17 +144,23 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
     for key in sections + pages:
         switch(key)  # every page built once (its first show is not a switch)
     settle()
-    times: dict[Any, list[float]] = {k: [] for k in sections + pages}
-    for _ in range(args.rounds):
-        for k in sections + pages:
-            times[k].append(switch(k))
-    section_times = [t for k in sections for t in times[k]]
-    page_times = [t for k in pages for t in times[k]]
-    out["section_p50"], out["section_p99"] = statistics.median(section_times), percentile(section_times, 0.99)
-    out["page_p50"], out["page_p99"] = statistics.median(page_times), percentile(page_times, 0.99)
-    for kind in ("park", "year", "targets", "synergy", "export"):
-        got = [t for k in pages if k[0] == kind for t in times[k]]
-        out[f"page_{kind}_p99"] = percentile(got, 0.99)
+    for suffix, paint_first in (("", False), ("_forced", True)):
+        times: dict[Any, list[float]] = {k: [] for k in sections + pages}
+        for _ in range(args.rounds):
+            for k in sections + pages:
+                times[k].append(switch(k, paint_first))
+        section_times = [t for k in sections for t in times[k]]
+        page_times = [t for k in pages for t in times[k]]
+        out[f"section_p50{suffix}"] = statistics.median(section_times)
+        out[f"section_p99{suffix}"] = percentile(section_times, 0.99)
+        out[f"page_p50{suffix}"], out[f"page_p99{suffix}"] = statistics.median(page_times), percentile(page_times, 0.99)
+        if not suffix:
+            for kind in ("park", "year", "targets", "synergy", "export"):
+                got = [t for k in pages if k[0] == kind for t in times[k]]
+                out[f"page_{kind}_p99"] = percentile(got, 0.99)
+            out["switches_n"], out["switches_unpainted"] = len(section_times) + len(page_times), unpainted[0]
+            slowest = sorted(sections, key=lambda k: -statistics.median(times[k]))[:2]
+            out["section_slowest"] = ", ".join(f"{k[1]} {statistics.median(times[k]):.1f}" for k in slowest)
     window.close()
     demo_db.close()
 
@@ -256,6 +283,11 @@ ROWS = [
     ("page_targets_p99", "  targets page p99", "ms"),
     ("page_synergy_p99", "  synergy page p99", "ms"),
     ("page_export_p99", "  export page p99", "ms"),
+    ("section_slowest", "  slowest sections (p50 ms)", "text"),
+    ("switches_n", "switches timed (natural order)", ""),
+    ("switches_unpainted", "  of them left unpainted by the event loop", ""),
+    ("section_p99_forced", "section switch p99, paint forced first", "ms"),
+    ("page_p99_forced", "other page switch p99, paint forced first", "ms"),
     ("keys_n", "keys typed", ""),
     ("key_p50", "keystroke-to-totals p50", "ms"),
     ("key_p99", "keystroke-to-totals p99 (target 16)", "ms"),
@@ -274,6 +306,8 @@ def fmt(value: Any, unit: str) -> str:
         return "-"
     if isinstance(value, int):
         return f"{value:,}"
+    if isinstance(value, str):
+        return value
     return f"{value:,.1f} {unit}".strip()
 
 
