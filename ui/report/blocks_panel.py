@@ -19,11 +19,11 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLayout,
     QListWidget,
     QListWidgetItem,
     QMessageBox,
     QPushButton,
+    QTabWidget,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -47,10 +47,6 @@ PREVIEW_DELAY_MS = 150
 BLOCK_ROLE = Qt.ItemDataRole.UserRole
 
 
-def _layout_of(widget: QWidget | None) -> QLayout | None:
-    return widget.layout() if widget is not None else None
-
-
 class SectionPage(Protocol):
     """What the tools use of a report section page (ui.report.report_page.ReportSectionPage, which builds them)."""
 
@@ -61,6 +57,7 @@ class SectionPage(Protocol):
     block_tools: QHBoxLayout
     checks_box: QVBoxLayout
     projects_host: QGroupBox | None
+    editors_host: QWidget | None  # above the text: the projects and scenario editors
     editor: MarkerTextEdit
     preview: QTextBrowser
 
@@ -125,16 +122,14 @@ class BlockTools(QObject):
             placeholder = page.projects_host.findChild(QLabel, "projects_placeholder")
             if placeholder is not None:
                 placeholder.hide()
+            # the list and each year's progress on two tabs: at 1366×768 one table at a time has the room
+            tabs = QTabWidget()
+            tabs.setObjectName("projects_tabs")
             self.projects_editor = ProjectsEditor(self.session)
-            host_layout.addWidget(self.projects_editor)
-            progress = QGroupBox("项目年度进展")
-            progress_layout = QVBoxLayout(progress)
+            tabs.addTab(self.projects_editor, "项目清单")
             self.progress_editor = ProgressEditor(self.session)
-            progress_layout.addWidget(self.progress_editor)
-            host_layout.addWidget(progress)
-            outer = _layout_of(page.projects_host.parentWidget())
-            if isinstance(outer, QVBoxLayout):
-                outer.setStretchFactor(page.projects_host, 3)
+            tabs.addTab(self.progress_editor, "项目年度进展")
+            host_layout.addWidget(tabs)
         self.scenario_editor = None
         if any(r.check == "projection" for r in self.section.requirements):
             box = QGroupBox("情景设置（基准年起各时段年均变化）")
@@ -142,9 +137,9 @@ class BlockTools(QObject):
             box_layout = QVBoxLayout(box)
             self.scenario_editor = ScenarioEditor(self.session)
             box_layout.addWidget(self.scenario_editor)
-            parent_layout = _layout_of(page.editor.parentWidget())
-            if isinstance(parent_layout, QVBoxLayout):
-                parent_layout.insertWidget(0, box, 2)
+            editors_layout = page.editors_host.layout() if page.editors_host is not None else None
+            assert editors_layout is not None  # the report page gives a section with scenarios its editors host
+            editors_layout.addWidget(box)
         self.check_label = QLabel("")
         self.check_label.setObjectName("section_check")
         self.check_label.setWordWrap(True)

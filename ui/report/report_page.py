@@ -7,7 +7,8 @@ sits under the editor, across its width, so tables have room.
 
 :attr:`ReportSectionPage.block_list` lists the blocks that fit the section, :attr:`ReportSectionPage.block_tools`
 is the row for insert/draft buttons, :attr:`ReportSectionPage.preview` is the rendered preview, and for the
-key-project section :attr:`ReportSectionPage.projects_host` is where the projects editor goes.  An annual
+key-project section :attr:`ReportSectionPage.projects_host` is where the projects editor goes; the sections with
+editors (the projects list, the scenarios) have :attr:`ReportSectionPage.editors_host` above the text.  An annual
 chapter's pages also carry its 定稿 row (:attr:`ReportSectionPage.final_button`).
 """
 
@@ -15,7 +16,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QFrame,
     QGroupBox,
     QHBoxLayout,
     QInputDialog,
@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMessageBox,
     QPushButton,
-    QScrollArea,
     QSplitter,
     QTextBrowser,
     QVBoxLayout,
@@ -103,14 +102,20 @@ class ReportSectionPage(QWidget):
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter = splitter
-        writing = QSplitter(Qt.Orientation.Vertical)  # the text above, its preview below (full width)
+        # top to bottom: the section's editors (projects list, scenarios) when it has them, the text, its
+        # preview (full width); each pane resizable, none hidden below the fold at 1366×768
+        writing = QSplitter(Qt.Orientation.Vertical)
         writing.setChildrenCollapsible(False)
         self.writing = writing
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
+        self.editors_host: QWidget | None = None  # where BlockTools puts the projects and scenario editors
         self.projects_host: QGroupBox | None = None
-        if section.kind == "projects":
+        if section.kind == "projects" or any(r.check == "projection" for r in section.requirements):
+            self.editors_host = QWidget()
+            self.editors_host.setObjectName("editors_host")
+            editors_layout = QVBoxLayout(self.editors_host)
+            editors_layout.setContentsMargins(0, 0, 0, 0)
+            writing.addWidget(self.editors_host)
+        if section.kind == "projects" and self.editors_host is not None:
             self.projects_host = QGroupBox("重点项目清单")
             self.projects_host.setObjectName("projects_host")
             host_layout = QVBoxLayout(self.projects_host)
@@ -119,7 +124,7 @@ class ReportSectionPage(QWidget):
             placeholder.setObjectName("projects_placeholder")
             placeholder.setWordWrap(True)
             host_layout.addWidget(placeholder)
-            left_layout.addWidget(self.projects_host, 1)
+            editors_layout.addWidget(self.projects_host)
         self.editor = MarkerTextEdit()
         self.editor.setObjectName("section_editor")
         self.editor.setPlaceholderText("在此撰写本节正文……（插入的数据块显示为带底色的当前数值，随数据自动更新）")
@@ -128,14 +133,7 @@ class ReportSectionPage(QWidget):
         self.editor.focus_left.connect(session.flush)
         if self.source.has_history:
             install_section_history(self.editor, session, section.key, section.title)
-        left_layout.addWidget(self.editor, 2)
-        # the projects and scenario editors need ~250–400 px: below that the column scrolls rather than make
-        # the window taller than a 1366×768 screen
-        left_scroll = QScrollArea()
-        left_scroll.setWidgetResizable(True)
-        left_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        left_scroll.setWidget(left)
-        writing.addWidget(left_scroll)
+        writing.addWidget(self.editor)
         preview_box = QGroupBox("预览")
         preview_layout = QVBoxLayout(preview_box)
         preview_layout.setContentsMargins(4, 4, 4, 4)
@@ -144,9 +142,12 @@ class ReportSectionPage(QWidget):
         self.preview.setOpenExternalLinks(False)
         preview_layout.addWidget(self.preview)
         writing.addWidget(preview_box)
-        editors = section.kind == "projects" or any(r.check == "projection" for r in section.requirements)
-        writing.setStretchFactor(0, 3 if editors else 1)  # the projects / scenario tables above need the room
-        writing.setStretchFactor(1, 1)
+        # the editors' tables need the most room, then the text; the preview the rest (shares of the height,
+        # kept when the window is resized)
+        shares = (3, 2, 1) if self.editors_host is not None else (1, 1)
+        writing.setSizes([100 * share for share in shares])
+        for index, share in enumerate(shares):
+            writing.setStretchFactor(index, share)
         splitter.addWidget(writing)
 
         right = QWidget()

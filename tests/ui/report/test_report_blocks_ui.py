@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QTableWidget
+from PySide6.QtWidgets import QApplication, QTableWidget
 
 from forms.report.check import is_final
 from forms.report.markers import ChartBlock
@@ -16,6 +16,7 @@ from forms.table.calc import compute_park
 from tests.ui.helpers import open_editor, write_every_section
 from ui.report.block_view import chart_image
 from ui.report.blocks_panel import BlockTools
+from ui.shell.fonts import register_cjk_font
 
 pytestmark = pytest.mark.gui
 
@@ -151,6 +152,33 @@ def test_scenario_editor_saves_and_shows_peak(demo_db: Any, open_window: Any, qt
     assert "政策情景</b>：达峰年份 2025 年，峰值 873.20 万吨" in ed.results.text()
     table.item(0, 0).setText("2021年")
     assert "未保存" in ed.results.text()
+
+
+@pytest.mark.parametrize("section", ["ch4.2", "ch6.9"])
+def test_editors_text_and_preview_are_all_on_screen_at_1366x728(demo_db: Any, open_window: Any, qtbot: Any,
+                                                               section: str, screenshot_dir: Path) -> None:  # fmt: skip
+    """A section with editors (scenarios, the projects list) shows them, the text box and the preview at once on
+    an office PC's screen: none is scrolled below the fold, each is tall enough for a few lines."""
+    register_cjk_font(QApplication.instance())  # type: ignore[arg-type]  # the program's font: its line heights
+    db, park_id = demo_db
+    window = open_window(db, park_id)
+    window.resize(1366, 728)
+    window.show()
+    qtbot.waitExposed(window)
+    page, tools = _tools(window, section)
+    QApplication.processEvents()
+    assert window.height() == 728
+    editors = tools.scenario_editor if section == "ch4.2" else tools.projects_editor
+    assert editors is not None
+    table = editors.tabs.currentWidget() if section == "ch4.2" else editors.table
+    assert isinstance(table, QTableWidget)
+    for widget, least in ((table, 60), (page.editor, 60), (page.preview, 50)):
+        assert widget.isVisible()
+        shown = widget.visibleRegion().boundingRect()
+        assert shown.height() == widget.height() >= least, (widget, shown, widget.height())
+    boxes = [w.mapTo(page, w.rect().topLeft()).y() for w in (page.editors_host, page.editor, page.preview)]
+    assert boxes == sorted(boxes)  # top to bottom: editors, text, preview
+    window.grab().save(str(screenshot_dir / f"report_{section.replace('.', '_')}_1366x728.png"))
 
 
 def test_final_gate_panel_lists_blockers_and_marks_final(demo_db: Any, open_window: Any, qtbot: Any) -> None:
