@@ -299,8 +299,9 @@ def window_figures(path: Path, typed_park: str, tmp: Path, keys: int) -> dict[st
     page: Any = window.show_page(("year", years[-1]))
     app.processEvents()
     table, form = page.table, page.form
-    key = next(k for k in table.pos if form.field(k).is_input and form.field(k).kind == "number")
-    r, c = table.pos[key]
+    cells = table.cell_of if hasattr(table, "cell_of") else table.pos  # YearTable.pos before 2026-12-02
+    key = next(k for k in cells if form.field(k).is_input and form.field(k).kind == "number")
+    r, c = cells[key]
     table.setCurrentCell(r, c)
     table.editItem(table.item(r, c))
     app.processEvents()

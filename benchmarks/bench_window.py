@@ -204,8 +204,9 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
     page: Any = window.show_page(("year", years[-1]))
     settle()
     table, form = page.table, page.form
-    key = next(k for k in table.pos if form.field(k).is_input and form.field(k).kind == "number")
-    r, c = table.pos[key]
+    cells = table.cell_of if hasattr(table, "cell_of") else table.pos  # YearTable.pos before 2026-12-02
+    key = next(k for k in cells if form.field(k).is_input and form.field(k).kind == "number")
+    r, c = cells[key]
     table.setCurrentCell(r, c)
     table.editItem(table.item(r, c))
     app.processEvents()

@@ -2,8 +2,8 @@
 errors.
 
 ui/ is typed where the Qt stubs allow; where they do not (a null item Qt accepts, a page or an input held by its
-base type, YearTable.pos hiding QWidget.pos()) the line says so with a coded ``type: ignore``.  The cache lives in .mypy_cache (ignored by git), so a second run checks
-only what changed.
+base type) the line says so with a coded ``type: ignore``.  The cache lives in .mypy_cache (ignored by git), so a
+second run checks only what changed.
 """
 
 from __future__ import annotations

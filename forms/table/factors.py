@@ -74,12 +74,6 @@ GRID_REGIONAL = "regional_average_electricity_CO2"
 GRID_PROVINCIAL = "provincial_average_electricity_CO2"
 GRID_NATIONAL = "national_average_electricity_CO2"
 GRID_NATIONAL_EXCL = "national_excl_market_nonfossil_CO2"
-GRID_ALTERNATIVES = {
-    GRID_REGIONAL: "区域电网平均排放因子",
-    GRID_PROVINCIAL: "省级电力平均排放因子",
-    GRID_NATIONAL: "全国电力平均排放因子",
-    GRID_NATIONAL_EXCL: "全国电力平均排放因子（不含市场化交易的非化石能源电量）",
-}
 LOCKABLE_ORIGINS = ("default",)
 
 

@@ -12,7 +12,7 @@ from forms.table.calc import compute_year
 
 
 def open_editor(table: Any, key: str) -> QLineEdit:
-    r, c = table.pos[key]
+    r, c = table.cell_of[key]
     table.setCurrentCell(r, c)
     table.editItem(table.item(r, c))
     editor = table.indexWidget(table.model().index(r, c))

@@ -123,8 +123,7 @@ class YearTable(QTableWidget):
         self.year = year
         self.editing_key: str | None = None
         self.col_of = {c.id: i + 2 for i, c in enumerate(self.form.columns)}
-        # first cell of a key (where the clerk edits it); the name hides QWidget.pos(), a rename left to the table
-        self.pos: dict[str, tuple[int, int]] = {}  # type: ignore[assignment]
+        self.cell_of: dict[str, tuple[int, int]] = {}  # key -> its first cell (row, column), where the clerk edits it
         self.places: dict[str, list[tuple[int, int]]] = {}  # every cell showing a key (totals repeat)
         self.subtotals: list[SubtotalCell] = []
         self.section_rows: dict[str, int] = {}
@@ -221,7 +220,7 @@ class YearTable(QTableWidget):
                         item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
                         item.setBackground(QBrush(FACTOR_BG if f.is_factor else COMPUTED_BG))
                     self.setItem(r, c, item)
-                    self.pos.setdefault(key, (r, c))
+                    self.cell_of.setdefault(key, (r, c))
                     self.places.setdefault(key, []).append((r, c))
                     if not f.is_numeric and len(row.cells) == 1:
                         # a text answer (主导产业 …) gets the width of the remaining columns
@@ -259,7 +258,7 @@ class YearTable(QTableWidget):
         for f in self.session.findings:
             if f.year == self.year:
                 findings.setdefault(f.key, []).append(f)
-        for key in self.pos:
+        for key in self.cell_of:
             shown_from = self._source(key, result, findings.get(key, []))
             if self._sources.get(key) != shown_from:
                 self._sources[key] = shown_from
@@ -293,7 +292,7 @@ class YearTable(QTableWidget):
                 self.setColumnWidth(c, widest + 14)
 
     def refresh_cell(self, key: str | None) -> None:
-        if key in self.pos:
+        if key in self.cell_of:
             self._sources.pop(key, None)  # shown again whatever the next refresh finds
             self._show(key, self.session.result(self.year))
 
@@ -366,7 +365,7 @@ class YearTable(QTableWidget):
         return item.data(KEY_ROLE) if item is not None else None
 
     def text_at(self, key: str) -> str:
-        r, c = self.pos[key]
+        r, c = self.cell_of[key]
         return self.cell(r, c).text()
 
     # -- editing ----------------------------------------------------------------------------------
@@ -449,9 +448,9 @@ class YearTable(QTableWidget):
         return len(changes)
 
     def select_key(self, key: str) -> bool:
-        if key not in self.pos:
+        if key not in self.cell_of:
             return False
-        r, c = self.pos[key]
+        r, c = self.cell_of[key]
         self.setCurrentCell(r, c)
         self.scrollToItem(self.cell(r, c), QAbstractItemView.ScrollHint.PositionAtCenter)
         self.setFocus(Qt.FocusReason.OtherFocusReason)

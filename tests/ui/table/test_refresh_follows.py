@@ -17,7 +17,7 @@ COAL = "energy.raw_coal"
 
 
 def _background(table: Any, key: str) -> str:
-    r, c = table.pos[key]
+    r, c = table.cell_of[key]
     return table.item(r, c).background().color().name()
 
 
@@ -39,7 +39,7 @@ def test_totals_follow_each_key_and_the_finding_marks_follow_the_check(demo_db: 
         qtbot.waitUntil(lambda w=want: table.text_at("emissions.raw_coal") == w, timeout=3000)
     # the check after typing: a year-on-year warning, marked on the cell and named in its tooltip and below
     qtbot.waitUntil(lambda: _background(table, COAL) == WARNING_BG.name(), timeout=3000)
-    r, c = table.pos[COAL]
+    r, c = table.cell_of[COAL]
     assert "比上年变化" in table.item(r, c).toolTip()
     assert any(f.key == COAL and f.year == YEAR for f in window.findings.items())
     assert not page.explain.isHidden() and "【警告】" in page.explain.message.text()
@@ -70,7 +70,7 @@ def test_a_cell_edited_then_left_shows_the_stored_text(demo_db: Any, open_window
     editor.clear()
     qtbot.keyClicks(editor, "1300000")
     table.setCurrentCell(0, 0)  # the edit committed, the editor closed
-    qtbot.waitUntil(lambda: table.indexWidget(table.model().index(*table.pos[COAL])) is None, timeout=3000)
+    qtbot.waitUntil(lambda: table.indexWidget(table.model().index(*table.cell_of[COAL])) is None, timeout=3000)
     assert table.text_at(COAL) == "1300000"
     window.undo_stack.undo()  # the stored value back: shown although the cell was just refreshed from it
     qtbot.waitUntil(lambda: table.text_at(COAL) == before, timeout=3000)

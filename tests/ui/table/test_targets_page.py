@@ -88,7 +88,7 @@ def test_year_moved_to_2026_edition_shows_new_sections_and_synergy(demo_db: Any,
     window = open_window(db, park_id)
     window.upgrade_year(2020, "eip-2026")
     page = window.show_page(("year", 2020))
-    assert "pollutant.so2" in page.table.pos and "zero.meets" in page.table.pos
+    assert "pollutant.so2" in page.table.cell_of and "zero.meets" in page.table.cell_of
     assert "zero.co2_per_energy" in page.summary.values
     editor = open_editor(page.table, "pollutant.so2")
     qtbot.keyClicks(editor, "900")

@@ -88,7 +88,7 @@ def test_negative_value_is_shown_at_the_field_and_in_the_panel(demo_db: Any, ope
     qtbot.waitUntil(lambda: window.findings.item_for(YEAR, COAL) is not None, timeout=3000)
     finding = next(f for f in window.findings.items() if f.key == COAL and f.year == YEAR)
     assert finding.level == ERROR and "负数" in finding.message
-    r, c = table.pos[COAL]
+    r, c = table.cell_of[COAL]
     item = table.item(r, c)
     assert item.background().color() == ERROR_BG
     assert "不能为负数" in item.toolTip()
@@ -108,7 +108,7 @@ def test_invalid_text_stays_as_typed(demo_db: Any, open_window: Any, qtbot: Any)
     qtbot.waitUntil(lambda: window.findings.item_for(YEAR, COAL) is not None, timeout=3000)
     assert table.text_at(COAL) == "12,34.5吨"
     assert db.load_park(park_id).years[YEAR].values[COAL] == "12,34.5吨"
-    r, c = table.pos[COAL]
+    r, c = table.cell_of[COAL]
     assert table.item(r, c).background().color() == ERROR_BG
 
 
@@ -130,7 +130,7 @@ def test_soft_warning_explanation_survives_reopen(demo_db: Any, open_window: Any
     key = "basic.industrial_value_added"
     window = open_window(db, park_id)
     table = window.show_page(("year", YEAR)).table
-    r, c = table.pos[key]
+    r, c = table.cell_of[key]
     table.setCurrentCell(r, c)
     qtbot.keyClick(table, Qt.Key.Key_Delete)  # clear the cell: 工业增加值未填写 is a soft warning
     qtbot.waitUntil(lambda: window.findings.item_for(YEAR, key) is not None, timeout=3000)
@@ -161,7 +161,7 @@ def test_paste_of_a_column_fills_rows_and_undo_restores(demo_db: Any, open_windo
     keys = [COAL, "energy.cleaned_coal", "energy.other_washed_coal", "energy.briquette"]
     before = {k: window.session.raw(YEAR, k) for k in keys}
     QGuiApplication.clipboard().setText("1,000\r\n2000\r\n3.5万\r\n")  # as Excel/WPS copy a column
-    r, c = table.pos[COAL]
+    r, c = table.cell_of[COAL]
     table.setCurrentCell(r, c)
     qtbot.keyClick(table, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
     stored = db.load_park(park_id).years[YEAR].values
@@ -199,9 +199,9 @@ def test_factor_shows_source_and_unverified_grade(demo_db: Any, open_window: Any
     table = window.show_page(("year", YEAR)).table
     result = window.session.result(YEAR)
     for key, fv in result.factors.items():
-        if key not in table.pos or fv.origin != "default":
+        if key not in table.cell_of or fv.origin != "default":
             continue
-        r, c = table.pos[key]
+        r, c = table.cell_of[key]
         item = table.item(r, c)
         assert fv.printed_source in item.toolTip()  # the citation; the research notes are never printed
         assert fv.basis in item.toolTip()  # which year's publication and why
@@ -216,7 +216,7 @@ def test_factor_override_is_saved(demo_db: Any, open_window: Any) -> None:
     assert db.load_park(park_id).years[YEAR].factors["factor.co2.raw_coal"].source == "企业实测(2020)"
     page.refresh()
     assert "（用户）" in page.table.text_at("factor.co2.raw_coal")
-    assert "企业实测(2020)" in page.table.item(*page.table.pos["factor.co2.raw_coal"]).toolTip()
+    assert "企业实测(2020)" in page.table.item(*page.table.cell_of["factor.co2.raw_coal"]).toolTip()
 
 
 def test_every_input_of_the_definition_has_a_cell(demo_db: Any, open_window: Any) -> None:
@@ -224,7 +224,7 @@ def test_every_input_of_the_definition_has_a_cell(demo_db: Any, open_window: Any
     table = window.show_page(("year", YEAR)).table
     cells = [key for s in table.form.sections if s.group == VALUES for r in s.rows for key in r.cells.values()]
     placed = set(cells)
-    assert placed == set(table.pos)
+    assert placed == set(table.cell_of)
     assert sum(len(p) for p in table.places.values()) == len(cells)  # a total shown twice is refreshed twice
     result = window.session.result(YEAR)
     for key, places in table.places.items():
@@ -232,7 +232,7 @@ def test_every_input_of_the_definition_has_a_cell(demo_db: Any, open_window: Any
         if f.is_computed:
             texts = {table.item(r, c).text() for r, c in places}
             assert texts == {f.kind_type.format(result.computed[key], f.decimals)}, key
-    editable = {k for k in table.pos if table.is_editable(*table.pos[k])}
+    editable = {k for k in table.cell_of if table.is_editable(*table.cell_of[k])}
     assert editable == {k for k in placed if table.form.field(k).is_input}
 
 
@@ -295,7 +295,7 @@ def test_warning_is_explained_at_the_field(demo_db: Any, open_window: Any, qtbot
     window = open_window(db, park_id)
     page = window.show_page(("year", YEAR))
     table = page.table
-    table.setCurrentCell(*table.pos[key])
+    table.setCurrentCell(*table.cell_of[key])
     assert page.explain.isHidden()  # no finding on this cell yet
     qtbot.keyClick(table, Qt.Key.Key_Delete)
     qtbot.waitUntil(lambda: not page.explain.isHidden(), timeout=3000)
@@ -305,7 +305,7 @@ def test_warning_is_explained_at_the_field(demo_db: Any, open_window: Any, qtbot
     page.explain.explanation.focus_left.emit()
     assert db.load_park(park_id).years[YEAR].explanations[key] == "数据待统计局发布"
     qtbot.waitUntil(lambda: window.findings.item_for(YEAR, key).text(0) == "警告（已说明）", timeout=3000)
-    table.setCurrentCell(*table.pos[COAL])
+    table.setCurrentCell(*table.cell_of[COAL])
     assert page.explain.isHidden()
 
 
