@@ -11,8 +11,8 @@ skipped if missing; ``--ref ''`` to skip), each in its own process with only tha
   park: p50/p99 over every page shown ``--rounds`` times after each was built once; a switch is the
   navigation click up to the end of the layout and paint of the page shown (offscreen Qt): the events the
   click posted are delivered in the event loop's order (the layouts, then the widgets' updates, then the
-  paint), and where that left the page unpainted the paint is asked for at once with ``repaint()`` (where
-  ``bench_scale.py`` leaves it to Qt's update timer and so often measures no paint at all).  The same switches
+  paint), and where that left the page unpainted (counted and printed) the paint is asked for at once with
+  ``repaint()``; ``bench_scale.py``'s single ``processEvents()`` makes the same frame.  The same switches
   measured as before 2026-12-02 are printed too ("paint forced first"): ``repaint()`` straight after the
   click painted the page before its posted layout and update events, which then painted it a second time;
 - keystroke-to-totals on a ``--years``-year park of a database of ``--parks`` parks: ``--keys`` digits typed

@@ -40,6 +40,11 @@ class OutlineSection(NamedTuple):
     blocks: tuple[str, ...] = ()  # data block ids (forms.report.markers)
     kind: str = "text"  # "text" | "projects"
 
+    @property
+    def has_scenarios(self) -> bool:
+        """The section asks for the projection's peak (ch4.2): it is written beside the scenario editor."""
+        return any(r.check == "projection" for r in self.requirements)
+
 
 class Chapter(NamedTuple):
     key: str

@@ -119,9 +119,6 @@ class BlockTools(QObject):
         if page.projects_host is not None:
             host_layout = page.projects_host.layout()
             assert host_layout is not None  # the report page gives the host its layout
-            placeholder = page.projects_host.findChild(QLabel, "projects_placeholder")
-            if placeholder is not None:
-                placeholder.hide()
             # the list and each year's progress on two tabs: at 1366×768 one table at a time has the room
             tabs = QTabWidget()
             tabs.setObjectName("projects_tabs")
@@ -131,7 +128,7 @@ class BlockTools(QObject):
             tabs.addTab(self.progress_editor, "项目年度进展")
             host_layout.addWidget(tabs)
         self.scenario_editor = None
-        if any(r.check == "projection" for r in self.section.requirements):
+        if self.section.has_scenarios:
             box = QGroupBox("情景设置（基准年起各时段年均变化）")
             box.setObjectName("scenario_host")
             box_layout = QVBoxLayout(box)

@@ -109,22 +109,17 @@ class ReportSectionPage(QWidget):
         self.writing = writing
         self.editors_host: QWidget | None = None  # where BlockTools puts the projects and scenario editors
         self.projects_host: QGroupBox | None = None
-        if section.kind == "projects" or any(r.check == "projection" for r in section.requirements):
+        if section.kind == "projects" or section.has_scenarios:
             self.editors_host = QWidget()
             self.editors_host.setObjectName("editors_host")
             editors_layout = QVBoxLayout(self.editors_host)
             editors_layout.setContentsMargins(0, 0, 0, 0)
+            if section.kind == "projects":
+                self.projects_host = QGroupBox("重点项目清单")
+                self.projects_host.setObjectName("projects_host")
+                QVBoxLayout(self.projects_host)
+                editors_layout.addWidget(self.projects_host)
             writing.addWidget(self.editors_host)
-        if section.kind == "projects" and self.editors_host is not None:
-            self.projects_host = QGroupBox("重点项目清单")
-            self.projects_host.setObjectName("projects_host")
-            host_layout = QVBoxLayout(self.projects_host)
-            placeholder = QLabel("重点项目表格编辑器将显示在这里(项目名称、建设内容、总投资、建设年限、"
-                                 "预计年减排量、责任单位)。")  # fmt: skip
-            placeholder.setObjectName("projects_placeholder")
-            placeholder.setWordWrap(True)
-            host_layout.addWidget(placeholder)
-            editors_layout.addWidget(self.projects_host)
         self.editor = MarkerTextEdit()
         self.editor.setObjectName("section_editor")
         self.editor.setPlaceholderText("在此撰写本节正文……（插入的数据块显示为带底色的当前数值，随数据自动更新）")
