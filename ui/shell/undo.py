@@ -9,7 +9,7 @@ from PySide6.QtGui import QUndoStack
 
 from forms.park.model import Raw
 from ui.shell.changes import OperationCommand
-from ui.shell.session import ParkSession
+from ui.shell.session import ParkSession, text_from_raw
 
 
 def _same(a: Raw, b: Raw) -> bool:
@@ -34,6 +34,9 @@ class EditTracker:
             return
         old = self._start.pop((year, key))
         new = self.session.raw(year, key)
+        if old is not None and new == text_from_raw(old) and not _same(old, new):
+            self.session.set_raw(year, key, old)  # the text it was shown as, given back: the value as it was
+            new = old
         if _same(old, new):
             self.session.flush()
             return

@@ -351,3 +351,46 @@ def test_a_2026_year_shows_yes_no_tiers_and_unreported_inputs_through_their_kind
     assert want == "0.0000"
     qtbot.waitUntil(lambda: table.text_at(intensity.key) == want, timeout=2000)
     window.close()
+
+
+def test_enter_through_filled_cells_changes_nothing(demo_db: Any, open_window: Any, qtbot: Any) -> None:
+    """Walking down a column of filled-in numbers with Enter (nothing typed) keeps each value as it was:
+    no undo step, no history row, a 定稿 park stays 定稿."""
+    from forms.report.check import final_state
+
+    db, park_id = demo_db
+    window = open_window(db, park_id)
+    window.session.mark_final()
+    table = window.show_page(("year", YEAR)).table
+    before = window.session.raw(YEAR, COAL)
+    assert isinstance(before, int)  # as read from the park file
+    history = len(db.history(park_id, year=YEAR, key=COAL))
+    steps = window.undo_stack.count()  # (标记为定稿 is one)
+    editor = open_editor(table, COAL)
+    qtbot.keyClick(editor, Qt.Key.Key_Return)  # the editor of the next cell opens
+    assert table.currentIndex().data(Qt.ItemDataRole.UserRole) == "energy.cleaned_coal"
+    table.setFocus()  # leaves that editor too
+    window.session.flush()
+    assert window.session.raw(YEAR, COAL) == before and type(window.session.raw(YEAR, COAL)) is int
+    assert window.undo_stack.count() == steps
+    assert len(db.history(park_id, year=YEAR, key=COAL)) == history
+    assert db.load_park(park_id).years[YEAR].values[COAL] == before
+    assert final_state(window.session.park) == "final"
+    window.close()
+
+
+def test_typing_a_number_back_as_it_was_is_no_change(demo_db: Any, open_window: Any, qtbot: Any) -> None:
+    db, park_id = demo_db
+    window = open_window(db, park_id)
+    table = window.show_page(("year", YEAR)).table
+    before = window.session.raw(YEAR, COAL)
+    editor = open_editor(table, COAL)
+    qtbot.keyClick(editor, Qt.Key.Key_End)
+    qtbot.keyClick(editor, Qt.Key.Key_Backspace)
+    qtbot.keyClicks(editor, str(before)[-1])  # typed away and back: the same text
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    window.session.flush()
+    assert window.session.raw(YEAR, COAL) == before and type(window.session.raw(YEAR, COAL)) is int
+    assert window.undo_stack.count() == 0
+    assert db.load_park(park_id).years[YEAR].values[COAL] == before
+    window.close()
