@@ -349,7 +349,7 @@ def run_import_json(path: str | Path, db: str | Path | None) -> int:
     from forms.park.text_rules import normalize_name
     from storage import backups
     from storage.database import Database
-    from storage.errors import StorageError
+    from storage.errors import InvalidDataError, StorageError
 
     source = Path(path)
     try:
@@ -374,6 +374,9 @@ def run_import_json(path: str | Path, db: str | Path | None) -> int:
             database.replace_park(park, existing)
         if backup is not None:  # said only once it is true
             _err(f"数据库中已有园区“{name}”，已用文件“{source}”的内容替换它。替换前的数据库已备份到：{backup}")
+    except InvalidDataError as exc:  # a value storage refuses (a year it cannot hold …): nothing was written
+        _err(f"导入失败：文件“{source}”：{exc}。数据库没有任何改动。")
+        return EXIT_USAGE
     except StorageError as exc:
         _err(f"导入失败：{exc}")
         return EXIT_USAGE
@@ -387,7 +390,7 @@ def run_import_workbook(path: str | Path, db: str | Path | None) -> int:
     from forms.park.text_rules import normalize_name
     from storage import backups
     from storage.database import Database
-    from storage.errors import StorageError
+    from storage.errors import InvalidDataError, StorageError
 
     source = Path(path)
     try:
@@ -419,6 +422,9 @@ def run_import_workbook(path: str | Path, db: str | Path | None) -> int:
             database.replace_park(park, existing)
         if backup is not None:  # said only once it is true
             _err(f"数据库中已有园区“{name}”，已用工作簿中的数据替换它的年度数据。替换前的数据库已备份到：{backup}")
+    except InvalidDataError as exc:  # a value storage refuses: nothing was written
+        _err(f"导入失败：工作簿“{source}”：{exc}。数据库没有任何改动。")
+        return EXIT_USAGE
     except StorageError as exc:
         _err(f"导入失败：{exc}")
         return EXIT_USAGE

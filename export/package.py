@@ -20,7 +20,6 @@ them; the next export removes the staging folders and superseded sets left behin
 from __future__ import annotations
 
 import datetime as _dt
-import errno
 import io
 import json
 import os
@@ -40,6 +39,7 @@ from export.fingerprint import fingerprint, sha256_hex
 from forms.park.atomic import atomic_write_bytes
 from forms.park.model import ParkData
 from forms.park.parkfile import dumps, printable_park
+from forms.park.text_rules import write_error_text
 from forms.report.annual import chapter_years
 from forms.report.check import FINAL_KEY, content_fingerprint, final_gate
 from forms.report.check import is_final as report_is_final
@@ -527,16 +527,5 @@ def export_template(park: ParkData, out_dir: str | os.PathLike[str], writer: Wri
 
 
 # -- write errors in Chinese (the command line and the window say the same) ------------------------
-_ERRNO_ZH = {
-    errno.ENOENT: "文件夹不存在",
-    errno.EACCES: "没有写入权限，或同名文件正被其他程序打开",
-    errno.EPERM: "没有写入权限",
-    errno.ENOSPC: "磁盘空间已满",
-    errno.EROFS: "磁盘或文件夹是只读的",
-    errno.ENOTDIR: "路径中有一段不是文件夹",
-    errno.EEXIST: "已有同名的文件",
-}
-
-
 def os_error_text(exc: OSError) -> str:
-    return _ERRNO_ZH.get(exc.errno or 0, f"系统错误（{exc.strerror or exc}）")
+    return write_error_text(exc)  # (forms.park.text_rules: the review's summary says the same)

@@ -16,6 +16,8 @@ from email import policy
 from email.parser import BytesParser
 from pathlib import Path
 
+from forms.park.text_rules import read_error_text
+
 MAX_INPUT_BYTES = 200 * 1024 * 1024  # one .zip or .eml file as received
 MAX_MEMBERS = 64
 MAX_MEMBER_BYTES = 60 * 1024 * 1024  # uncompressed, one member
@@ -86,7 +88,7 @@ def _from_file(path: Path) -> Iterator[Received]:
         yield Received(str(path), path, error=str(exc))
         return
     except OSError as exc:
-        yield Received(str(path), path, error=f"无法读取文件：{exc.strerror or exc}")
+        yield Received(str(path), path, error=f"无法读取文件：{read_error_text(exc)}")
         return
     if path.suffix.lower() == ".eml":
         yield from _from_eml(path, data)

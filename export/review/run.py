@@ -15,6 +15,7 @@ from typing import TextIO
 from export.review.intake import Received, receive
 from export.review.summary import RESULTS_FILE, attach_row, lookup, write_outputs
 from export.review.verify import LEVEL_ZH, PackageReview, mark_superseded, review_received
+from forms.park.text_rules import write_error_text
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 Progress = Callable[[int, PackageReview], None]
@@ -109,7 +110,7 @@ def run_review(inputs: Sequence[str], out_dir: str, find: str | None = None, *, 
     try:
         written = write_outputs(reviews, target, today or _dt.date.today())
     except OSError as exc:
-        print(f"错误：无法写入“{exc.filename or target}”：{exc.strerror or exc}", file=err)
+        print(f"错误：无法写入“{exc.filename or target}”：{write_error_text(exc)}", file=err)
         return EXIT_USAGE
     for r in reviews:
         for f in r.findings:

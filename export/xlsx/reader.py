@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from openpyxl.cell.cell import MergedCell
 from openpyxl.utils import get_column_letter
 
 from export.xlsx.layout import (
@@ -36,7 +37,7 @@ from export.xlsx.layout import (
 )
 from export.xlsx.targets_sheet import read_target_sheet, target_forms
 from forms.park.model import FactorOverride, ParkData, Raw, YearData
-from forms.park.text_rules import name_problem, normalize_name, number_problem
+from forms.park.text_rules import name_problem, normalize_name, number_problem, read_error_text
 from forms.report.typography import chinese_punctuation
 from forms.table.definition import FACTOR, INPUT, PARK, FormDefinition
 from forms.table.factors import library
@@ -105,7 +106,7 @@ def check_archive(path: Path) -> None:
     except FileNotFoundError:
         raise WorkbookError("找不到文件") from None
     except OSError as exc:
-        raise WorkbookError(f"无法读取文件：{exc.strerror}") from None
+        raise WorkbookError(read_error_text(exc)) from None
     if size > MAX_FILE_BYTES:
         raise WorkbookError(f"文件过大（{size // 1024 // 1024} MB，上限 {MAX_FILE_BYTES // 1024 // 1024} MB）")
     try:
@@ -130,6 +131,8 @@ def check_archive(path: Path) -> None:
         raise WorkbookError("文件已损坏或不是 xlsx 工作簿（无法按 zip 格式打开）") from None
     except zipfile.LargeZipFile:
         raise WorkbookError("工作簿过大，已拒绝读取") from None
+    except OSError as exc:  # a folder named *.xlsx, a file without read permission, a failing disk
+        raise WorkbookError(read_error_text(exc)) from None
 
 
 def _load(path: Path) -> Any:
@@ -243,6 +246,10 @@ class _Reader:
                 sheet, ref, key, REJECTED, f"输入单元格中是公式“{_formula_text(cell)}”：公式不会被执行，请改填数值"
             )
             return False, None
+        if isinstance(cell, MergedCell):  # merging kept only the range's first cell: what this one held is gone
+            self.add(sheet, ref, key, REJECTED, f"{f.label}的单元格被合并进了其他单元格，其中的内容已丢失；"
+                                                "请取消合并并重新填写")  # fmt: skip
+            return False, None
         value = cell.value
         if value is None or (isinstance(value, str) and value.strip() == ""):
             if recorded is not None and recorded[1] is None:
@@ -259,6 +266,9 @@ class _Reader:
             self.add(sheet, ref, key, REJECTED, f"单元格是日期/时间“{value}”，{f.label}应填写数字或文字")
             return False, None
         if isinstance(value, (int, float)):
+            if problem := number_problem(value):
+                self.add(sheet, ref, key, REJECTED, f"{f.label}的{problem}")
+                return False, None
             raw: Raw = value
             if recorded is not None and recorded[1] == value:
                 raw = recorded[0]  # the text the clerk typed in the app, unchanged in the workbook
@@ -291,6 +301,11 @@ class _Reader:
         if _is_formula(cell):
             self.add(
                 sheet, ref, key, REJECTED, f"{what}单元格中是公式“{_formula_text(cell)}”：公式不会被执行，请改填文字"
+            )
+            return False, ""
+        if isinstance(cell, MergedCell):
+            self.add(
+                sheet, ref, key, REJECTED, f"{what}的单元格被合并进了其他单元格，其中的内容已丢失；请取消合并并重新填写"
             )
             return False, ""
         value = cell.value

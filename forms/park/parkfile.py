@@ -23,6 +23,7 @@ from forms.park.text_rules import (
     normalize_name,
     number_problem,
     printable,
+    read_error_text,
     text_problem,
     value_problem,
 )
@@ -385,12 +386,30 @@ def dumps(park: ParkData) -> str:
     return _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
+# the json module's messages (English), as a clerk reads them
+_JSON_ZH = {
+    "Expecting value": "此处应有一个值",
+    "Expecting property name enclosed in double quotes": "此处应有用英文双引号括起的键名",
+    "Expecting ':' delimiter": "缺少冒号“:”",
+    "Expecting ',' delimiter": "缺少逗号“,”或括号没有配对",
+    "Extra data": "JSON 已经结束，后面还有多余的内容",
+    "Unterminated string starting at": "字符串缺少结尾的双引号",
+    "Invalid control character at": "字符串中有未转义的控制字符",
+    "Invalid \\escape": "无效的反斜杠转义",
+    "Invalid \\uXXXX escape": "无效的 \\u 转义",
+    "Unexpected UTF-8 BOM (decode using utf-8-sig)": "文件开头有多余的 BOM 标记",
+    "Illegal trailing comma before end of object": "对象末尾有多余的逗号",
+    "Illegal trailing comma before end of array": "数组末尾有多余的逗号",
+}
+
+
 def loads(text: str) -> ParkData:
     try:
         doc = json.loads(text, object_pairs_hook=_pairs, parse_int=_parse_int, parse_float=_parse_float,
                          parse_constant=_BadNumber)  # fmt: skip
     except json.JSONDecodeError as exc:
-        raise ParkFileError(f"JSON 格式错误：第 {exc.lineno} 行第 {exc.colno} 列（{exc.msg}）") from None
+        why = _JSON_ZH.get(exc.msg, exc.msg)
+        raise ParkFileError(f"JSON 格式错误：第 {exc.lineno} 行第 {exc.colno} 列（{why}）") from None
     except RecursionError:
         raise ParkFileError("JSON 嵌套层数过多，不是园区文件") from None
     except ValueError as exc:  # a number literal Python cannot convert
@@ -409,7 +428,7 @@ def read_park_file(path: str | os.PathLike[str]) -> ParkData:
     except UnicodeDecodeError:
         raise ParkFileError("文件不是 UTF-8 编码的文本") from None
     except OSError as exc:
-        raise ParkFileError(f"无法读取文件：{exc.strerror}") from None
+        raise ParkFileError(read_error_text(exc)) from None
     return loads(text)
 
 

@@ -10,6 +10,7 @@ can always be exported.
 
 from __future__ import annotations
 
+import errno
 import math
 import re
 import unicodedata
@@ -89,3 +90,37 @@ def number_problem(value: float | int) -> str | None:
     if abs(value) >= MAX_MAGNITUDE:
         return "数值过大（绝对值应小于 1e15）"
     return None
+
+
+# why a file could not be read, in Chinese (the park file and the workbook readers say the same)
+_READ_ERRNO_ZH = {
+    errno.ENOENT: "找不到文件",
+    errno.EISDIR: "这是一个文件夹，不是文件",
+    errno.EACCES: "没有读取权限，或文件正被其他程序独占打开",
+    errno.EPERM: "没有读取权限",
+    errno.ENOTDIR: "路径中有一段不是文件夹",
+    errno.ENAMETOOLONG: "文件名或路径过长",
+    errno.EIO: "读取磁盘时出错（可能是移动硬盘被拔出或磁盘损坏）",
+}
+
+
+def read_error_text(exc: OSError) -> str:
+    """Why ``exc`` stopped a file from being read, in Chinese."""
+    return _READ_ERRNO_ZH.get(exc.errno or 0, f"系统错误（{exc.strerror or exc}）")
+
+
+# why a file or folder could not be written, in Chinese (the export, the window and the review say the same)
+_WRITE_ERRNO_ZH = {
+    errno.ENOENT: "文件夹不存在",
+    errno.EACCES: "没有写入权限，或同名文件正被其他程序打开",
+    errno.EPERM: "没有写入权限",
+    errno.ENOSPC: "磁盘空间已满",
+    errno.EROFS: "磁盘或文件夹是只读的",
+    errno.ENOTDIR: "路径中有一段不是文件夹",
+    errno.EEXIST: "已有同名的文件",
+}
+
+
+def write_error_text(exc: OSError) -> str:
+    """Why ``exc`` stopped a file or folder from being written, in Chinese."""
+    return _WRITE_ERRNO_ZH.get(exc.errno or 0, f"系统错误（{exc.strerror or exc}）")

@@ -42,7 +42,7 @@ def measures(projects: Sequence[dict[str, Any]]) -> dict[str, dict[str, float | 
             if not isinstance(entry, dict):
                 continue
             status = entry.get("status")
-            if status in counts:
+            if isinstance(status, str) and status in counts:  # (any other value is check's to report)
                 counts[status] += 1
             actual += _number(entry.get("reduction"))
             if status in RUNNING:

@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 from forms.park.atomic import atomic_write_bytes
+from forms.park.text_rules import read_error_text
 from forms.table.factors import (
     GRID_NATIONAL,
     GRID_NATIONAL_EXCL,
@@ -134,7 +135,7 @@ def read_grid_table(path: str | Path, lib: FactorLibrary | None = None) -> tuple
     except UnicodeDecodeError:
         raise FactorTableError([f"文件“{p.name}”不是 UTF-8 编码的 CSV（请在 Excel/WPS 中另存为“CSV UTF-8”）"]) from None
     except OSError as exc:
-        raise FactorTableError([f"无法读取文件“{p.name}”：{exc.strerror}"]) from None
+        raise FactorTableError([f"无法读取文件“{p.name}”：{read_error_text(exc)}"]) from None
     return text, check_grid_table(text, lib)
 
 

@@ -48,7 +48,7 @@ def parse_target(item: Any, forms: Sequence[FormDefinition]) -> dict[str, Any]:
     if not isinstance(indicator, str) or indicator not in known:
         raise TargetError(f"指标“{indicator}”不是本园区表格中可设目标的年度数值项目")
     kind = item.get("kind")
-    if kind not in KINDS:
+    if not isinstance(kind, str) or kind not in KINDS:
         raise TargetError(f"目标类型“{kind}”未知（可选：{'、'.join(KINDS)}）")
     year = _int(item.get("year"), "目标年份")
     if not FIRST_YEAR <= year <= LAST_YEAR:

@@ -178,6 +178,13 @@ def _cases() -> list[Case]:
     add("report", "projects-not-list", _with(_set(("report", "projects"), {"a": 1})), "projects")
     add("report", "section-number", _with(_set(("report", "sections"), {"ch2.2": 5})), "正文")
     add("report", "unknown-outline", _with(_set(("report", "outline"), "x")), "提纲")
+    # a progress status that is not text: read as typed (check reports it), calc still prints the measures
+    for cid, status in {"list": ["实施中"], "object": {"实施中": 1}}.items():
+        progress = {"2024": {"status": status, "reduction": 5}}
+        add("report", f"progress-status-{cid}",
+            _with(_set(("report", "projects"), [{"name": "光伏", "reduction": 100, "progress": progress}])), None)  # fmt: skip
+        target = {"indicator": "emissions.total", "year": 2030, "kind": status}
+        add("report", f"target-kind-{cid}", _with(_set(("targets",), [target])), "目标类型")
     # -- encodings (the file itself) -------------------------------------------------------------
     add("encoding", "utf16", lambda: DEMO_TEXT.encode("utf-16"), "UTF-8")  # type: ignore[return-value,arg-type]
     add("encoding", "latin1-bytes", lambda: DEMO_TEXT.encode("utf-8").replace(b"\xe7", b"\xff", 1), "UTF-8")  # type: ignore[arg-type]
@@ -247,6 +254,27 @@ def _profile_name(wb: object, name: str) -> None:
     raise AssertionError("park name cell not found")
 
 
+def _first_number_cell(wb: object) -> object:
+    """The first input cell holding a number on the second year sheet (row 6 on: below the headings)."""
+    ws = wb[wb.sheetnames[1]]  # type: ignore[index,attr-defined]
+    for row in ws.iter_rows(min_row=6, min_col=3):
+        for c in row:
+            if isinstance(c.value, (int, float)) and not isinstance(c.value, bool):
+                return c
+    raise AssertionError("no number cell")
+
+
+def _number_cell(wb: object, value: float) -> None:
+    _first_number_cell(wb).value = value  # type: ignore[attr-defined]
+
+
+def _merge_inputs(wb: object) -> None:
+    """Merge a number cell with the two below it, as Excel's 合并单元格 does (only the first keeps its value)."""
+    cell = _first_number_cell(wb)
+    ws = wb[wb.sheetnames[1]]  # type: ignore[index,attr-defined]
+    ws.merge_cells(start_row=cell.row, start_column=cell.column, end_row=cell.row + 2, end_column=cell.column)  # type: ignore[attr-defined]
+
+
 def _workbook_edits() -> list[tuple[str, Callable[[object], None], str | None]]:
     deep = "[" * 5000 + "]" * 5000
     return [
@@ -262,6 +290,9 @@ def _workbook_edits() -> list[tuple[str, Callable[[object], None], str | None]]:
         ("name-long", lambda wb: _profile_name(wb, "园" * 80), "园区名称"),
         ("name-formula", lambda wb: _profile_name(wb, "=示例园区"), "公式"),
         ("name-spaces-ok", lambda wb: _profile_name(wb, "  示例生态工业示范园区  "), None),
+        ("merged-input-cells", lambda wb: _merge_inputs(wb), "单元格被合并进了其他单元格"),
+        ("number-cell-1e300", lambda wb: _number_cell(wb, 1e300), "规划面积的数值过大"),  # the cell named
+        ("number-cell-1e15", lambda wb: _number_cell(wb, -1e15), "规划面积的数值过大"),
         ("untouched-ok", lambda wb: None, None),
     ]
 

@@ -241,3 +241,70 @@ def test_what_the_window_keeps_dumps_and_imports_again(tmp_path: Path, capfd: py
     assert again.years[2016].explanations["emissions.total"] == "说明\x0c有\x00控制符"
     assert again.report.sections["ch2.2"] == "正文\x08有\x85控制符"
     assert dumps(again) == dumps(kept)
+
+
+def test_a_folder_given_as_the_file_is_refused_in_chinese(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    """A folder where a park file or a workbook is expected (``import 数据.xlsx`` naming a folder): exit 2 and a
+    Chinese message naming it, never a traceback or the operating system's English."""
+    from export.cli import main
+
+    db = tmp_path / "p.db"
+    for name in ("园区.json", "数据.xlsx"):
+        folder = tmp_path / name
+        folder.mkdir()
+        commands = [["import", str(folder), "--db", str(db)]]
+        if name.endswith(".json"):
+            commands += [["calc", str(folder)], ["check", str(folder)]]
+        for args in commands:
+            assert main(args) == 2, args
+            captured = capfd.readouterr()
+            assert "Traceback" not in captured.err and "Is a directory" not in captured.err, captured.err
+            assert f"{folder}" in captured.err and "这是一个文件夹，不是文件" in captured.err, captured.err
+    assert not db.exists()
+
+
+@pytest.mark.parametrize(("text", "where", "why"), [
+    ("", "第 1 行第 1 列", "此处应有一个值"),
+    (DEMO.read_text(encoding="utf-8") + "x", "第 ", "JSON 已经结束，后面还有多余的内容"),
+    ('{"format": "parkcarbon/1" "form": "eip-2021"}', "第 1 行第 27 列", "缺少逗号"),
+    ('{"format": "parkcarbon/1", }', "第 1 行第 28 列", "键名"),
+    ('{"format": "parkcarbon/1', "第 1 行第 12 列", "字符串缺少结尾的双引号"),
+    ("\ufeff\ufeff{}", "第 1 行第 1 列", "BOM"),
+])  # fmt: skip
+def test_json_syntax_errors_are_explained_in_chinese(tmp_path: Path, text: str, where: str, why: str) -> None:
+    path = tmp_path / "园区.json"
+    path.write_text(text, encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    assert run_calc(str(path), out, err) == 2 and out.getvalue() == ""
+    message = err.getvalue()
+    assert f"文件 {path}" in message and "JSON 格式错误" in message and where in message and why in message, message
+    assert not any(word in message for word in ("Expecting", "Extra data", "Unterminated", "BOM (decode")), message
+
+
+def test_a_year_storage_cannot_hold_is_refused_naming_the_file(tmp_path: Path,
+                                                               capfd: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+    """calc and check read a year like 0000 (check reports it as out of range); import refuses it, naming the
+    file and saying the database is unchanged."""
+    db = tmp_path / "p.db"
+    assert run_import_json(DEMO, db) == 0
+    doc = json.loads(DEMO.read_text(encoding="utf-8"))
+    doc["years"]["0000"] = doc["years"].pop("2016")
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    assert run_check(str(bad), io.StringIO(), io.StringIO()) == 1
+    capfd.readouterr()
+    before = _sha(db)
+    assert run_import_json(bad, db) == 2
+    err = capfd.readouterr().err
+    assert err.strip() == f"导入失败：文件“{bad}”：“0”不是有效的年份。数据库没有任何改动。", err
+    assert _sha(db) == before
+
+
+def test_review_into_a_path_that_is_a_file_says_why_in_chinese(tmp_path: Path) -> None:
+    from export.review.run import run_review
+
+    target = tmp_path / "汇总"
+    target.write_text("", encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    assert run_review([str(tmp_path / "没有这个包.zip")], str(target), out=out, err=err, workers=1) == 2
+    assert err.getvalue().strip() == f"错误：无法写入“{target}”：已有同名的文件", err.getvalue()
