@@ -42,7 +42,7 @@ from storage.errors import (
 )
 from storage.lock import LockFile, read_record
 from storage.opening import translating_errors
-from storage.paths import lock_path, resolve_db_path
+from storage.paths import DB_FILE_NAME, lock_path, resolve_db_path
 from storage.records import OPERATION_KINDS, SUBMISSION_KINDS, HistoryEntry, Operation, ParkSummary, SubmissionEvent
 from storage.schema import apply_pending, migration_names, schema_drift
 
@@ -123,6 +123,9 @@ class Database:
         db_path = resolve_db_path(path)
         if synchronous not in SYNCHRONOUS_MODES:
             raise ValueError(synchronous)
+        if db_path.is_dir():  # (``--db`` naming a folder): said before a lock file is made beside it
+            raise StorageError(f"“{db_path}”是一个文件夹，不是数据库文件：请给出数据库文件的路径，"
+                               f"例如“{db_path / DB_FILE_NAME}”。")  # fmt: skip
         with translating_errors(db_path):
             if read_only:
                 return cls._open_read_only(db_path)

@@ -100,3 +100,18 @@ def test_failed_exit_backup_does_not_lose_the_lock_or_raise(
     monkeypatch.undo()
     with Database.open(db_path) as again:  # the lock was released and the data is there
         assert again.find_park("甲园区") == park_id
+
+
+@pytest.mark.parametrize("read_only", [False, True])
+def test_a_folder_given_as_the_database_is_refused_saying_so(tmp_path: Path, read_only: bool) -> None:
+    """``--db 文件夹``: a Chinese message that it is a folder (not "disk error" or "does not exist"), and no lock
+    file or backup folder left beside it."""
+    folder = tmp_path / "数据"
+    folder.mkdir()
+    with pytest.raises(StorageError) as info:
+        Database.open(folder, read_only=read_only)
+    assert (
+        str(info.value)
+        == f"“{folder}”是一个文件夹，不是数据库文件：请给出数据库文件的路径，例如“{folder / 'parkcarbon.db'}”。"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["数据"] and not any(folder.iterdir())
