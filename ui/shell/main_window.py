@@ -429,6 +429,8 @@ class MainWindow(QMainWindow):
 
     def rebuild_nav(self) -> None:
         current = self.current_page_key()
+        if current in (ADD_YEAR, annual_nav.ADD, annual_nav.ROOT):  # an entry that asks and has no page
+            current = self.shown_page_key()
         self.outline = effective_outline(self.session.park)  # with the park's renamed / added / moved sections
         self._sync_section_pages()
         self.nav.blockSignals(True)
@@ -512,6 +514,11 @@ class MainWindow(QMainWindow):
     def current_page_key(self) -> PageKey | None:
         item = self.nav.currentItem()
         return item.data(0, PAGE_ROLE) if item else None
+
+    def shown_page_key(self) -> PageKey | None:
+        """The key of the page on screen."""
+        shown = self.stack.currentWidget()
+        return next((key for key, page in self.pages.items() if page is shown), None)
 
     def set_nav_state(self, key: PageKey, state: FillState) -> None:
         item = self.nav_items.get(key)

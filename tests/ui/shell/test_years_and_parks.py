@@ -138,3 +138,40 @@ def test_a_park_that_is_not_open_is_deleted_from_the_park_list(demo_db: Any, ope
         assert "乙园区" in [r[0] for r in conn.execute("SELECT name FROM parks")]
     dialog.close()
     window.close()
+
+
+@pytest.mark.parametrize("entry", [("add_year",), ("add_annual",), ("annual_root",)])
+def test_an_asking_entry_cancelled_leaves_the_page_shown_before(entry: tuple[str], demo_db: Any, open_window: Any,
+                                                                qtbot: Any, monkeypatch: Any) -> None:  # fmt: skip
+    """＋ 添加年份… (or 年度报告 with no chapter yet) asks; 取消 leaves the clerk on the page, selected, as before."""
+    window = open_window(*demo_db)
+    asked: list[str] = []
+
+    def cancel(_parent: Any, title: str, *a: Any, **k: Any) -> tuple[int, bool]:
+        asked.append(title)
+        return 0, False
+
+    monkeypatch.setattr(QInputDialog, "getInt", cancel)
+    page = window.show_page(("year", 2019))
+    window.nav.setCurrentItem(window.nav_items[entry])
+    qtbot.waitUntil(lambda: bool(asked), timeout=2000)
+    assert window.stack.currentWidget() is page
+    assert window.current_page_key() == ("year", 2019)
+    assert window.session.years == [2016, 2017, 2018, 2019, 2020]
+    window.close()
+
+
+def test_a_year_added_from_the_navigation_is_shown_and_selected(demo_db: Any, open_window: Any, qtbot: Any,
+                                                                monkeypatch: Any) -> None:  # fmt: skip
+    db, park_id = demo_db
+    window = open_window(db, park_id)
+    window.session.mark_final()
+    window.check_final()
+    monkeypatch.setattr(QInputDialog, "getInt", lambda *a, **k: (2021, True))
+    window.nav.setCurrentItem(window.nav_items[("add_year",)])
+    qtbot.waitUntil(lambda: 2021 in window.session.years, timeout=2000)
+    assert window.current_page_key() == ("year", 2021)
+    assert getattr(window.stack.currentWidget(), "year", None) == 2021
+    qtbot.waitUntil(window.final_banner.isVisible, timeout=3000)  # a year added to a 定稿 park: said at once
+    assert 2021 in db.load_park(park_id).years
+    window.close()
