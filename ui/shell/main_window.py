@@ -293,10 +293,10 @@ class MainWindow(QMainWindow):
         self.outline = effective_outline(self.session.park)
         old_session.close()  # its timers must not reach the pages being deleted
         old_session.deleteLater()
-        self._connect_session()
-        self.findings.session = self.session
-        self.session.findings_changed.connect(self.findings.refresh)
+        self.findings.session = self.session  # the panel first, as when the window is built: the dock's
+        self.session.findings_changed.connect(self.findings.refresh)  # title copies the panel's counts
         self.session.changed.connect(self.findings.apply_changes)
+        self._connect_session()
         self.findings.refresh()
         self.setWindowTitle(self._title())
         self._was_final = False

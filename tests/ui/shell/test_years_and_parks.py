@@ -175,3 +175,16 @@ def test_a_year_added_from_the_navigation_is_shown_and_selected(demo_db: Any, op
     qtbot.waitUntil(window.final_banner.isVisible, timeout=3000)  # a year added to a 定稿 park: said at once
     assert 2021 in db.load_park(park_id).years
     window.close()
+
+
+def test_the_findings_title_counts_the_findings_of_the_park_switched_to(demo_db: Any, open_window: Any) -> None:
+    db, park_id = demo_db
+    window = open_window(db, park_id)
+    assert "错误 0 条" in window.findings_dock.windowTitle()
+    new_id = db.create_park({"park.name": "新建的园区"}, years=(2021,))
+    assert window.open_park(new_id)
+    errors = sum(1 for f in window.session.findings if f.level == "error")
+    assert errors > 0
+    assert window.findings.summary.text() in window.findings_dock.windowTitle()
+    assert f"错误 {errors} 条" in window.findings_dock.windowTitle()
+    window.close()
