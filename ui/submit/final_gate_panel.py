@@ -50,6 +50,8 @@ class FinalGatePanel(QGroupBox):
         self.check_button.clicked.connect(self.refresh)
         self.explain_button = QPushButton("为所选报告警告填写说明…")
         self.explain_button.clicked.connect(self.ask_explain)
+        self.explain_button.setToolTip("在上面的列表中选中一条【报告警告】后填写说明")
+        self.blockers.currentItemChanged.connect(lambda _cur, _prev: self._enable_explain())
         self.mark_button = QPushButton("标记为定稿")
         self.mark_button.setObjectName("mark_final")
         self.mark_button.clicked.connect(self.mark_final)
@@ -82,6 +84,7 @@ class FinalGatePanel(QGroupBox):
         self.state_label.setText(f"状态：<b style='color:{colour}'>{final_label(park)}</b>　{summary}。"
                                  "未定稿时导出的材料每页带“草稿”水印。")  # fmt: skip
         self.mark_button.setEnabled(self.gate.ok and state != "final")
+        self._enable_explain()
         self.unmark_button.setEnabled(state != "draft")
 
     def _changed(self, changes: Changes) -> None:
@@ -106,6 +109,11 @@ class FinalGatePanel(QGroupBox):
         item = self.blockers.currentItem()
         value = item.data(BLOCKER_ROLE) if item else None
         return value if isinstance(value, Blocker) else None
+
+    def _enable_explain(self) -> None:
+        """填写说明 only for a selected report warning (the other blockers are fixed, not explained)."""
+        b = self.selected_blocker()
+        self.explain_button.setEnabled(b is not None and bool(b.ref))
 
     def explain(self, blocker: Blocker, text: str) -> None:
         self.session.explain_report_warning(blocker.ref, text)

@@ -249,3 +249,26 @@ def test_draft_button_shows_the_paragraph_and_inserts_it_on_accept(demo_db: Any,
     qtbot.mouseClick(tools.draft_button, Qt.MouseButton.LeftButton)
     assert seen and "1.8479 tCO2/万元" in seen[0]
     assert page.editor.toPlainText().startswith("2016—2020年，园区单位工业增加值二氧化碳排放量由2016年的{{value.")
+
+
+def test_the_explain_button_is_there_only_for_a_report_warning(demo_db: Any, open_window: Any,
+                                                               monkeypatch: Any) -> None:  # fmt: skip
+    from PySide6.QtWidgets import QInputDialog
+
+    window = open_window(*demo_db)
+    window.session.set_section_text("ch3.2", "2020年排放总量为698.8万吨。")  # not what the data say
+    panel = window.show_page(("export",)).final_panel
+    panel.refresh()
+    kinds = [panel.blockers.item(i).data(Qt.ItemDataRole.UserRole).kind for i in range(panel.blockers.count())]
+    assert not panel.explain_button.isEnabled()  # nothing selected
+    panel.blockers.setCurrentRow(kinds.index("empty_section"))
+    assert not panel.explain_button.isEnabled()  # an empty section is written, not explained
+    panel.blockers.setCurrentRow(kinds.index("report_warning"))
+    assert panel.explain_button.isEnabled()
+    monkeypatch.setattr(QInputDialog, "getMultiLineText", lambda *a, **k: ("含园区外企业，口径不同", True))
+    panel.explain_button.click()
+    assert "含园区外企业，口径不同" in window.session.park.report.extra["check_notes"].values()
+    assert "report_warning" not in [panel.blockers.item(i).data(Qt.ItemDataRole.UserRole).kind
+                                    for i in range(panel.blockers.count())]  # fmt: skip
+    assert not panel.explain_button.isEnabled()  # the list was checked again: nothing selected
+    window.close()
