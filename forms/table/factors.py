@@ -226,6 +226,8 @@ class FactorLibrary:
 
     # -- defaults ---------------------------------------------------------------------------------
     def _entry(self, ref: str, province: str | None, year: int) -> _Entry:
+        """The default for ``ref``.  Its ``notes`` are shown to the clerk, so the tables' ``notes`` columns (for
+        the library's maintainers, in English) are not among them."""
         kind, _, rest = ref.partition(":")
         if kind == "energy":
             fuel, _, which = rest.partition(":")
@@ -235,22 +237,22 @@ class FactorLibrary:
                 scale = 10.0 if r["tce_unit"] == "kgce/m3" else 1.0
                 value = _num(r["tce_per_unit"])
                 src = r["source"].split("|")[-1].strip() if "|" in r["source"] else r["source"]
-                return _Entry(None if value is None else value * scale, unit, src, r["confidence"], r["notes"],
+                return _Entry(None if value is None else value * scale, unit, src, r["confidence"], "",
                               _citation_part(r.get("citation", ""), "折标系数"))  # fmt: skip
             src = r["source"].split("|")[0].strip()
             return _Entry(_num(r["co2_per_unit"]), r["co2_unit"].replace("10^4Nm3", "万Nm³"), src,
-                          r["confidence"], r["notes"], _citation_part(r.get("citation", ""), "排放因子"))  # fmt: skip
+                          r["confidence"], "", _citation_part(r.get("citation", ""), "排放因子"))  # fmt: skip
         if kind == "process":
             r = _row(self.process, rest, ref)
-            return _Entry(_num(r["factor_value"]), r["factor_unit"], r["source"], r["confidence"], r["notes"],
+            return _Entry(_num(r["factor_value"]), r["factor_unit"], r["source"], r["confidence"], "",
                           r.get("citation", ""))  # fmt: skip
         if kind == "sink":
             r = _row(self.sink, rest, ref)
             return _Entry(_num(r["factor_tCO2_per_ha_per_yr"]), "tCO2/(公顷·年)", r["source"],
-                          r["confidence"], "示意值：" + r["notes"], r.get("citation", ""))  # fmt: skip
+                          r["confidence"], "", r.get("citation", ""))  # fmt: skip
         if kind == "const":
             r = _row(self.constants, rest, ref)
-            return _Entry(_num(r["value"]), r["unit"], r["source"], r["confidence"], r["notes"],
+            return _Entry(_num(r["value"]), r["unit"], r["source"], r["confidence"], "",
                           r.get("citation", ""))  # fmt: skip
         if kind == "grid":
             return self._grid_default(province, year)

@@ -394,3 +394,28 @@ def test_typing_a_number_back_as_it_was_is_no_change(demo_db: Any, open_window: 
     assert window.undo_stack.count() == 0
     assert db.load_park(park_id).years[YEAR].values[COAL] == before
     window.close()
+
+
+def test_factor_tooltips_show_no_maintainer_notes(demo_db: Any, open_window: Any) -> None:
+    """The factor library's ``notes`` columns are for its maintainers (resources/factors/README.md): the
+    clerk's tooltip gives the citation, grade and basis, and the grid factor names its region."""
+    import csv
+
+    from forms.resources import resources_dir
+
+    folder = resources_dir() / "factors"
+    notes = set()
+    for name in ("energy_factors.csv", "process_factors.csv", "sink_factors.csv", "constant_factors.csv"):
+        with (folder / name).open(encoding="utf-8") as fh:
+            notes |= {row["notes"] for row in csv.DictReader(fh) if row["notes"].strip()}
+    assert "Verify before shipping" in notes
+    window = open_window(*demo_db)
+    for year in (2016, YEAR):
+        table = window.show_page(("year", year)).table
+        tips = {key: table.item(*table.cell_of[key]).toolTip() for key in table.cell_of
+                if table.field(key).is_factor}  # fmt: skip
+        assert len(tips) > 30
+        leaked = {key: note for key, tip in tips.items() for note in notes if note in tip}
+        assert not leaked, leaked
+        assert "华东区域电网" in tips["factor.grid"]
+    window.close()
