@@ -429,7 +429,7 @@ class MainWindow(QMainWindow):
 
     def rebuild_nav(self) -> None:
         current = self.current_page_key()
-        if current in (ADD_YEAR, annual_nav.ADD, annual_nav.ROOT):  # an entry that asks and has no page
+        if current in (ADD_YEAR, YEARS_NODE, annual_nav.ADD, annual_nav.ROOT):  # an entry that asks, no page
             current = self.shown_page_key()
         self.outline = effective_outline(self.session.park)  # with the park's renamed / added / moved sections
         self._sync_section_pages()
@@ -610,7 +610,7 @@ class MainWindow(QMainWindow):
         if item is None:
             return
         key: PageKey = item.data(0, PAGE_ROLE)
-        if key == ADD_YEAR:
+        if key == ADD_YEAR or (key == YEARS_NODE and not self.session.years):
             QTimer.singleShot(0, self.ask_add_year)
             return
         if key == annual_nav.ADD:

@@ -188,3 +188,29 @@ def test_the_findings_title_counts_the_findings_of_the_park_switched_to(demo_db:
     assert window.findings.summary.text() in window.findings_dock.windowTitle()
     assert f"错误 {errors} 条" in window.findings_dock.windowTitle()
     window.close()
+
+
+def test_the_year_tables_entry_of_a_park_without_years_offers_to_add_one(demo_db: Any, open_window: Any,
+                                                                         qtbot: Any, monkeypatch: Any) -> None:  # fmt: skip
+    window = open_window(*demo_db)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    for year in list(window.session.years):
+        window.show_page(("year", year))
+        assert window.ask_remove_year()
+    assert window.session.years == []
+    park_page = window.show_page(("park",))
+    asked: list[int] = []
+
+    def add(_parent: Any, _title: str, _label: str, value: int, *a: Any, **k: Any) -> tuple[int, bool]:
+        asked.append(value)
+        return (0, False) if len(asked) == 1 else (2016, True)
+
+    monkeypatch.setattr(QInputDialog, "getInt", add)
+    window.nav.setCurrentItem(window.nav_items[("years",)])
+    qtbot.waitUntil(lambda: len(asked) == 1, timeout=2000)
+    assert window.stack.currentWidget() is park_page and window.current_page_key() == ("park",)  # 取消
+    window.nav.setCurrentItem(window.nav_items[("years",)])
+    qtbot.waitUntil(lambda: window.session.years == [2016], timeout=2000)
+    assert asked == [2016, 2016]  # the first year a park files
+    assert window.current_page_key() == ("year", 2016)
+    window.close()
