@@ -89,6 +89,7 @@ class ExportPage(QWidget):
         self.final_panel.navigate.connect(
             lambda year, key: getattr(self.window(), "go_to_field", lambda *_: None)(year, key)
         )
+        self.final_panel.open_section.connect(self._open_section)
         layout.addWidget(self.final_panel, 1)
 
         export_box = QGroupBox("导出")
@@ -173,6 +174,12 @@ class ExportPage(QWidget):
         self._kind_changed()
         self.refresh()
         session.changed.connect(self._changed)
+
+    def _open_section(self, key: str) -> None:
+        """A blocker double-clicked: its section of the report, when the navigation has it."""
+        window = self.window()
+        if ("section", key) in getattr(window, "nav_items", {}):
+            window.show_page(("section", key))  # type: ignore[attr-defined]
 
     # -- the e-mail draft: recipient from a short list and sender, kept for the park ---------------------
     def _mail_box(self) -> QGroupBox:

@@ -28,6 +28,7 @@ class FinalGatePanel(QGroupBox):
     """Shows the state (草稿 / 已定稿), the list of blockers, and 标记为定稿 when nothing blocks."""
 
     navigate = Signal(object, str)  # year, key of a data finding (the window jumps to the field)
+    open_section = Signal(str)  # key of the report section a blocker is about (the window shows it)
     final_changed = Signal(bool)
 
     def __init__(self, session: ParkSession, parent: QWidget | None = None) -> None:
@@ -132,3 +133,5 @@ class FinalGatePanel(QGroupBox):
             self.navigate.emit(b.year, b.key)
         elif isinstance(b, Blocker) and b.ref:
             self.ask_explain()
+        elif isinstance(b, Blocker) and b.section:
+            self.open_section.emit(b.section)

@@ -272,3 +272,19 @@ def test_the_explain_button_is_there_only_for_a_report_warning(demo_db: Any, ope
                                     for i in range(panel.blockers.count())]  # fmt: skip
     assert not panel.explain_button.isEnabled()  # the list was checked again: nothing selected
     window.close()
+
+
+def test_double_clicking_a_section_blocker_opens_the_section(demo_db: Any, open_window: Any) -> None:
+    window = open_window(*demo_db)
+    panel = window.show_page(("export",)).final_panel
+    blockers = [panel.blockers.item(i) for i in range(panel.blockers.count())]
+    empty = next(i for i in blockers if i.data(Qt.ItemDataRole.UserRole).kind == "empty_section")
+    section = empty.data(Qt.ItemDataRole.UserRole).section
+    panel.blockers.itemDoubleClicked.emit(empty)
+    assert window.current_page_key() == ("section", section)
+    assert window.stack.currentWidget().section.key == section  # type: ignore[attr-defined]
+    missing = next(i for i in blockers if i.data(Qt.ItemDataRole.UserRole).kind == "missing_element")
+    window.show_page(("export",))
+    panel.blockers.itemDoubleClicked.emit(missing)
+    assert window.current_page_key() == ("section", missing.data(Qt.ItemDataRole.UserRole).section)
+    window.close()
