@@ -74,7 +74,9 @@ class ScenarioEditor(QWidget):
     def _table(self) -> QTableWidget:
         table = QTableWidget(0, 1 + len(PARAMS))
         table.setHorizontalHeaderLabels(["时段（如 2021-2025）", *(f"{label}({unit})" for _, label, unit in PARAMS)])
-        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header = table.horizontalHeader()  # each title whole (equal stretched columns cut the long one at 1366)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
         table.itemChanged.connect(self._edited)
         return table
 

@@ -61,3 +61,26 @@ def test_quadrant_chart_has_ticks_and_axis_titles(qapp: Any) -> None:
     assert dark_in(image, 0, 60, 20, 250) > 40
     assert dark_in(image, 60, 600, 262, 300) > 60
     assert image.size() == bare.size()
+
+
+def test_scenario_table_headers_are_not_cut_at_1366(demo_db: Any, open_window: Any) -> None:
+    from PySide6.QtWidgets import QTableWidget
+
+    from ui.shell.fonts import register_cjk_font
+
+    register_cjk_font(QApplication.instance())  # type: ignore[arg-type]  # the program's font: its widths
+    window = open_window(*demo_db)
+    window.resize(1366, 768)
+    page = window.show_page(("section", "ch4.2"))
+    for _ in range(5):
+        QApplication.processEvents()
+    tables = [t for t in page.findChildren(QTableWidget) if t.isVisible() and t.columnCount() == 3]
+    assert len(tables) == 1  # the 基准情景 tab
+    table = tables[0]
+    header = table.horizontalHeader()
+    metrics = header.fontMetrics()
+    for c in range(table.columnCount()):
+        text = table.horizontalHeaderItem(c).text()
+        needed = metrics.horizontalAdvance(text) + 6  # with its margins
+        assert header.sectionSize(c) >= needed, (text, header.sectionSize(c))
+    window.close()
