@@ -16,7 +16,7 @@ from export.filenames import safe_name
 from export.fingerprint import fingerprint
 from export.pdf.annual import DOC_TITLE, build_annual_pdf
 from export.word.annual import build_annual_docx
-from forms.park.atomic import atomic_write_bytes
+from forms.park.atomic import atomic_write_files
 from forms.park.model import ParkData
 from forms.park.parkfile import printable_park
 from forms.report.annual import FINAL_KEY, check_chapter
@@ -55,6 +55,5 @@ def write_annual(park: ParkData, year: int, out_dir: str | os.PathLike[str]) -> 
     out.mkdir(parents=True, exist_ok=True)
     pdf, docx, final, gaps = annual_bytes(park, year)
     pdf_name, docx_name = annual_names(park.name, year)
-    atomic_write_bytes(out / pdf_name, pdf)
-    atomic_write_bytes(out / docx_name, docx)
+    atomic_write_files([(out / pdf_name, pdf), (out / docx_name, docx)])  # both or neither (a full disk)
     return AnnualFiles(out / pdf_name, out / docx_name, final, tuple(gaps))

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from export.review.verify import ERROR, INFO, LEVEL_ZH, WARNING, PackageReview
-from forms.park.atomic import atomic_write_bytes
+from forms.park.atomic import atomic_write_files
 from forms.report.markers import ChartBlock, Series
 from forms.table.numbers import format_number
 from forms.table.registry import form_for
@@ -390,16 +390,13 @@ def lookup(entries: Sequence[dict[str, Any]], typed: str) -> list[dict[str, Any]
 def write_outputs(reviews: Sequence[PackageReview], out_dir: Path, today: _dt.date) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     stamp = f"{today:%Y%m%d}"
-    written = []
-    for name, data in (
-        (f"材料包审核汇总_{stamp}.xlsx", summary_workbook(reviews, today)),
-        (f"材料包审核汇总_{stamp}.pdf", summary_pdf(reviews, today)),
-        (RESULTS_FILE, results_json(reviews, today)),
-    ):
-        path = out_dir / name
-        atomic_write_bytes(path, data)
-        written.append(path)
-    return written
+    files = [
+        (out_dir / f"材料包审核汇总_{stamp}.xlsx", summary_workbook(reviews, today)),
+        (out_dir / f"材料包审核汇总_{stamp}.pdf", summary_pdf(reviews, today)),
+        (out_dir / RESULTS_FILE, results_json(reviews, today)),
+    ]
+    atomic_write_files(files)  # all three or none: the results --find reads always match the summary beside them
+    return [path for path, _data in files]
 
 
 __all__ = ["ERROR", "INFO", "WARNING", "current_rows", "lookup", "outliers", "summary_pdf", "summary_workbook",

@@ -308,3 +308,60 @@ def test_review_into_a_path_that_is_a_file_says_why_in_chinese(tmp_path: Path) -
     out, err = io.StringIO(), io.StringIO()
     assert run_review([str(tmp_path / "没有这个包.zip")], str(target), out=out, err=err, workers=1) == 2
     assert err.getvalue().strip() == f"错误：无法写入“{target}”：已有同名的文件", err.getvalue()
+
+
+def _disk_full_on_second_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The disk fills up while the second file of a set is written (its fsync fails with ENOSPC)."""
+    import errno
+
+    from forms.park import atomic
+
+    calls = []
+    real = atomic.os.fsync
+
+    def fsync(fd: int) -> None:
+        calls.append(fd)
+        if len(calls) == 2:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real(fd)
+
+    monkeypatch.setattr(atomic.os, "fsync", fsync)
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def test_a_full_disk_leaves_the_review_summary_of_the_last_run_whole(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """The summary workbook, PDF and results are one set: a disk that fills up half-way leaves the previous set
+    as it was (not a new workbook beside the old results ``--find`` reads), and no temporary file."""
+    from export.review.run import run_review
+
+    target = tmp_path / "汇总"
+    missing = str(tmp_path / "没有这个包.zip")
+    assert run_review([missing], str(target), out=io.StringIO(), err=io.StringIO(), workers=1) == 1
+    before = _files(target)
+    assert len(before) == 3
+    _disk_full_on_second_file(monkeypatch)
+    err = io.StringIO()
+    assert run_review([missing, missing], str(target), out=io.StringIO(), err=err, workers=1) == 2
+    assert "磁盘空间已满" in err.getvalue() and "Traceback" not in err.getvalue(), err.getvalue()
+    assert _files(target) == before
+
+
+def test_a_full_disk_leaves_no_half_of_an_annual_chapter(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                         capfd: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+    """``export PARK --annual N``: the PDF and the Word file are written both or neither."""
+    from export.cli import main
+
+    db = tmp_path / "p.db"
+    assert run_import_json(DEMO, db) == 0
+    name = json.loads(DEMO.read_text(encoding="utf-8"))["park"]["park.name"]
+    out = tmp_path / "年度"
+    _disk_full_on_second_file(monkeypatch)
+    capfd.readouterr()
+    assert main(["export", name, "--annual", "2020", "--out", str(out), "--db", str(db)]) == 2
+    err = capfd.readouterr().err
+    assert f"错误：无法写入“{out}" in err and "磁盘空间已满" in err, err
+    assert list(out.iterdir()) == []
