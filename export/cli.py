@@ -233,6 +233,9 @@ def main(
         if open_desk is None:
             parser.error("审核台窗口不能从这里打开")
         return open_desk(list(args.inputs))
+    if any(given is not None and not given.strip() for given in (getattr(args, "sub_db", None), args.db)):
+        # (``--db "$DB"`` with DB unset): never the default database in its place
+        parser.error("--db 后面的数据库路径是空的：请写出数据库文件的路径，或去掉 --db 使用默认数据库")
     try:
         code = _run(args, db)
         sys.stdout.flush()

@@ -171,3 +171,24 @@ def test_desk_is_handed_to_the_window_side_with_its_inputs(capsys: pytest.Captur
     with pytest.raises(SystemExit) as exc:
         cli.main(["desk"])
     assert exc.value.code == 2 and "审核台" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv", [
+    ["import", "园区.json", "--db", ""],
+    ["--db", " ", "import", "园区.json"],
+    ["dump", "某园区", "--db", ""],
+    ["export", "某园区", "--out", "出", "--db="],
+])  # fmt: skip
+def test_an_empty_db_path_is_a_usage_mistake_not_the_default_database(
+    argv: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """``--db "$DB"`` with DB unset must not import into (or export from) the clerk's own database."""
+    default = tmp_path / "默认.db"
+    monkeypatch.setenv("PARKCARBON_DB", str(default))
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as exc:
+        cli.main(argv)
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "用法错误：--db 后面的数据库路径是空的" in err and "Traceback" not in err, err
+    assert not default.exists()
