@@ -161,6 +161,11 @@ class TargetsPage(QWidget):
                          str(t.get("source") or ""), str(t.get("explanation") or ""))  # fmt: skip
                 for col, text in enumerate(texts, start=2):
                     self.table.setItem(row, col, QTableWidgetItem(text))
+            for col in (0, 1):  # the chosen indicator and kind shown whole (the longest is wider than 260 px)
+                combos = [w for r in range(len(targets)) if (w := self.table.cellWidget(r, col)) is not None]
+                widest = max((w.sizeHint().width() for w in combos), default=0)
+                if widest > self.table.columnWidth(col):
+                    self.table.setColumnWidth(col, widest)
         finally:
             self._filling = False
         self.refresh_evaluation()

@@ -145,3 +145,20 @@ def test_project_progress_is_edited_per_year_and_the_list_keeps_it(demo_db: Any,
     assert window.session.park.report.projects[0]["content"] == "屋顶光伏 20 MW"
     window.session.flush()
     assert db.load_park(park_id).report.projects[0]["progress"]["2020"]["reduction"] == "1200"
+
+
+def test_the_indicator_and_kind_are_shown_whole(demo_db: Any, open_window: Any) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from ui.shell.fonts import register_cjk_font
+
+    register_cjk_font(QApplication.instance())  # type: ignore[arg-type]  # the program's font: its widths
+    window = open_window(*demo_db)
+    window.resize(1366, 768)
+    page = window.show_page(("targets",))
+    page.add_target()  # 单位工业增加值二氧化碳排放量(tCO2/万元), the longest indicator of the form
+    for column in (0, 1):
+        combo = page.table.cellWidget(0, column)
+        assert isinstance(combo, QComboBox)
+        assert page.table.columnWidth(column) >= combo.sizeHint().width(), (combo.currentText(), column)
+    window.close()
