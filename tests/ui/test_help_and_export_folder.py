@@ -32,6 +32,8 @@ def test_help_menu_shows_the_manual_with_the_filing_steps(demo_db: Any, open_win
     assert all(p >= 0 for p in positions) and positions == sorted(positions), positions  # in filing order
     assert manual_path().is_file() and manual_path().parent.parent.name == "resources"
     assert "http" not in manual_path().read_text(encoding="utf-8")  # nothing to fetch
+    step = text[positions[-1] :]
+    assert "程序内" in step and "PDF 阅读器" not in step  # 打印预览 shows the pages here (PdfPrintPreview)
     dialog.close()
     window.close()
 
