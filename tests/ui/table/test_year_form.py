@@ -419,3 +419,20 @@ def test_factor_tooltips_show_no_maintainer_notes(demo_db: Any, open_window: Any
         assert not leaked, leaked
         assert "华东区域电网" in tips["factor.grid"]
     window.close()
+
+
+def test_a_warning_is_explained_from_the_keyboard(demo_db: Any, open_window: Any, qtbot: Any) -> None:
+    """Tab and Enter move inside the table; Alt+S goes from a cell with a warning to its 说明 line."""
+    db, park_id = demo_db
+    window = open_window(db, park_id)
+    window.tracker.set(YEAR, "energy.diesel", "30000")  # +82.6 % on the year before: a warning
+    window.session.revalidate()
+    page = window.show_page(("year", YEAR))
+    page.table.select_key("energy.diesel")
+    assert page.explain.isVisible() and page.explain.explanation.isVisible()
+    qtbot.keyClick(page.table, Qt.Key.Key_S, Qt.KeyboardModifier.AltModifier)
+    assert QGuiApplication.focusObject() is page.explain.explanation
+    type_chinese(page.explain.explanation, "新建柴油发电机组")
+    qtbot.keyClick(page.explain.explanation, Qt.Key.Key_Return)
+    assert db.load_park(park_id).years[YEAR].explanations["energy.diesel"] == "新建柴油发电机组"
+    window.close()
