@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import stat
 import warnings
 import zipfile
 from dataclasses import dataclass, field
@@ -102,13 +103,16 @@ class WorkbookReadResult:
 def check_archive(path: Path) -> None:
     """Refuse a missing, oversized, corrupt or bomb-like file before parsing it."""
     try:
-        size = path.stat().st_size
+        st = path.stat()
+        size = st.st_size
     except FileNotFoundError:
         raise WorkbookError("找不到文件") from None
     except OSError as exc:
         raise WorkbookError(read_error_text(exc)) from None
     if size > MAX_FILE_BYTES:
         raise WorkbookError(f"文件过大（{size // 1024 // 1024} MB，上限 {MAX_FILE_BYTES // 1024 // 1024} MB）")
+    if not (stat.S_ISREG(st.st_mode) or stat.S_ISDIR(st.st_mode)):  # (a folder is said below)
+        raise WorkbookError("这不是普通文件（而是设备或管道，例如 /dev/zero），不能作为工作簿读取")
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()

@@ -420,9 +420,14 @@ def loads(text: str) -> ParkData:
 def read_park_file(path: str | os.PathLike[str]) -> ParkData:
     p = Path(path)
     try:
+        too_big = ParkFileError(f"文件过大（超过 {MAX_FILE_BYTES // 1024 // 1024} MB）")
         if p.stat().st_size > MAX_FILE_BYTES:
-            raise ParkFileError(f"文件过大（超过 {MAX_FILE_BYTES // 1024 // 1024} MB）")
-        text = p.read_bytes().decode("utf-8-sig")
+            raise too_big
+        with p.open("rb") as fh:  # at most the limit: a device or a pipe (/dev/zero) says nothing of its size
+            data = fh.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:
+            raise too_big
+        text = data.decode("utf-8-sig")
     except FileNotFoundError:
         raise ParkFileError("找不到文件") from None
     except UnicodeDecodeError:

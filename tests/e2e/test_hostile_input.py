@@ -365,3 +365,23 @@ def test_a_full_disk_leaves_no_half_of_an_annual_chapter(tmp_path: Path, monkeyp
     err = capfd.readouterr().err
     assert f"错误：无法写入“{out}" in err and "磁盘空间已满" in err, err
     assert list(out.iterdir()) == []
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero (a device that never ends)")
+def test_an_endless_device_is_refused_without_reading_it_all(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    """/dev/zero says its size is 0 and never ends: the readers stop at their limit (a park file, a factor
+    table) or refuse a file that is not a regular file (a workbook), instead of filling the memory."""
+    from export.cli import main
+    from forms.table.factor_import import FactorTableError, read_grid_table
+
+    db = tmp_path / "p.db"
+    workbook = tmp_path / "数据.xlsx"
+    workbook.symlink_to("/dev/zero")
+    for args, said in ((["calc", "/dev/zero"], "文件过大"), (["import", "/dev/zero", "--db", str(db)], "文件过大"),
+                       (["import", str(workbook), "--db", str(db)], "不是普通文件")):  # fmt: skip
+        assert main(args) == 2, args
+        err = capfd.readouterr().err
+        assert said in err and "Traceback" not in err and "MemoryError" not in err, err
+    assert not db.exists()
+    with pytest.raises(FactorTableError, match="过大"):
+        read_grid_table("/dev/zero")
