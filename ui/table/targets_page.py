@@ -2,7 +2,11 @@
 
 Every indicator, label and unit comes from the form definition (forms.table.targets.indicator_keys); the
 evaluation and the words are the core's (forms.table.targets), so the window, the report and ``calc`` agree.
-Each edit is one session operation (``set_targets``): saved at once, in the history, undoable.
+Each edit is one session operation (``set_targets``): saved at once, in the history, undoable.  A row the core
+would refuse (forms.table.targets.parse_target, the park file's own rule: a base year not before the target
+year, a year or value that is not one) is not saved: its cells keep what was typed, a red line says what is
+wrong, and the row is saved as soon as it is right; so every park the window holds writes a park file that
+reads back.
 """
 
 from __future__ import annotations
@@ -31,14 +35,14 @@ from forms.park.model import ParkData
 from forms.report.markers import ChartBlock, Series, TableBlock
 from forms.report.resolve import BlockResolver
 from forms.table.calc import ParkResult
+from forms.table.definition import FormDefinition
 from forms.table.numbers import parse_number
 from forms.table.registry import form_for
-from forms.table.targets import KINDS, indicator_keys
+from forms.table.targets import FIRST_YEAR, KINDS, LAST_YEAR, TargetError, indicator_keys, parse_target
 from ui.report.block_view import chart_image
 
 COLUMNS = ("指标", "类型", "目标年份", "基准年", "目标值", "提出年份", "来源", "未达成说明")
 STATUS_COLOURS = {"达成": "#E2EFDA", "未达成": "#F8CBAD", "待评估": "#EDEDED"}
-FIRST, LAST = 2016, 2060
 CHART_SIZE = (340, 200)  # fits the lower half of the page at 1366×768 without scrolling
 
 
@@ -57,7 +61,7 @@ def _value_text(value: Any) -> str:
 
 def _year_of(text: str) -> int | None:
     text = text.strip()
-    return int(text) if text.isdigit() and FIRST <= int(text) <= LAST else None
+    return int(text) if text.isdigit() and FIRST_YEAR <= int(text) <= LAST_YEAR else None
 
 
 class TargetsPage(QWidget):
@@ -88,6 +92,11 @@ class TargetsPage(QWidget):
         buttons.addWidget(add)
         buttons.addWidget(remove)
         buttons.addStretch(1)
+        self.problems = QLabel("")  # the rows not saved, and why
+        self.problems.setObjectName("target_problems")
+        self.problems.setStyleSheet("color: #c00000;")
+        self.problems.setWordWrap(True)
+        self.problems.hide()
         self.evaluation = QTableWidget(0, 6)
         self.evaluation.setHorizontalHeaderLabels(["序号", "目标", "目标值", "实际值", "差距", "状态"])
         self.evaluation.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -116,6 +125,7 @@ class TargetsPage(QWidget):
         box.addWidget(self.title)
         box.addWidget(hint)
         box.addLayout(buttons)
+        box.addWidget(self.problems)
         box.addWidget(self.splitter, 1)
         self.refresh()
 
@@ -127,10 +137,8 @@ class TargetsPage(QWidget):
 
     def indicator_choices(self) -> list[tuple[str, str]]:
         """(key, "label(unit)") of every indicator of the park's form versions, in table order."""
-        forms = [form_for(self.park.form)]
-        forms += [form_for(v) for v in sorted({y.form for y in self.park.years.values()}) if v != self.park.form]
         seen: dict[str, str] = {}
-        for form in forms:
+        for form in self.forms():
             for key in indicator_keys(form):
                 f = form.field(key)
                 seen.setdefault(key, f"{f.label}({f.unit})" if f.unit else f.label)
@@ -147,6 +155,7 @@ class TargetsPage(QWidget):
 
     # -- filling -----------------------------------------------------------------------------------------
     def refresh(self) -> None:
+        self._say_problems({})
         self._filling = True
         try:
             indicators = self.indicator_choices()
@@ -241,7 +250,9 @@ class TargetsPage(QWidget):
         self.charts_box.addStretch(1)
 
     # -- writing ---------------------------------------------------------------------------------------
-    def _row_target(self, row: int, old: dict[str, Any]) -> dict[str, Any]:
+    def _row_target(self, row: int, old: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
+        """The target row ``row`` shows, and why it cannot be saved (None: it can)."""
+
         def text(col: int) -> str:
             item = self.table.item(row, col)
             return item.text().strip() if item is not None else ""
@@ -252,33 +263,88 @@ class TargetsPage(QWidget):
             "indicator": indicator.currentData() if isinstance(indicator, QComboBox) else old.get("indicator"),
             "kind": kind.currentData() if isinstance(kind, QComboBox) else old.get("kind"),
         }
-        year = _year_of(text(2))
-        target["year"] = year if year is not None else old.get("year")
-        base = _year_of(text(3))
-        if base is not None:
-            target["base_year"] = base
+        problem: str | None = None
+        for col, key in ((2, "year"), (3, "base_year"), (5, "set_in")):
+            typed = text(col)
+            year = _year_of(typed)
+            if year is not None:
+                target[key] = year
+            elif typed:
+                problem = problem or f"{COLUMNS[col]}“{typed}”应为 {FIRST_YEAR}—{LAST_YEAR} 年之间的年份"
+            elif key == "year":
+                problem = problem or "请填写目标年份"
         raw_value = text(4)
         parsed = parse_number(raw_value)
-        if raw_value and not parsed.error and parsed.value is not None:
+        if raw_value and raw_value == _value_text(old.get("value")):
+            target["value"] = old["value"]  # the value as it was shown: kept as filed (18 stays 18, not 18.0)
+        elif raw_value and not parsed.error and parsed.value is not None:
             target["value"] = parsed.value
         elif raw_value:
-            target["value"] = old.get("value")  # not a number: keep the previous value (the cell shows what was typed)
-        set_in = _year_of(text(5))
-        if set_in is not None:
-            target["set_in"] = set_in
+            problem = problem or f"目标值“{raw_value}”{parsed.error or '不是数字'}"
         for col, key in ((6, "source"), (7, "explanation")):
             if text(col):
                 target[key] = text(col)
-        return {k: v for k, v in target.items() if v is not None}
+        target = {k: v for k, v in target.items() if v is not None}
+        if problem is None:
+            try:
+                parse_target(target, self.forms())
+            except TargetError as exc:
+                problem = str(exc)
+        return target, problem
+
+    def forms(self) -> list[FormDefinition]:
+        """The park's form versions, as the park file reads its targets against them."""
+        forms = [form_for(self.park.form)]
+        return forms + [form_for(v) for v in sorted({y.form for y in self.park.years.values()}) if v != self.park.form]
 
     def save(self) -> None:
         if self._filling:
             return
         old = self.park.targets
-        new = [self._row_target(row, old[row] if row < len(old) else {}) for row in range(self.table.rowCount())]
+        new: list[dict[str, Any]] = []
+        pending: dict[int, str] = {}  # row -> why it is not saved
+        for row in range(self.table.rowCount()):
+            before = old[row] if row < len(old) else {}
+            target, problem = self._row_target(row, before)
+            if problem is None:
+                new.append(target)
+            else:
+                pending[row] = problem
+                if before:
+                    new.append(before)  # as it was, until the row is right
+        typed = {row: self._row_texts(row) for row in pending}
         if new != old:
-            self.session.set_targets(new)
+            self.session.set_targets(new)  # the window refreshes this page from what was saved ...
+            self._restore_texts(typed)  # ... and the rows not saved show again what was typed in them
             self.refresh_evaluation()
+        self._say_problems(pending)
+
+    def _row_texts(self, row: int) -> tuple[list[Any], list[str]]:
+        combos = [
+            w.currentData() if isinstance(w := self.table.cellWidget(row, c), QComboBox) else None for c in (0, 1)
+        ]
+        texts = [item.text() if (item := self.table.item(row, c)) is not None else "" for c in range(2, len(COLUMNS))]
+        return combos, texts
+
+    def _restore_texts(self, typed: dict[int, tuple[list[Any], list[str]]]) -> None:
+        self._filling = True
+        try:
+            for row, (combos, texts) in typed.items():
+                if row >= self.table.rowCount():
+                    continue
+                for col, data in enumerate(combos):
+                    combo = self.table.cellWidget(row, col)
+                    if isinstance(combo, QComboBox) and data is not None:
+                        combo.setCurrentIndex(max(combo.findData(data), 0))
+                for col, text in enumerate(texts, start=2):
+                    self.table.setItem(row, col, QTableWidgetItem(text))
+        finally:
+            self._filling = False
+
+    def _say_problems(self, pending: dict[int, str]) -> None:
+        lines = [f"第 {row + 1} 行：{why}" for row, why in sorted(pending.items())]
+        self.problems.setText("以下目标的修改尚未保存，改正后自动保存。" + "；".join(lines) + "。" if lines else "")
+        self.problems.setVisible(bool(lines))
 
     def add_target(self) -> None:
         years = sorted(self.park.years)

@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox
 
+from forms.park.parkfile import dumps, loads
 from storage import Database
 from tests.ui.helpers import open_editor
 
@@ -162,3 +163,48 @@ def test_the_indicator_and_kind_are_shown_whole(demo_db: Any, open_window: Any) 
         assert isinstance(combo, QComboBox)
         assert page.table.columnWidth(column) >= combo.sizeHint().width(), (combo.currentText(), column)
     window.close()
+
+
+def test_a_target_the_park_file_would_refuse_is_not_saved_but_said_and_kept_typed(demo_db: Any,
+                                                                                  open_window: Any) -> None:  # fmt: skip
+    """A base year after the target year, a year written as “2012年”, a value that is not a number: the row is not
+    saved (a park file written from the park reads back), the cells keep what was typed, a red line names the row
+    and the problem; the row is saved once it is right, and other rows save meanwhile."""
+    db, park_id = demo_db
+    window = open_window(db, park_id)
+    page = window.show_page(("targets",))
+    page.add_target()
+    page.add_target()
+    saved = [dict(t) for t in window.session.park.targets]
+    assert [t["year"] for t in saved] == [2025, 2025] and [t["base_year"] for t in saved] == [2020, 2020]
+
+    page.table.item(0, 3).setText("2030")  # 2025 年较 2030 年下降 18 %
+    assert window.session.park.targets == saved
+    assert page.problems.isVisibleTo(page)
+    assert "第 1 行：基准年 2030 应早于目标年份 2025" in page.problems.text()
+    assert page.table.item(0, 3).text() == "2030"
+    assert loads(dumps(window.session.park)).targets == saved
+
+    page.table.item(1, 4).setText("25")  # the other row saves meanwhile; the first still shows what was typed
+    assert [t["value"] for t in window.session.park.targets] == [18, 25]
+    assert isinstance(window.session.park.targets[1]["year"], int)
+    assert [type(t["value"]) for t in window.session.park.targets] == [int, float]  # 18 as filed; 25 as typed
+    assert window.session.park.targets[0]["base_year"] == 2020
+    assert page.table.item(0, 3).text() == "2030"
+    assert "第 1 行" in page.problems.text() and "第 2 行" not in page.problems.text()
+
+    page.table.item(1, 2).setText("2012年")
+    assert window.session.park.targets[1]["year"] == 2025
+    assert "第 2 行：目标年份“2012年”应为 2016—2060 年之间的年份" in page.problems.text()
+    page.table.item(1, 2).setText("2030")  # right again: saved
+    assert window.session.park.targets[1]["year"] == 2030 and "第 2 行" not in page.problems.text()
+    page.table.item(1, 4).setText("约二十")
+    assert window.session.park.targets[1]["value"] == 25
+    assert "第 2 行：目标值“约二十”" in page.problems.text()
+
+    page.table.item(0, 2).setText("2035")  # now right: saved, and said no more
+    page.table.item(1, 4).setText("20")
+    assert [(t["year"], t["base_year"], t["value"]) for t in window.session.park.targets] == [
+        (2035, 2030, 18), (2030, 2020, 20)]  # fmt: skip
+    assert not page.problems.isVisibleTo(page) and page.problems.text() == ""
+    assert loads(dumps(window.session.park)).targets == window.session.park.targets
