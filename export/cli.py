@@ -389,7 +389,7 @@ def run_import_json(path: str | Path, db: str | Path | None) -> int:
 
 def run_import_workbook(path: str | Path, db: str | Path | None) -> int:
     """``python main.py import FILE.xlsx``: 0 imported, 2 refused (nothing changed)."""
-    from export.xlsx.reader import CONVERTED, READ, WorkbookError, read_workbook
+    from export.xlsx.reader import CONVERTED, READ, WorkbookError, kept_years_note, read_workbook
     from forms.park.text_rules import normalize_name
     from storage import backups
     from storage.database import Database
@@ -414,17 +414,17 @@ def run_import_workbook(path: str | Path, db: str | Path | None) -> int:
         with Database.open(db) as database:
             existing = database.find_park(name)
             backup = None
+            kept: list[int] = []
             if existing is not None:
                 current = database.load_park(existing)
-                park.report = current.report  # the workbook carries the tables, not the special report
-                if not result.targets_read:  # (an older workbook, or a blank template left empty)
-                    park.targets = current.targets
-                for year, ydata in current.years.items():
-                    park.years.setdefault(year, ydata)
+                kept = result.kept_years(current)
+                park = result.replacing(current)  # the tables; the report, and what a blank template left empty, kept
                 backup = database.backup_now(backups.BEFORE_IMPORT)
             database.replace_park(park, existing)
         if backup is not None:  # said only once it is true
             _err(f"数据库中已有园区“{name}”，已用工作簿中的数据替换它的年度数据。替换前的数据库已备份到：{backup}")
+        if kept:
+            _err(kept_years_note(kept))
     except InvalidDataError as exc:  # a value storage refuses: nothing was written
         _err(f"导入失败：工作簿“{source}”：{exc}。数据库没有任何改动。")
         return EXIT_USAGE

@@ -87,6 +87,25 @@ class WorkbookReadResult:
     # the workbook's 目标 sheet was read (park.targets are the workbook's); None: it has none (older workbook)
     # or it is a blank template whose sheet was left empty, so a park's targets stay as they are
     targets_read: bool = False
+    # the years of a blank template in which nothing was typed: they say nothing, so a park's data stays
+    blank_years: frozenset[int] = frozenset()
+
+    def replacing(self, current: ParkData) -> ParkData:
+        """The park to store when this workbook replaces ``current`` (a park of the same name): the workbook
+        carries the tables, not the special report nor the years it does not list; a blank template's 目标 sheet
+        and years left empty keep what ``current`` has (importing an untouched template changes nothing)."""
+        park = self.park
+        park.report = current.report
+        if not self.targets_read:
+            park.targets = current.targets
+        for year, ydata in current.years.items():
+            if year not in park.years or year in self.blank_years:
+                park.years[year] = ydata
+        return park
+
+    def kept_years(self, current: ParkData) -> list[int]:
+        """The years :meth:`replacing` keeps from ``current`` because the blank template left them empty."""
+        return sorted(y for y in self.blank_years if y in current.years)
 
     @property
     def rejected(self) -> list[CellReport]:
@@ -445,7 +464,23 @@ def read_workbook(path: str | Path) -> WorkbookReadResult:
     targets_read = False
     if meta.values.get("target_sheet"):
         targets_read = _read_targets(wb, reader, meta, result_park)
-    return WorkbookReadResult(result_park, reader.report, targets_read)
+    blank = frozenset(y for y, ydata in years.items() if _nothing_typed(ydata)) if _is_template(meta) else frozenset()
+    return WorkbookReadResult(result_park, reader.report, targets_read, blank)
+
+
+def kept_years_note(years: list[int]) -> str:
+    """What an import says of the years a blank template left empty (the command line and the window alike)."""
+    listed = "、".join(f"{y} 年" for y in years)
+    return f"空白模板中 {listed}没有填写任何内容，这些年度保留了数据库中原有的数据。"
+
+
+def _is_template(meta: _Meta) -> bool:
+    return meta.values.get("template") == "1"
+
+
+def _nothing_typed(ydata: YearData) -> bool:
+    return (all(is_blank(v) for v in (*ydata.values.values(), *ydata.meta.values()))
+            and not ydata.factors and not any(ydata.explanations.values()))  # fmt: skip
 
 
 def _read_targets(wb: Any, reader: _Reader, meta: _Meta, park: ParkData) -> bool:
@@ -463,7 +498,7 @@ def _read_targets(wb: Any, reader: _Reader, meta: _Meta, park: ParkData) -> bool
     for ref in got.read:
         reader.add(sheet, ref, "targets", READ, "目标")
     park.targets = got.targets
-    return bool(got.targets) or meta.values.get("template") != "1"
+    return bool(got.targets) or not _is_template(meta)
 
 
 def _read_sources(wb: Any, reader: _Reader, years: set[int]) -> dict[tuple[int, str], str | None]:

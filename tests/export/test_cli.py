@@ -192,3 +192,27 @@ def test_an_empty_db_path_is_a_usage_mistake_not_the_default_database(
     err = capsys.readouterr().err
     assert "用法错误：--db 后面的数据库路径是空的" in err and "Traceback" not in err, err
     assert not default.exists()
+
+
+def test_import_of_an_untouched_blank_template_over_the_park_keeps_its_years_and_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from export.cli import run_import_workbook
+    from export.xlsx.workbook import write_workbook
+    from forms.park.parkfile import read_park_file
+    from storage import Database
+
+    db = tmp_path / "p.db"
+    park = read_park_file(DEMO)
+    with Database.open(db) as database:
+        park_id = database.replace_park(park)
+    template = write_workbook(park, tmp_path / "模板.xlsx", template=True)
+    assert run_import_workbook(template, db) == 0
+    err = capsys.readouterr().err
+    assert (
+        "空白模板中 2016 年、2017 年、2018 年、2019 年、2020 年没有填写任何内容，这些年度保留了数据库中原有的数据"
+        in err
+    )
+    with Database.open(db, read_only=True) as database:
+        after = database.load_park(park_id)
+    assert {y: d.values for y, d in after.years.items()} == {y: d.values for y, d in park.years.items()}

@@ -19,6 +19,7 @@ from forms.park.text_rules import normalize_name
 from storage import StorageError
 
 if TYPE_CHECKING:
+    from export.xlsx.reader import WorkbookReadResult
     from ui.shell.main_window import MainWindow
 
 IMPORT_FILTER = "园区文件或工作簿 (*.json *.xlsx);;园区文件 (*.json);;Excel 工作簿 (*.xlsx)"
@@ -184,7 +185,12 @@ class ParkActions(QObject):
         if not self._saved():
             return None
         is_workbook = source.suffix.lower() == ".xlsx"
-        park = self._read_workbook(source) if is_workbook else self._read_park_file(source)
+        result: WorkbookReadResult | None = None
+        if is_workbook:
+            result = self._read_workbook(source)
+            park = result.park if result is not None else None
+        else:
+            park = self._read_park_file(source)
         if park is None:
             return None
         name = park.name.strip()
@@ -193,6 +199,7 @@ class ParkActions(QObject):
             return None
         db = window.db
         target = db.find_park(name)
+        kept: list[int] = []
         if target is not None:
             choice = ask_choice(window, "导入园区",
                                 f"数据库中已有园区“{name}”。\n\n替换：用文件中的数据替换它(替换前自动备份数据库，"
@@ -202,11 +209,10 @@ class ParkActions(QObject):
                 return None
             if choice == AS_NEW:
                 target = None
-            elif is_workbook:  # the workbook carries the tables, not the report nor years it does not list
+            elif result is not None:  # the tables; the report, and what a blank template left empty, kept
                 current = db.load_park(target)
-                park.report = current.report
-                for year, ydata in current.years.items():
-                    park.years.setdefault(year, ydata)
+                kept = result.kept_years(current)
+                park = result.replacing(current)
         try:
             backup = db.backup_now("before-import")
             park_id = int(db.replace_park(park, target, operation=("import", source.name)))
@@ -215,6 +221,10 @@ class ParkActions(QObject):
             return None
         window.open_park(park_id)
         replaced = f"原有数据已被替换；替换前的数据库已备份（“{backup.name}”）。" if target is not None else ""
+        if kept:
+            from export.xlsx.reader import kept_years_note  # (loaded already: the workbook was read)
+
+            replaced += kept_years_note(kept)
         QMessageBox.information(window, "导入完成", f"已导入园区“{name}”（{len(park.years)} 个年度）。{replaced}")
         return park_id
 
@@ -225,7 +235,7 @@ class ParkActions(QObject):
             QMessageBox.critical(self.window, "导入失败", file_error_text(source, exc))
             return None
 
-    def _read_workbook(self, source: Path) -> ParkData | None:
+    def _read_workbook(self, source: Path) -> WorkbookReadResult | None:
         from export.xlsx.reader import WorkbookError, read_workbook
         from ui.dialogs.import_report_dialog import ImportReportDialog
 
@@ -237,7 +247,7 @@ class ParkActions(QObject):
         dialog = ImportReportDialog(source.name, result, self.window)
         if not dialog.exec() or not result.ok:
             return None
-        return result.park
+        return result
 
     def export_park(self, path: str | Path | None = None) -> Path | None:
         """Write the park as a park file (JSON, atomic: a half-written file never replaces a good one)."""

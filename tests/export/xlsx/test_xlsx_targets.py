@@ -149,6 +149,7 @@ def test_a_template_keeps_the_parks_targets_and_a_deleted_target_is_deleted(book
         park = database.load_park(database.list_parks()[0].id)
     assert park.targets == MIXED_TARGETS  # the blank template's empty 目标 sheet does not wipe them
     assert {y: d.form for y, d in park.years.items()}[2019] == "eip-2026"  # the template keeps each year's form
+    assert _stored(park) == _stored(mixed_park())  # nor do the years it left empty: the park as it was
     wb = openpyxl.load_workbook(book)
     ws = wb[TARGET_SHEET]
     ws.delete_rows(5)

@@ -343,3 +343,40 @@ def test_new_park_from_the_menu_opens_it(demo_db: Any, open_window: Any, monkeyp
     assert window.session.park_id == new_id and window.windowTitle().endswith("新建的园区")
     assert window.session.years == [2016, 2017, 2018, 2019, 2020]
     assert window.nav_items[("year", 2020)].text(1) == "空"
+
+
+def test_an_untouched_blank_template_imported_over_the_park_changes_no_data(demo_db: Any, open_window: Any,
+                                                                           tmp_path: Path, monkeypatch: Any) -> None:  # fmt: skip
+    """The blank template imported back by mistake (replace): every year it left empty and its empty 目标 sheet keep
+    the park's data, and the message says so; a year typed into the template is taken over."""
+    import openpyxl
+
+    from export.xlsx.workbook import write_workbook
+    from ui.dialogs.import_report_dialog import ImportReportDialog
+
+    db, park_id = demo_db
+    targets = [{"indicator": "emissions.total", "year": 2025, "kind": "peak"}]
+    db.set_targets(park_id, targets)
+    window = open_window(db, park_id)
+    before = db.load_park(park_id)
+    template = write_workbook(before, tmp_path / "模板.xlsx", template=True)
+    monkeypatch.setattr(ImportReportDialog, "exec", lambda dialog: 1)
+    monkeypatch.setattr(park_actions, "ask_choice", lambda *a: park_actions.REPLACE)
+    said: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _parent, _title, text: said.append(text))
+    assert window.park_actions.import_park(template) == park_id
+    after = db.load_park(park_id)
+    assert {y: d.values for y, d in after.years.items()} == {y: d.values for y, d in before.years.items()}
+    assert after.years[YEAR].values[COAL] == before.years[YEAR].values[COAL] and after.targets == targets
+    assert "空白模板中 2016 年、2017 年、2018 年、2019 年、2020 年没有填写任何内容" in said[-1]
+
+    wb = openpyxl.load_workbook(template)  # one year filled in the template: that year is the template's
+    ws = wb[f"{YEAR}年"]
+    cell = next(c for row in ws.iter_rows() for c in row if c.value == "原煤")
+    ws.cell(cell.row, 4).value = 1234
+    wb.save(tmp_path / "填了一年.xlsx")
+    assert window.park_actions.import_park(tmp_path / "填了一年.xlsx") == park_id
+    again = db.load_park(park_id)
+    assert again.years[2019].values == before.years[2019].values
+    assert again.years[YEAR].values != before.years[YEAR].values
+    assert "2019 年没有填写" in said[-1] and "2020 年" not in said[-1]
