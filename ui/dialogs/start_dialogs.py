@@ -104,7 +104,8 @@ class NewParkDialog(QDialog):
 
     def _show_years(self) -> None:
         span = outline_for(self.outline_version()).review_span
-        self.note.setText(f"带 * 的为必填项；其余可以稍后在“园区信息”中补充。将建立 {span} 年的年度数据表。")
+        self.note.setText(f"现在只须填写园区名称；带 * 的项目报送前必须填写，可以稍后在“园区信息”中补充。"
+                          f"将建立 {span} 年的年度数据表。")  # fmt: skip
 
     def text(self, key: str) -> str:
         return editor_text(self.editors[key])

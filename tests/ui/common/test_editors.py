@@ -99,3 +99,16 @@ def test_the_new_park_dialog_checks_with_the_kind(qapp: QApplication) -> None:
     assert dialog.message.text() == f"批准建设年份：{kind_of('year').check('1800')}"
     assert dialog.message.text() == "批准建设年份：“1800”不是有效年份"
     assert dialog.result() == 0
+
+
+def test_the_new_park_dialog_says_only_the_name_is_needed_now(qapp: QApplication) -> None:
+    """The * marks what is required before submission (a finding until filled), not to create the park."""
+    from ui.dialogs.start_dialogs import NewParkDialog
+
+    dialog = NewParkDialog()
+    starred = [f.label for f in dialog.fields if any(r.check == "required" for r in f.rules)]
+    assert len(starred) > 1  # more than the name carries the *
+    assert dialog.note.text().startswith("现在只须填写园区名称；带 * 的项目报送前必须填写")
+    dialog.editors["park.name"].setText("只填名称园区")  # type: ignore[union-attr]
+    dialog._accept()
+    assert dialog.result() == 1 and dialog.profile() == {"park.name": "只填名称园区"}
