@@ -329,9 +329,10 @@ LEGEND_ROW = 13.0
 
 
 def _legend_layout(names: Sequence[str], font: str, width: float) -> tuple[int, float]:
-    """(rows, column width): as many entries side by side as fit (at most three)."""
+    """(rows, column width): as many entries side by side as fit (at most three); measured as printed."""
     if not names:
         return 0, 0.0
+    names = [chinese_punctuation(n) for n in names]  # full-width brackets are wider: the plot leaves their room
     entry = max(stringWidth(n, font, LEGEND_SIZE) for n in names) + 7 + 4 + 14
     cols = max(1, min(3, len(names), int((width - 30) // entry)))
     rows = -(-len(names) // cols)

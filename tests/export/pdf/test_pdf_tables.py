@@ -146,3 +146,33 @@ def test_a_long_category_axis_labels_every_year() -> None:
     (chart,) = [c for c in drawing.contents if isinstance(c, HorizontalLineChart)]
     assert list(chart.categoryAxis.categoryNames) == list(years) and "2028" in chart.categoryAxis.categoryNames
     assert chart.categoryAxis.labels.angle == 90
+
+
+def test_a_chart_legend_stays_below_the_year_labels() -> None:
+    """碳排放强度变化趋势图: the room left under the plot was measured with the legend's ASCII brackets, the legend
+    printed full-width ones, went from two columns to three rows and covered the years 2016 and 2017."""
+    from reportlab.graphics.charts.barcharts import VerticalBarChart
+    from reportlab.graphics.charts.legends import Legend
+    from reportlab.graphics.charts.linecharts import HorizontalLineChart
+
+    from export.pdf.blocks import chart_drawing, resolver
+    from export.pdf.style import LANDSCAPE, PORTRAIT, make_styles, text_width
+    from forms.report.markers import ChartBlock
+    from forms.report.resolve import BLOCK_LABELS
+    from forms.table.calc import compute_park
+
+    park = demo_park()
+    resolve = resolver(park, compute_park(park))
+    checked = []
+    for block_id in (b for b in BLOCK_LABELS if b.startswith("chart.")):
+        block = resolve(block_id)
+        if not isinstance(block, ChartBlock) or block.kind not in ("line", "bar", "stacked_bar"):
+            continue
+        for width in (text_width(PORTRAIT), text_width(LANDSCAPE)):
+            drawing = chart_drawing(block, make_styles(), width)
+            legends = [c for c in drawing.contents if isinstance(c, Legend)]
+            (chart,) = [c for c in drawing.contents if isinstance(c, (HorizontalLineChart, VerticalBarChart))]
+            for legend in legends:
+                assert legend.getBounds()[3] < chart.getBounds()[1], (block_id, width)
+            checked.append((block_id, bool(legends)))
+    assert ("chart.intensity", True) in checked
