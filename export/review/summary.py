@@ -274,9 +274,22 @@ def summary_workbook(reviews: Sequence[PackageReview], today: _dt.date) -> bytes
 # -- the PDF -----------------------------------------------------------------------------------------
 
 
+# the park table's headers, line by line (a long one breaks before its unit)
+_PDF_HEADERS = (
+    ("园区名称",),
+    ("省份",),
+    ("状态",),
+    ("最新排放", "（tCO2）"),
+    ("强度", "（tCO2/万元）"),
+    ("错误",),
+    ("警告",),
+)
+
+
 def summary_pdf(reviews: Sequence[PackageReview], today: _dt.date) -> bytes:
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
@@ -321,9 +334,9 @@ def summary_pdf(reviews: Sequence[PackageReview], today: _dt.date) -> bytes:
     for block in charts:
         story += [Spacer(1, 4 * mm), Paragraph(escape(block.title), st.caption), chart_drawing(block, st, width)]
     form = form_for()  # the display precision of the definition (every output alike)
-    table: list[list[str | Paragraph]] = [
-        ["园区名称", "省份", "状态", "最新排放（tCO2）", "强度（tCO2/万元）", "错误", "警告"]
-    ]
+    # header cells wrap inside their columns (a plain string runs over into the next one)
+    head = ParagraphStyle("review_head", parent=st.cell_head, fontSize=8, leading=10)
+    table: list[list[str | Paragraph]] = [[Paragraph("<br/>".join(map(escape, h)), head) for h in _PDF_HEADERS]]
     for row in rows:
         r = row.review
         e, i = _latest(row.emissions), _latest(row.intensity)

@@ -292,3 +292,52 @@ def test_a_package_without_all_baseline_years_is_a_hard_finding(tmp_path: Path) 
     assert run_review([str(tmp_path)], str(out), out=io.StringIO(), today=TODAY) == 1
     findings = json.loads((out / RESULTS_FILE).read_text(encoding="utf-8"))["packages"][0]["findings"]
     assert [f["message"] for f in findings if f["code"] == "years_missing"] == ["缺少必报年度：2017年"]
+
+
+def test_summary_pdf_table_headers_stay_in_their_columns(inbox: dict[str, object]) -> None:
+    """Each header of the PDF's park table is its own word on the page, ending before the next one begins
+    (强度（tCO2/万元） ran into 错误 and pdftotext read them as one word)."""
+    import subprocess
+
+    from tests.export.pdf_support import need_poppler
+
+    need_poppler()
+    pdf = Path(str(inbox["out"])) / "材料包审核汇总_20261201.pdf"
+    xml = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, check=True).stdout.decode()
+    words = [
+        (float(x0), float(x1), text)
+        for x0, x1, text in re.findall(
+            r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', xml
+        )
+    ]
+    heads = {text: (x0, x1) for x0, x1, text in words}
+    assert "错误" in heads and "警告" in heads, sorted(heads)[:40]
+    strength = [(x0, x1) for x0, x1, text in words if text.startswith("强度")]
+    assert strength and all("错误" not in text for _, _, text in words if text.startswith("强度"))
+    assert max(x1 for _, x1 in strength) < heads["错误"][0]
+
+
+def test_a_workbook_saved_without_its_computed_values_still_names_the_edited_cell(tmp_path: Path) -> None:
+    """A workbook re-saved by a program that keeps no computed values (every formula cell empty) with one
+    computed cell typed over: the typed-over cell is named, and the empty cells are one finding that says so
+    (the first 20 empty cells were listed and the edit hid in "另有 N 个")."""
+    park = _park("辛园区", "江苏省")
+    members = _members(build_package(park, now=NOW, today=TODAY).zip_data)
+    xname = _name(members, ".xlsx")
+    wb = openpyxl.load_workbook(io.BytesIO(members[xname]))  # openpyxl keeps formulas but no computed values
+    from export.xlsx.layout import plan_year_sheet
+
+    ref = plan_year_sheet(compute_park(park).form).cell_of["emissions.total"]
+    wb["2018年"][ref] = 999.0
+    buf = io.BytesIO()
+    wb.save(buf)
+    members[xname] = buf.getvalue()
+    (tmp_path / "h.zip").write_bytes(_zip(members))
+    out = tmp_path / "out"
+    assert run_review([str(tmp_path)], str(out), out=io.StringIO(), today=TODAY) == 1
+    findings = json.loads((out / RESULTS_FILE).read_text(encoding="utf-8"))["packages"][0]["findings"]
+    cells = [f["message"] for f in findings if f["code"] == "workbook_cell"]
+    assert any("“2018年”工作表" in m and f"{ref} 单元格" in m and "999" in m for m in cells), cells
+    empty = [f["message"] for f in findings if f["code"] == "workbook_values_missing"]
+    assert len(empty) == 1 and xname in empty[0] and "没有保存计算结果" in empty[0]
+    assert not any("（空）" in m for m in cells)
