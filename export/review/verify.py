@@ -299,7 +299,9 @@ def _check_workbook(review: PackageReview, members: Members) -> None:
         review.add(ERROR, "workbook_invalid", f"工作簿“{name}”无法读取（{type(exc).__name__}）")
         return
     try:
-        differences = 0
+        differences: list[str] = []  # cells holding another value than calc of the park file
+        empty: list[str] = []  # cells holding no value where calc of the park file has one
+        checked = 0
         for year, yres in sorted(review.result.years.items()):
             form = review.result.form_of(year)  # each year sheet follows its year's form version
             plan = plan_year_sheet(form)
@@ -313,16 +315,24 @@ def _check_workbook(review: PackageReview, members: Members) -> None:
                 ref = plan.cell_of[key]
                 expected = yres.computed.get(key)
                 got = cells.get(ref)
+                checked += expected is not None
                 if _same(expected, got):
                     continue
-                differences += 1
-                if differences <= 20:
-                    label = form.field(key).label
-                    review.add(ERROR, "workbook_cell",
-                               f"工作簿“{sheet}”工作表 {ref} 单元格（{label}）的值为 {_show(got)}，园区文件计算为 "
-                               f"{_show(expected)}：工作簿在导出后被改动过")  # fmt: skip
-        if differences > 20:
-            review.add(ERROR, "workbook_cell", f"工作簿另有 {differences - 20} 个计算单元格与园区文件不符")
+                message = (f"工作簿“{sheet}”工作表 {ref} 单元格（{form.field(key).label}）的值为 {_show(got)}，"
+                           f"园区文件计算为 {_show(expected)}：工作簿在导出后被改动过")  # fmt: skip
+                (empty if got in (None, "") else differences).append(message)
+        if len(empty) * 2 > checked:
+            # most formula cells keep no result: re-saved by a program that does not recalculate; the cells that
+            # do hold a value are still compared one by one
+            review.add(ERROR, "workbook_values_missing",
+                       f"工作簿“{name}”有 {len(empty)} 个计算单元格没有保存计算结果（导出后被不重算公式的程序另存过），"
+                       "这些单元格无法逐格核对")  # fmt: skip
+        else:
+            differences += empty
+        for message in differences[:20]:
+            review.add(ERROR, "workbook_cell", message)
+        if len(differences) > 20:
+            review.add(ERROR, "workbook_cell", f"工作簿另有 {len(differences) - 20} 个计算单元格与园区文件不符")
     finally:
         wb.close()
 
@@ -435,7 +445,8 @@ def review_received(received: Received) -> PackageReview:
 INTEGRITY = frozenset({
     "manifest_missing", "manifest_invalid", "manifest_format", "file_missing", "file_unlisted", "hash_mismatch",
     "parkfile_missing", "parkfile_invalid", "calc_failed", "fingerprint_manifest", "fingerprint_pdf", "pdf_invalid",
-    "workbook_missing", "workbook_invalid", "workbook_sheet", "workbook_cell", "final_forged",
+    "workbook_missing", "workbook_invalid", "workbook_sheet", "workbook_cell", "workbook_values_missing",
+    "final_forged",
 })  # fmt: skip
 
 

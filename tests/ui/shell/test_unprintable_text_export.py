@@ -156,7 +156,7 @@ def test_every_output_is_written_and_reads_back(hostile: tuple[Database, int, di
     assert not review.refused
     codes = {f.code for f in review.findings if f.level == "error"}
     consistency = {"calc_failed", "fingerprint_manifest", "fingerprint_pdf", "hash_mismatch", "manifest_invalid",
-                   "parkfile_invalid", "pdf_invalid", "workbook_cell", "workbook_invalid", "workbook_sheet",
+                   "parkfile_invalid", "pdf_invalid", "workbook_cell", "workbook_invalid", "workbook_sheet", "workbook_values_missing",
                    "years_missing", "file_missing", "file_unlisted"}  # fmt: skip
     assert not codes & consistency, review.findings
 
