@@ -357,8 +357,9 @@ def _same(expected: float | None, got: Any) -> bool:
 def _show(value: Any) -> str:
     if value is None or value == "":
         return "（空）"
-    if isinstance(value, float):
-        return f"{value:.6g}"
+    if isinstance(value, float):  # plain digits, enough to tell apart what _close does not (6.69602e+06 did not)
+        text = f"{value:.6f}".rstrip("0").rstrip(".")
+        return "0" if text in ("", "-0") else text
     return str(value)[:40]
 
 

@@ -341,3 +341,24 @@ def test_a_workbook_saved_without_its_computed_values_still_names_the_edited_cel
     empty = [f["message"] for f in findings if f["code"] == "workbook_values_missing"]
     assert len(empty) == 1 and xname in empty[0] and "没有保存计算结果" in empty[0]
     assert not any("（空）" in m for m in cells)
+
+
+def test_a_changed_cell_shows_both_numbers_in_full(tmp_path: Path) -> None:
+    """A computed cell typed over with a value close to calc's shows both numbers in plain digits that differ
+    (6696016.4872 against 6696015.4872 were both shown as 6.69602e+06)."""
+    park = _park("壬园区", "江苏省")
+    members = _members(build_package(park, now=NOW, today=TODAY).zip_data)
+    xname = _name(members, ".xlsx")
+    from export.xlsx.layout import plan_year_sheet
+
+    result = compute_park(park)
+    ref = plan_year_sheet(result.form).cell_of["emissions.total"]
+    expected = result.years[2018].computed["emissions.total"]
+    sheet_index = openpyxl.load_workbook(io.BytesIO(members[xname])).sheetnames.index("2018年") + 1
+    members[xname] = _edit_cached_value(members[xname], sheet_index, ref, expected + 1)
+    (tmp_path / "k.zip").write_bytes(_zip(members))
+    out = tmp_path / "out"
+    run_review([str(tmp_path)], str(out), out=io.StringIO(), today=TODAY)
+    findings = json.loads((out / RESULTS_FILE).read_text(encoding="utf-8"))["packages"][0]["findings"]
+    (message,) = [f["message"] for f in findings if f["code"] == "workbook_cell"]
+    assert f"{ref} 单元格（二氧化碳排放总量）的值为 6696016.4872，园区文件计算为 6696015.4872" in message
