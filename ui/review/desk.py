@@ -31,6 +31,7 @@ from export.review.intake import receive
 from export.review.run import review_one
 from export.review.summary import ParkRow, lookup, write_outputs
 from export.review.verify import ERROR, LEVEL_ZH, WARNING, PackageReview, mark_superseded
+from forms.park.text_rules import write_error_text
 
 TITLE = "审核台 — 园区双碳填报"
 COLUMNS = ("园区名称", "省份", "结果", "错误", "警告", "定稿", "校验码", "导出时间", "材料包")
@@ -241,7 +242,7 @@ class ReviewDesk(QMainWindow):
         try:
             written = self.export_summary(Path(folder))
         except OSError as exc:
-            QMessageBox.warning(self, TITLE, f"无法写入“{exc.filename or folder}”：{exc.strerror or exc}")
+            QMessageBox.warning(self, TITLE, f"无法写入“{exc.filename or folder}”：{write_error_text(exc)}")
             return
         QMessageBox.information(self, TITLE, "已导出：\n" + "\n".join(str(p) for p in written))
 

@@ -77,3 +77,21 @@ def test_desk_shows_sorts_details_and_finds(qtbot: Any, tmp_path: Path) -> None:
     shot = tmp_path / "desk.png"
     desk.grab().save(str(shot))
     assert shot.stat().st_size > 10_000
+
+
+def test_an_export_that_cannot_be_written_says_why_in_chinese(qtbot: Any, tmp_path: Path, monkeypatch: Any) -> None:
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    (tmp_path / "a.zip").write_bytes(_package("甲园区").zip_data)
+    desk = ReviewDesk()
+    qtbot.addWidget(desk)
+    desk.add_inputs([tmp_path / "a.zip"])
+    occupied = tmp_path / "汇总"
+    occupied.write_text("a file where the folder would be", encoding="utf-8")
+    shown: list[str] = []
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(occupied))
+    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text: shown.append(text))
+    monkeypatch.setattr(QMessageBox, "information", lambda _parent, _title, text: shown.append(text))
+    desk.ask_export()
+    assert shown == [f"无法写入“{occupied}”：已有同名的文件"]  # it said "File exists"
+    assert occupied.read_text(encoding="utf-8") == "a file where the folder would be"
