@@ -641,7 +641,8 @@ def short_source(text: str, limit: int = 26) -> str:
         if i != -1:
             cut = min(cut, i)
     text = text[:cut].strip()
-    return text if st.text_width(text) <= limit * 2 else text[:limit] + "…"
+    short = text if st.text_width(text) <= limit * 2 else text[:limit] + "…"
+    return short + "》" * (short.count("《") - short.count("》"))  # a title cut at its "（试行）" is still closed
 
 
 def _column_widths(ncols: int) -> list[float]:

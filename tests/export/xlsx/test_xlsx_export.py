@@ -302,3 +302,14 @@ def test_number_formats_follow_the_definition_and_values_keep_full_precision(dem
                        "factor.tce.raw_coal": "#,##0.0000", "basic.enterprises_above_scale": "#,##0"}  # fmt: skip
     for key in ("emissions.total_10k", "intensity.co2_per_iva"):
         assert _close(cached[PLAN.cell_of[key]].value, yres.computed[key]), key  # not rounded to the display
+
+
+def test_the_short_source_in_the_data_source_column_closes_its_title(demo_book: Path) -> None:
+    """数据来源 cut a title at its "（试行）" and left it open: "因子：《工业其他行业企业温室气体排放核算方法与报告
+    指南，未核实" (the closing 》 was lost); every cited title is closed now."""
+    ws = openpyxl.load_workbook(demo_book)["2016年"]
+    (col,) = [c.column for c in ws[9] if c.value == "数据来源"]
+    cells = [str(ws.cell(r, col).value) for r in range(10, ws.max_row + 1) if ws.cell(r, col).value]
+    cited = [c for c in cells if "《工业其他行业企业温室气体排放核算方法与报告指南" in c]
+    assert cited and all(c.count("《") == c.count("》") for c in cells), cells
+    assert "因子：《工业其他行业企业温室气体排放核算方法与报告指南》，未核实" in cited[0]
