@@ -264,10 +264,15 @@ def _table(doc: object, block: TableBlock) -> None:
                 for run in p.runs:
                     run.font.size = Pt(10.5)
     if block.note:
-        note = doc.add_paragraph(chinese_punctuation(block.note))  # type: ignore[attr-defined]
-        note.paragraph_format.first_line_indent = Pt(0)
-        note.runs[0].font.size = Pt(10.5)
-        _off_grid(note)
+        _note(doc, block.note)
+
+
+def _note(doc: object, text: str) -> None:
+    """A block's note under it, "注：" first as in the PDF."""
+    note = doc.add_paragraph(chinese_punctuation("注：" + text))  # type: ignore[attr-defined]
+    note.paragraph_format.first_line_indent = Pt(0)
+    note.runs[0].font.size = Pt(10.5)
+    _off_grid(note)
 
 
 def _block(doc: object, block: object) -> None:
@@ -280,10 +285,7 @@ def _block(doc: object, block: object) -> None:
         _off_grid(caption)
         doc.add_picture(io.BytesIO(chart_png(block)), width=Cm(15.6))  # type: ignore[attr-defined]
         if block.note:
-            note = doc.add_paragraph(chinese_punctuation(block.note))  # type: ignore[attr-defined]
-            note.paragraph_format.first_line_indent = Pt(0)
-            note.runs[0].font.size = Pt(10.5)
-            _off_grid(note)
+            _note(doc, block.note)
     elif isinstance(block, MissingBlock):
         doc.add_paragraph(chinese_punctuation(f"〔{block.reason}〕"))  # type: ignore[attr-defined]
 

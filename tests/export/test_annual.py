@@ -142,3 +142,19 @@ def test_the_package_carries_the_chapter_and_the_park_file_keeps_it(tmp_path: Pa
     ]
     for suffix in (f"{YEAR}年度碳达峰碳中和工作情况.pdf", f"{YEAR}年度碳达峰碳中和工作情况.docx"):
         assert any(n.endswith(suffix) for n in names) and any(n.endswith(suffix) for n in listed)
+
+
+def test_docx_notes_begin_with_zhu_as_in_the_pdf() -> None:
+    """The .docx printed a block's note bare ("基准年为专项报告…"), the PDF as "注：基准年为专项报告…"."""
+    from forms.report.typography import chinese_punctuation
+
+    park = _park(complete=True)
+    pdf, docx_data, _, _ = annual_bytes(park, YEAR)
+    note = resolve_table(park, f"table.year_compare@{YEAR}").note
+    assert note.startswith("基准年")
+    expected = chinese_punctuation("注：" + note)
+    paragraphs = [p.text for p in Document(io.BytesIO(docx_data)).paragraphs]
+    pdf_text = re.sub(r"\s+", "", "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages))
+    assert re.sub(r"\s+", "", expected) in pdf_text
+    assert expected in paragraphs
+    assert not [p for p in paragraphs if p.startswith("基准年")]
