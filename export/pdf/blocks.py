@@ -315,7 +315,7 @@ def _quadrant(d: Drawing, block: ChartBlock, font: str, width: float, height: fl
         d.add(String(x, top - 12 if sy > 0 else bottom + 5, name, fontName=font, fontSize=8,
                      fillColor=Color(0.45, 0.45, 0.45), textAnchor="start" if sx < 0 else "end"))  # fmt: skip
     d.add(String(right, cy + 3, "ΔCO2 →", fontName=font, fontSize=7.5, textAnchor="end"))
-    d.add(String(cx + 3, top - 4, "Δ污染物 ↑", fontName=font, fontSize=7.5))
+    d.add(String(cx + 3, top - 10, "Δ污染物 ↑", fontName=font, fontSize=7.5))  # under the frame line, not on it
     for j, year, x, y in points:
         px, py = at(x, y)
         d.add(Circle(px, py, 2.6, fillColor=colors[j % len(colors)], strokeColor=colors[j % len(colors)]))

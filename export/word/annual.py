@@ -236,6 +236,7 @@ def _table(doc: object, block: TableBlock) -> None:
     caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
     caption.paragraph_format.first_line_indent = Pt(0)
     caption.runs[0].bold = True
+    caption.paragraph_format.keep_with_next = True  # never alone at a page bottom, its table on the next page
     _off_grid(caption)
     table = doc.add_table(rows=1 + len(block.rows), cols=len(block.columns))  # type: ignore[attr-defined]
     table.style = "Table Grid"
@@ -282,6 +283,7 @@ def _block(doc: object, block: object) -> None:
         caption = doc.add_paragraph(chinese_punctuation(block.title))  # type: ignore[attr-defined]
         caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
         caption.paragraph_format.first_line_indent = Pt(0)
+        caption.paragraph_format.keep_with_next = True
         _off_grid(caption)
         doc.add_picture(io.BytesIO(chart_png(block)), width=Cm(15.6))  # type: ignore[attr-defined]
         if block.note:

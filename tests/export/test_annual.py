@@ -158,3 +158,41 @@ def test_docx_notes_begin_with_zhu_as_in_the_pdf() -> None:
     assert re.sub(r"\s+", "", expected) in pdf_text
     assert expected in paragraphs
     assert not [p for p in paragraphs if p.startswith("基准年")]
+
+
+def test_docx_captions_stay_with_their_table_or_chart() -> None:
+    """减污降碳协同控制效应坐标图: its caption ended page 3 alone, the chart began page 4 (captions did not keep
+    with the next paragraph); every caption before a table or a chart keeps with it now."""
+    from itertools import pairwise
+
+    park = _park(complete=True)
+    doc = Document(io.BytesIO(annual_bytes(park, YEAR)[1]))
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    body = list(doc.element.body.iterchildren())
+    captions = []
+    for before, element in pairwise(body):
+        is_chart = element.tag == f"{w}p" and element.findall(f".//{w}drawing")
+        if element.tag == f"{w}tbl" or is_chart:
+            assert before.tag == f"{w}p"
+            text = "".join(t.text or "" for t in before.iter(f"{w}t"))
+            captions.append((text, before.find(f"{w}pPr/{w}keepNext") is not None))
+    assert ("减污降碳协同控制效应坐标图", True) in captions and ("2021年目标", True) in captions
+    assert all(keep for _, keep in captions), captions
+
+
+def test_the_synergy_chart_axis_label_is_under_the_frame_line() -> None:
+    """协同控制效应坐标图: the line of the frame's top edge went through the label "Δ污染物 ↑" printed on it."""
+    from reportlab.graphics.shapes import Rect, String
+
+    from export.pdf.blocks import chart_drawing
+    from export.pdf.style import PORTRAIT, make_styles, text_width
+    from forms.report.markers import ChartBlock
+
+    park = _park(complete=True)
+    block = AnnualResolver(park, compute_park(park), YEAR).resolve("chart.synergy")
+    assert isinstance(block, ChartBlock) and block.kind == "quadrant"
+    drawing = chart_drawing(block, make_styles(), text_width(PORTRAIT))
+    (frame,) = [s for s in drawing.contents if isinstance(s, Rect)]
+    top = frame.y + frame.height
+    (label,) = [s for s in drawing.contents if isinstance(s, String) and s.text.startswith("Δ污染物")]
+    assert label.y + label.fontSize < top
