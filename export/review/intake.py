@@ -59,8 +59,8 @@ def _read_limited(path: Path) -> bytes:
 def _from_eml(path: Path, data: bytes) -> Iterator[Received]:
     try:
         msg = BytesParser(policy=policy.default).parsebytes(data)
-    except Exception as exc:  # the e-mail parser raises many types on hostile input
-        yield Received(str(path), path, error=f"无法解析邮件：{type(exc).__name__}")
+    except Exception:  # the e-mail parser raises many types on hostile input
+        yield Received(str(path), path, error="无法解析邮件（已损坏或格式不正确）")
         return
     sender = str(msg.get("From", "") or "")
     found = False
@@ -131,8 +131,8 @@ def read_members(data: bytes) -> Members:
     """The package's members, or PackageRefused with the reason (never a partial extraction on disk)."""
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, ValueError, OSError) as exc:
-        raise PackageRefused(f"不是有效的 zip 文件（{exc}）") from None
+    except (zipfile.BadZipFile, ValueError, OSError):  # the reason is said in Chinese, not zipfile's English
+        raise PackageRefused("不是有效的 zip 文件（已损坏，或不是 zip 格式）") from None
     with zf:
         infos = zf.infolist()
         if len(infos) > MAX_MEMBERS:
@@ -156,8 +156,8 @@ def read_members(data: bytes) -> Members:
             try:
                 with zf.open(info) as fh:
                     body = fh.read(MAX_MEMBER_BYTES + 1)  # the declared size may lie: read at most the limit
-            except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError, EOFError) as exc:
-                raise PackageRefused(f"包内文件“{name}”无法解压（{exc}）") from None
+            except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError, EOFError):
+                raise PackageRefused(f"包内文件“{name}”无法解压（已损坏、已加密或使用了不支持的压缩方式）") from None
             if len(body) > MAX_MEMBER_BYTES or len(body) != info.file_size:
                 raise PackageRefused(f"包内文件“{name}”的实际大小与声明不符（疑似压缩炸弹或损坏）")
             total += len(body)

@@ -151,6 +151,8 @@ def safe_json(data: bytes, what: str) -> Any:
         return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=bad_constant)
     except RecursionError:
         raise ValueError(f"{what}的嵌套层数过深") from None
+    except json.JSONDecodeError as exc:  # where, not the parser's English
+        raise ValueError(f"{what}不是有效的 JSON（第 {exc.lineno} 行第 {exc.colno} 列）") from None
     except ValueError as exc:
         raise ValueError(f"{what}不是有效的 JSON：{exc}") from None
 
@@ -220,8 +222,8 @@ def _park_file(review: PackageReview, members: Members) -> None:
     review.park = park
     try:
         review.result = compute_park(park)
-    except (ArithmeticError, ValueError) as exc:
-        review.add(ERROR, "calc_failed", f"园区文件“{name}”无法计算：{type(exc).__name__}")
+    except (ArithmeticError, ValueError):
+        review.add(ERROR, "calc_failed", f"园区文件“{name}”无法计算（数值超出范围或无法运算）")
 
 
 def _check_fingerprint(review: PackageReview, members: Members) -> None:
@@ -244,8 +246,8 @@ def _check_pdf_pages(review: PackageReview, name: str, data: bytes, fp: str) -> 
     try:
         reader = pypdf.PdfReader(io.BytesIO(data))
         pages = list(reader.pages)
-    except Exception as exc:  # pypdf raises many exception types on damaged or hostile files
-        review.add(ERROR, "pdf_invalid", f"PDF“{name}”无法读取（{type(exc).__name__}）")
+    except Exception:  # pypdf raises many exception types on damaged or hostile files
+        review.add(ERROR, "pdf_invalid", f"PDF“{name}”无法读取（已损坏，或不是 PDF 文件）")
         return
     if not pages:
         review.add(ERROR, "pdf_invalid", f"PDF“{name}”没有页面")
@@ -295,8 +297,8 @@ def _check_workbook(review: PackageReview, members: Members) -> None:
 
     try:
         wb = openpyxl.load_workbook(io.BytesIO(members.files[name]), data_only=True, read_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
-        review.add(ERROR, "workbook_invalid", f"工作簿“{name}”无法读取（{type(exc).__name__}）")
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
+        review.add(ERROR, "workbook_invalid", f"工作簿“{name}”无法读取（已损坏，或不是 .xlsx 工作簿）")
         return
     try:
         differences: list[str] = []  # cells holding another value than calc of the park file

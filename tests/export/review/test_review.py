@@ -362,3 +362,27 @@ def test_a_changed_cell_shows_both_numbers_in_full(tmp_path: Path) -> None:
     findings = json.loads((out / RESULTS_FILE).read_text(encoding="utf-8"))["packages"][0]["findings"]
     (message,) = [f["message"] for f in findings if f["code"] == "workbook_cell"]
     assert f"{ref} 单元格（二氧化碳排放总量）的值为 6696016.4872，园区文件计算为 6696015.4872" in message
+
+
+def test_damaged_packages_are_described_in_chinese(tmp_path: Path) -> None:
+    """What the reviewer reads about a damaged file is Chinese, not the reading library's English text or
+    exception class (“File is not a zip file”, “Expecting value: line 1 column 1”, “PdfReadError”)."""
+    folder = tmp_path / "收件"
+    folder.mkdir()
+    (folder / "fake.zip").write_bytes(b"not a zip")
+    for label, broken in (("json.zip", "_园区文件.json"), ("pdf.zip", "专项报告.pdf")):
+        members = _members(build_package(_park("癸园区", "江苏省"), now=NOW, today=TODAY).zip_data)
+        name = _name(members, broken)
+        members[name] = b"{oops" if broken.endswith(".json") else b"%PDF-1.4 damaged"
+        _rehash(members, name)
+        (folder / label).write_bytes(_zip(members))
+    parkfile, report = _name(members, "_园区文件.json"), _name(members, "专项报告.pdf")
+    out = tmp_path / "out"
+    assert run_review([str(folder)], str(out), out=io.StringIO(), today=TODAY) == 1
+    by = {Path(p["label"]).name: p for p in json.loads((out / RESULTS_FILE).read_text(encoding="utf-8"))["packages"]}
+    assert by["fake.zip"]["refused"] == "不是有效的 zip 文件（已损坏，或不是 zip 格式）"
+    messages = {f["code"]: f["message"] for f in by["json.zip"]["findings"] + by["pdf.zip"]["findings"]}
+    assert messages["parkfile_invalid"] == (
+        f"园区文件“{parkfile}”无法读取：园区文件“{parkfile}”不是有效的 JSON（第 1 行第 2 列）"
+    )
+    assert messages["pdf_invalid"] == f"PDF“{report}”无法读取（已损坏，或不是 PDF 文件）"
