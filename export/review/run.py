@@ -113,9 +113,10 @@ def run_review(inputs: Sequence[str], out_dir: str, find: str | None = None, *, 
         print(f"错误：无法写入“{exc.filename or target}”：{write_error_text(exc)}", file=err)
         return EXIT_USAGE
     for r in reviews:
+        package = f"{r.park_name}（{r.label}）" if r.park_name else r.label  # one park may send several packages
         for f in r.findings:
             if f.level == "error":
-                print(f"  {r.park_name or r.label}：[{LEVEL_ZH[f.level]}] {f.message}", file=out)
+                print(f"  {package}：[{LEVEL_ZH[f.level]}] {f.message}", file=out)
     for path in written:
         print(f"已写出：{path}", file=out)
     hard = [r for r in reviews if r.hard and not r.superseded_by]

@@ -386,3 +386,10 @@ def test_damaged_packages_are_described_in_chinese(tmp_path: Path) -> None:
         f"园区文件“{parkfile}”无法读取：园区文件“{parkfile}”不是有效的 JSON（第 1 行第 2 列）"
     )
     assert messages["pdf_invalid"] == f"PDF“{report}”无法读取（已损坏，或不是 PDF 文件）"
+
+
+def test_each_printed_error_names_its_package(inbox: dict[str, object]) -> None:
+    """Two packages of one park can both have errors: each printed line names the package, not the park alone."""
+    lines = [line for line in str(inbox["stdout"]).splitlines() if "[错误]" in line]
+    assert lines and all(".zip" in line.split("：[错误]")[0] for line in lines), lines[:3]
+    assert any(line.startswith("  丙园区（") and "c.zip）：[错误]" in line for line in lines)
