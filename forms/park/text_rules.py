@@ -106,7 +106,7 @@ _READ_ERRNO_ZH = {
 
 def read_error_text(exc: OSError) -> str:
     """Why ``exc`` stopped a file from being read, in Chinese."""
-    return _READ_ERRNO_ZH.get(exc.errno or 0, f"系统错误（{exc.strerror or exc}）")
+    return _os_error_text(exc, _READ_ERRNO_ZH)
 
 
 # why a file or folder could not be written, in Chinese (the export, the window and the review say the same)
@@ -123,4 +123,8 @@ _WRITE_ERRNO_ZH = {
 
 def write_error_text(exc: OSError) -> str:
     """Why ``exc`` stopped a file or folder from being written, in Chinese."""
-    return _WRITE_ERRNO_ZH.get(exc.errno or 0, f"系统错误（{exc.strerror or exc}）")
+    return _os_error_text(exc, _WRITE_ERRNO_ZH)
+
+
+def _os_error_text(exc: OSError, words: dict[int, str]) -> str:
+    return words.get(exc.errno or 0, f"系统错误（{exc.strerror or exc}）")  # an errno without words: the system's

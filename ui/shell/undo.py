@@ -25,7 +25,9 @@ class EditTracker:
         self._start: dict[tuple[int | None, str], Raw] = {}
 
     def live(self, year: int | None, key: str, raw: Raw) -> None:
-        self._start.setdefault((year, key), self.session.raw(year, key))
+        start = self._start.setdefault((year, key), self.session.raw(year, key))
+        if start is not None and raw == text_from_raw(start):
+            raw = start  # the text the value was shown as (a number from an import): the value as it was
         self.session.set_raw(year, key, raw)
 
     def commit(self, year: int | None, key: str) -> None:
@@ -34,9 +36,6 @@ class EditTracker:
             return
         old = self._start.pop((year, key))
         new = self.session.raw(year, key)
-        if old is not None and new == text_from_raw(old) and not _same(old, new):
-            self.session.set_raw(year, key, old)  # the text it was shown as, given back: the value as it was
-            new = old
         if _same(old, new):
             self.session.flush()
             return
